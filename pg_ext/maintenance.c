@@ -1,0 +1,1249 @@
+/*
+ * maintenance.c
+ *		Maintenance mode: the whole cluster read-only for every session but
+ *		the maintainers, with a drain of in-flight writers and durable state.
+ *
+ * How it works.  Shared memory holds the phase (off, draining, active).
+ * Every statement passes upkeep_enforce() (upkeep.h): when the phase is not
+ * off and the session is not exempt, the statement's transaction is forced
+ * read-only (XactReadOnly), so PostgreSQL's own read-only checks refuse
+ * every kind of write -- DML, DDL, nextval(), SELECT FOR UPDATE, large
+ * objects, COPY FROM -- with SQLSTATE 25006, in functions and DO blocks
+ * too.  emit_log_hook rewrites those errors to say that the database is in
+ * maintenance mode and why.  A pre-commit callback is the safety net: once
+ * drained, a non-maintainer transaction that obtained an XID without having
+ * been forced read-only first (a statement that was already running when
+ * maintenance began, or a fast-path function call) cannot commit.
+ *
+ * The drain: enter_maintenance() switches to "draining" (new writes are
+ * refused, transactions that already wrote may still commit), then waits
+ * until no non-exempt backend holds a top-level XID, except transactions
+ * that were forced read-only before obtaining their XID (those wrote only
+ * temporary tables).  Read-only transactions have no XID and are never
+ * waited for or disturbed.
+ *
+ * Durability: the state is written to $PGDATA/upkeep/maintenance.state
+ * (libcommon's uk_state, atomic and fsync'd) before the mode takes effect,
+ * and re-read by the postmaster at every start and crash restart.  An
+ * unreadable file fails safe: the cluster comes up in maintenance with a
+ * WARNING.  The history of windows is libcommon's uk_winlog file next to it,
+ * written outside any SQL transaction so a rollback cannot lose it.
+ *
+ * Locking rules are in upkeep.h (UpkeepShared).
+ */
+#include "postgres.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "access/twophase.h"
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/objectaccess.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_largeobject.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "replication/logicalworker.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "storage/shmem.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/backend_status.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "uk_file.h"
+#include "uk_token.h"
+#include "uk_validate.h"
+#include "uk_winlog.h"
+
+#include "compat.h"
+#include "upkeep.h"
+
+#define UPKEEP_DIR				"upkeep"
+#define UPKEEP_STATE_FILE		"upkeep/maintenance.state"
+#define UPKEEP_WINLOG_FILE		"upkeep/maintenance.log"
+#define UPKEEP_DRAIN_POLL_MS	10
+#define UPKEEP_TERMINATE_WAIT_MS 5000
+
+#define MAINTENANCE_MSG "database is in maintenance mode"
+
+/*
+ * Session-local state.
+ *
+ * my_window: the window this session is a maintainer of (0 = none).
+ * forced_lxid: the local transaction last forced read-only; forced_clean
+ * says whether it had no XID at that moment; forced_saved_read_only is the
+ * XactReadOnly it had before, restored if the session becomes a maintainer
+ * (or ends maintenance) inside that same transaction.
+ * cached_*: the reason and expected end of the window, for error messages,
+ * so that emit_log_hook never needs the lock.
+ */
+static uint64 my_window = 0;
+static bool exit_callback_registered = false;
+static LocalTransactionId forced_lxid = InvalidLocalTransactionId;
+static bool forced_clean = false;
+static bool forced_saved_read_only = false;
+static uint64 cached_window = 0;
+static char cached_reason[UK_REASON_MAX + 1];
+static int64 cached_expected_end_us = 0;
+
+typedef struct DrainResult
+{
+	UkDrainOutcome outcome;
+	int64		elapsed_ms;
+	int			waited;			/* distinct writing transactions seen */
+	int			terminated;
+	StringInfoData blockers;	/* "pid 123 (user alice, xid 789)", ... */
+	int			nblockers;
+} DrainResult;
+
+PG_FUNCTION_INFO_V1(enter_maintenance);
+PG_FUNCTION_INFO_V1(join_maintenance);
+PG_FUNCTION_INFO_V1(exit_maintenance);
+PG_FUNCTION_INFO_V1(maintenance_status);
+PG_FUNCTION_INFO_V1(maintenance_log_entries);
+
+/* ---------- shared memory ---------- */
+
+static int
+upkeep_nslots(void)
+{
+	return MaxBackends + NUM_AUXILIARY_PROCS + max_prepared_xacts;
+}
+
+Size
+upkeep_maintenance_shmem_size(void)
+{
+	return add_size(offsetof(UpkeepShared, slots),
+					mul_size(upkeep_nslots(), sizeof(UpkeepProcSlot)));
+}
+
+static void
+set_state_file_failure(const char *message)
+{
+	UkMaintState *st = &upkeep_shared->state;
+
+	upkeep_shared->state_unreadable = true;
+	strlcpy(upkeep_shared->state_error, message,
+			sizeof(upkeep_shared->state_error));
+	st->active = true;
+	st->has_token = false;
+	st->started_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
+	st->expected_end_us = 0;
+	strlcpy(st->entered_by, "", sizeof(st->entered_by));
+	snprintf(st->reason, sizeof(st->reason),
+			 "the upkeep state file is unreadable (%s); read-only for safety until a DBA runs upkeep.exit_maintenance()",
+			 message);
+}
+
+/*
+ * Mark the window log record of a window whose drain was cut short by a
+ * restart.  Best effort: the log is evidence, not state.
+ */
+static void
+mark_interrupted_drain(uint64 window_id)
+{
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		uk_error_free(err);
+		return;
+	}
+	for (size_t i = 0; i < list.n; i++)
+	{
+		UkWindow	w = list.items[i];
+
+		if (w.window_id != window_id || w.drain_outcome != UK_DRAIN_RUNNING)
+			continue;
+		w.drain_outcome = UK_DRAIN_INTERRUPTED;
+		strlcpy(w.drain_detail, "the server restarted during the drain",
+				sizeof(w.drain_detail));
+		if (uk_winlog_upsert(UPKEEP_WINLOG_FILE, &w,
+							 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
+			uk_error_free(err);
+		break;
+	}
+	uk_winlog_list_free(&list);
+}
+
+/*
+ * Set up shared state; when first created (postmaster start or crash
+ * restart), load the durable state file.  Caller holds AddinShmemInitLock.
+ */
+void
+upkeep_maintenance_shmem_init(bool found)
+{
+	UkError    *err = NULL;
+	UkStatus	rc;
+
+	if (found)
+		return;
+
+	pg_atomic_init_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+	pg_atomic_init_u64(&upkeep_shared->window_id, 0);
+	pg_atomic_init_u64(&upkeep_shared->refused_writes, 0);
+	pg_atomic_init_u64(&upkeep_shared->join_failures, 0);
+	upkeep_shared->state_unreadable = false;
+	upkeep_shared->state_error[0] = '\0';
+	upkeep_shared->nmaintainers = 0;
+	upkeep_shared->nslots = upkeep_nslots();
+	memset(upkeep_shared->slots, 0,
+		   sizeof(UpkeepProcSlot) * upkeep_shared->nslots);
+	uk_state_init(&upkeep_shared->state);
+
+	rc = uk_state_read(UPKEEP_STATE_FILE, &upkeep_shared->state, &err);
+	if (rc == UK_ERR_NOT_FOUND)
+	{
+		uk_error_free(err);
+		uk_state_init(&upkeep_shared->state);
+	}
+	else if (rc != UK_OK)
+	{
+		char		message[512];
+
+		strlcpy(message, err ? err->message : "unknown error", sizeof(message));
+		uk_error_free(err);
+		uk_state_init(&upkeep_shared->state);
+		set_state_file_failure(message);
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not read upkeep maintenance state file \"%s\": %s",
+						UPKEEP_STATE_FILE, message),
+				 errdetail("The cluster stays in maintenance mode (read-only) for safety."),
+				 errhint("Check the file, then run SELECT upkeep.exit_maintenance() to return to read-write.")));
+	}
+
+	if (upkeep_shared->state.active)
+	{
+		pg_atomic_write_u64(&upkeep_shared->window_id,
+							upkeep_shared->state.window_id);
+		pg_atomic_write_u64(&upkeep_shared->refused_writes,
+							upkeep_shared->state.refused_writes);
+		pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
+		if (!upkeep_shared->state_unreadable)
+		{
+			mark_interrupted_drain(upkeep_shared->state.window_id);
+			ereport(LOG,
+					(errmsg("upkeep: cluster is in maintenance mode (window %llu): %s",
+							(unsigned long long) upkeep_shared->state.window_id,
+							upkeep_shared->state.reason)));
+		}
+	}
+}
+
+/* ---------- enforcement (every backend) ---------- */
+
+/* Is this session allowed to write while maintenance mode is on? */
+static bool
+session_is_exempt(void)
+{
+	if (my_window != 0 &&
+		my_window == pg_atomic_read_u64(&upkeep_shared->window_id))
+		return true;
+	switch (MyBackendType)
+	{
+		case B_AUTOVAC_LAUNCHER:
+		case B_AUTOVAC_WORKER:
+		case B_WAL_SENDER:
+			return true;
+		case B_BG_WORKER:
+			return IsLogicalWorker();
+		default:
+			return IsBinaryUpgrade;
+	}
+}
+
+/* Refresh the session's copy of the window's reason and expected end. */
+static void
+refresh_cached_window(uint64 window)
+{
+	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
+	strlcpy(cached_reason, upkeep_shared->state.reason, sizeof(cached_reason));
+	cached_expected_end_us = upkeep_shared->state.expected_end_us;
+	LWLockRelease(upkeep_shared->lock);
+	cached_window = window;
+}
+
+/*
+ * Force the current transaction read-only.  Called from upkeep_enforce()
+ * when the phase is not off, inside a transaction.
+ */
+void
+upkeep_enforce_slow(void)
+{
+	uint64		window;
+
+	if (session_is_exempt() || !IsTransactionState())
+		return;
+
+	window = pg_atomic_read_u64(&upkeep_shared->window_id);
+	if (window != cached_window)
+		refresh_cached_window(window);
+
+	if (MyProc->lxid != forced_lxid)
+	{
+		UpkeepProcSlot *slot = &upkeep_shared->slots[MyProc->pgprocno];
+
+		forced_lxid = MyProc->lxid;
+		forced_saved_read_only = XactReadOnly;
+		forced_clean = !TransactionIdIsValid(GetTopTransactionIdIfAny());
+		slot->clean_lxid = forced_clean ? MyProc->lxid : InvalidLocalTransactionId;
+		pg_write_barrier();
+		slot->window_id = window;
+	}
+	XactReadOnly = true;
+}
+
+/* Undo our forcing of the current transaction (session became exempt). */
+static void
+unforce_current_transaction(void)
+{
+	if (MyProc->lxid == forced_lxid && forced_lxid != InvalidLocalTransactionId)
+	{
+		XactReadOnly = forced_saved_read_only;
+		forced_lxid = InvalidLocalTransactionId;
+	}
+}
+
+static void
+format_expected_end(int64 expected_end_us, char *buf, size_t len)
+{
+	if (expected_end_us == 0)
+		strlcpy(buf, "unknown", len);
+	else
+		strlcpy(buf,
+				timestamptz_to_str(UnixUsecsToTimestampTz(expected_end_us)),
+				len);
+}
+
+/* The reason without one trailing period, so details read naturally. */
+static const char *
+reason_for_detail(char *buf, size_t len)
+{
+	size_t		n;
+
+	strlcpy(buf, cached_reason, len);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+/*
+ * emit_log_hook part: a read-only error in a session that maintenance mode
+ * forced read-only is reworded to say why, and counted.  Runs inside error
+ * reporting: no catalog access, no locks.
+ */
+void
+upkeep_maintenance_emit_log(ErrorData *edata)
+{
+	MemoryContext oldcxt;
+	char		end[MAXDATELEN + 1];
+	char		reason[UK_REASON_MAX + 1];
+
+	if (edata->elevel != ERROR ||
+		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF ||
+		session_is_exempt() ||
+		cached_window != pg_atomic_read_u64(&upkeep_shared->window_id))
+		return;
+
+	pg_atomic_fetch_add_u64(&upkeep_shared->refused_writes, 1);
+	if (edata->message_id != NULL &&
+		strcmp(edata->message_id, MAINTENANCE_MSG) == 0)
+		return;					/* raised by upkeep itself, already worded */
+
+	format_expected_end(cached_expected_end_us, end, sizeof(end));
+	oldcxt = MemoryContextSwitchTo(ErrorContext);
+	edata->detail = psprintf("Reason: %s. Expected end: %s. Refused: %s.",
+							 reason_for_detail(reason, sizeof(reason)), end,
+							 edata->message ? edata->message : "write");
+	edata->hint = pstrdup("Reads keep working. Retry the write after the maintenance window ends.");
+	edata->message = pstrdup(MAINTENANCE_MSG);
+	edata->message_id = MAINTENANCE_MSG;
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Pre-commit / pre-prepare: the safety net described in the file header.
+ * Called only when the phase is not off.
+ */
+void
+upkeep_maintenance_xact_callback(int event)
+{
+	char		end[MAXDATELEN + 1];
+	char		reason[UK_REASON_MAX + 1];
+	const char *refused;
+
+	if (session_is_exempt())
+		return;
+	if (event == XACT_EVENT_PRE_PREPARE)
+		refused = "PREPARE TRANSACTION";
+	else if (!TransactionIdIsValid(GetTopTransactionIdIfAny()))
+		return;					/* wrote nothing */
+	else if (MyProc->lxid == forced_lxid && forced_clean)
+	{
+		/*
+		 * Forced read-only before it had an XID: it may have written only
+		 * temporary tables, which write no WAL.  WAL means a write that
+		 * PostgreSQL's read-only checks missed (lo_put(), lowrite(), ...).
+		 */
+		if (XactLastRecEnd == InvalidXLogRecPtr)
+			return;
+		refused = "COMMIT of a transaction that wrote during maintenance";
+	}
+	else
+	{
+		/* wrote before maintenance began: may commit while draining */
+		if (pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_ACTIVE)
+			return;
+		refused = "COMMIT of a transaction that wrote after maintenance began";
+	}
+
+	if (pg_atomic_read_u64(&upkeep_shared->window_id) != cached_window)
+		refresh_cached_window(pg_atomic_read_u64(&upkeep_shared->window_id));
+	format_expected_end(cached_expected_end_us, end, sizeof(end));
+	ereport(ERROR,
+			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			 errmsg(MAINTENANCE_MSG),
+			 errdetail("Reason: %s. Expected end: %s. Refused: %s.",
+					   reason_for_detail(reason, sizeof(reason)), end, refused),
+			 errhint("Reads keep working. Retry the write after the maintenance window ends.")));
+}
+
+/*
+ * object_access_hook part: in a transaction that maintenance mode forced
+ * read-only, creating, altering or dropping any object is refused.  This
+ * covers writes that PostgreSQL's read-only checks miss, such as
+ * lo_create() and lo_from_bytea().  Called only when the phase is not off.
+ */
+void
+upkeep_maintenance_object_access(int access, Oid classId, Oid objectId)
+{
+	ObjectAddress addr;
+	const char *verb;
+	char	   *what;
+
+	if (session_is_exempt() || !XactReadOnly ||
+		MyProc->lxid != forced_lxid)
+		return;
+	switch (access)
+	{
+		case OAT_POST_CREATE:
+			verb = "create";
+			break;
+		case OAT_DROP:
+			verb = "drop";
+			break;
+		case OAT_TRUNCATE:
+			verb = "truncate";
+			break;
+		default:
+			verb = "alter";
+			break;
+	}
+	ObjectAddressSet(addr, classId, objectId);
+	what = getObjectDescription(&addr, true);
+	if (what == NULL && classId == LargeObjectRelationId)
+		what = "a large object";	/* not visible yet: being created */
+	ereport(ERROR,
+			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			 errmsg("cannot %s %s in a read-only transaction", verb,
+					what ? what : "a database object")));
+}
+
+/* ---------- helpers for the SQL functions ---------- */
+
+static void
+require_preloaded(void)
+{
+	if (upkeep_shared == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("upkeep must be loaded via shared_preload_libraries")));
+}
+
+/* Turn a libcommon error into an ereport; frees err. */
+static void
+report_uk_error(int elevel, UkError *err, const char *context)
+{
+	char		message[512];
+	int			saved_errno = err ? err->sys_errno : 0;
+	UkStatus	code = err ? err->code : UK_ERR_IO;
+
+	strlcpy(message, err ? err->message : "unknown error", sizeof(message));
+	uk_error_free(err);
+	if (code == UK_ERR_INVALID)
+		ereport(elevel,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", message)));
+	errno = saved_errno;
+	ereport(elevel,
+			(saved_errno ? errcode_for_file_access() : errcode(ERRCODE_INTERNAL_ERROR),
+			 errmsg("%s: %s", context, message)));
+}
+
+static int64
+interval_to_us(Interval *iv)
+{
+	return iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+static char *
+current_role_name(void)
+{
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+/* Register this session as a maintainer of window.  Caller holds lock exclusively. */
+static void
+add_maintainer(uint64 window)
+{
+	int			i;
+
+	for (i = 0; i < upkeep_shared->nmaintainers; i++)
+		if (upkeep_shared->maintainer_pids[i] == MyProcPid)
+			break;
+	if (i == upkeep_shared->nmaintainers)
+	{
+		if (upkeep_shared->nmaintainers >= UPKEEP_MAX_MAINTAINERS)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+					 errmsg("too many maintainer sessions"),
+					 errdetail("A maintenance window admits at most %d maintainer sessions.",
+							   UPKEEP_MAX_MAINTAINERS)));
+		upkeep_shared->maintainer_pids[upkeep_shared->nmaintainers++] = MyProcPid;
+	}
+	my_window = window;
+}
+
+static void
+remove_maintainer_on_exit(int code, Datum arg)
+{
+	if (upkeep_shared == NULL || my_window == 0)
+		return;
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	for (int i = 0; i < upkeep_shared->nmaintainers; i++)
+	{
+		if (upkeep_shared->maintainer_pids[i] == MyProcPid)
+		{
+			upkeep_shared->maintainer_pids[i] =
+				upkeep_shared->maintainer_pids[--upkeep_shared->nmaintainers];
+			break;
+		}
+	}
+	LWLockRelease(upkeep_shared->lock);
+	my_window = 0;
+}
+
+static void
+ensure_exit_callback(void)
+{
+	if (!exit_callback_registered)
+	{
+		before_shmem_exit(remove_maintainer_on_exit, (Datum) 0);
+		exit_callback_registered = true;
+	}
+}
+
+static bool
+is_maintainer_pid(int pid)
+{
+	for (int i = 0; i < upkeep_shared->nmaintainers; i++)
+		if (upkeep_shared->maintainer_pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* Write the window log record; a failure is a WARNING, never an error. */
+static void
+winlog_save(const UkWindow *w)
+{
+	UkError    *err = NULL;
+
+	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
+		uk_winlog_upsert(UPKEEP_WINLOG_FILE, w,
+						 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
+		report_uk_error(WARNING, err, "could not update upkeep maintenance log");
+}
+
+/* Find the log record of window_id; false if absent. */
+static bool
+winlog_find(uint64 window_id, UkWindow *out, uint64 *max_id)
+{
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+	bool		found = false;
+
+	*max_id = 0;
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		report_uk_error(WARNING, err, "could not read upkeep maintenance log");
+		return false;
+	}
+	for (size_t i = 0; i < list.n; i++)
+	{
+		if (list.items[i].window_id > *max_id)
+			*max_id = list.items[i].window_id;
+		if (list.items[i].window_id == window_id)
+		{
+			*out = list.items[i];
+			found = true;
+		}
+	}
+	uk_winlog_list_free(&list);
+	return found;
+}
+
+/* Write the state file; raises ERROR on failure.  Caller holds lock exclusively. */
+static void
+state_save(const UkMaintState *st)
+{
+	UkError    *err = NULL;
+
+	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
+		uk_state_write(UPKEEP_STATE_FILE, st, &err) != UK_OK)
+		report_uk_error(ERROR, err, "could not write upkeep maintenance state file");
+}
+
+/*
+ * Leave maintenance: write the inactive state durably, then switch the
+ * phase off.  Caller holds lock exclusively.  Raises ERROR (still in
+ * maintenance) if the state file cannot be written.
+ */
+static void
+leave_maintenance_locked(void)
+{
+	UkMaintState st = upkeep_shared->state;
+
+	st.active = false;
+	st.has_token = false;
+	st.refused_writes = pg_atomic_read_u64(&upkeep_shared->refused_writes);
+	state_save(&st);
+	upkeep_shared->state = st;
+	upkeep_shared->state_unreadable = false;
+	upkeep_shared->state_error[0] = '\0';
+	upkeep_shared->nmaintainers = 0;
+	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+}
+
+/* ---------- the drain ---------- */
+
+static bool
+is_exempt_backend(PgBackendStatus *be)
+{
+	const char *type;
+
+	if (be->st_backendType == B_BACKEND)
+		return false;
+	if (be->st_backendType != B_BG_WORKER)
+		return true;			/* autovacuum, walsender, auxiliary processes */
+	type = GetBackgroundWorkerTypeByPid(be->st_procpid);
+	return type != NULL && (strcmp(type, "logical replication worker") == 0 ||
+							strcmp(type, "parallel worker") == 0);
+}
+
+/*
+ * One scan: the pids of non-exempt sessions that hold an open transaction
+ * which has written.  Fills pids (capacity max), returns the count.
+ * Also adds each (pid, xid) never seen before to seen/nseen.
+ */
+static int
+scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
+			 int *seen_pids, TransactionId *seen_xids, int *nseen, int seen_max)
+{
+	int			n = 0;
+	int			nbackends;
+
+	pgstat_clear_backend_activity_snapshot();
+	nbackends = pgstat_fetch_stat_numbackends();
+	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
+	for (int i = 1; i <= nbackends; i++)
+	{
+		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+		PgBackendStatus *be;
+		PGPROC	   *proc;
+		UpkeepProcSlot *slot;
+		bool		known = false;
+
+		if (local == NULL || !TransactionIdIsValid(local->backend_xid))
+			continue;
+		be = &local->backendStatus;
+		if (be->st_procpid <= 0 || be->st_procpid == MyProcPid ||
+			is_exempt_backend(be) || is_maintainer_pid(be->st_procpid))
+			continue;
+		proc = BackendPidGetProc(be->st_procpid);
+		if (proc == NULL)
+			continue;
+		slot = &upkeep_shared->slots[proc->pgprocno];
+		if (slot->window_id == window &&
+			slot->clean_lxid != InvalidLocalTransactionId &&
+			slot->clean_lxid == proc->lxid)
+			continue;			/* forced read-only before it had an XID */
+		if (n < max)
+		{
+			pids[n] = be->st_procpid;
+			xids[n] = local->backend_xid;
+			n++;
+		}
+		for (int j = 0; j < *nseen; j++)
+			if (seen_pids[j] == be->st_procpid && seen_xids[j] == local->backend_xid)
+				known = true;
+		if (!known && *nseen < seen_max)
+		{
+			seen_pids[*nseen] = be->st_procpid;
+			seen_xids[*nseen] = local->backend_xid;
+			(*nseen)++;
+		}
+	}
+	LWLockRelease(upkeep_shared->lock);
+	return n;
+}
+
+static void
+describe_blockers(StringInfo buf, const int *pids, int n)
+{
+	resetStringInfo(buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s%d", i ? ", " : "", pids[i]);
+}
+
+/*
+ * Wait until no non-exempt session holds a writing transaction, at most
+ * timeout_us; then, with UK_DRAIN_TERMINATE, end the sessions still
+ * writing.  The phase must already be "draining".  Raises ERROR if the
+ * window is ended by someone else meanwhile, or if the caller is cancelled.
+ */
+static void
+drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
+			  DrainResult *res)
+{
+	TimestampTz start = GetCurrentTimestamp();
+	int			max = MaxBackends;
+	int		   *pids = palloc(sizeof(int) * max);
+	TransactionId *xids = palloc(sizeof(TransactionId) * max);
+	int		   *seen_pids = palloc(sizeof(int) * max * 4);
+	TransactionId *seen_xids = palloc(sizeof(TransactionId) * max * 4);
+	int			nseen = 0;
+	int			n;
+
+	initStringInfo(&res->blockers);
+	res->terminated = 0;
+	for (;;)
+	{
+		if (pg_atomic_read_u64(&upkeep_shared->window_id) != window ||
+			pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("maintenance mode was ended by another session during the drain")));
+
+		n = scan_writers(window, pids, xids, max, seen_pids, seen_xids,
+						 &nseen, max * 4);
+		if (n == 0)
+			break;
+		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
+									   (int) (timeout_us / 1000)))
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 UPKEEP_DRAIN_POLL_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	if (n > 0 && action == UK_DRAIN_TERMINATE)
+	{
+		for (int i = 0; i < n; i++)
+		{
+			if (DatumGetBool(DirectFunctionCall2(pg_terminate_backend,
+												 Int32GetDatum(pids[i]),
+												 Int64GetDatum(UPKEEP_TERMINATE_WAIT_MS))))
+				res->terminated++;
+		}
+		describe_blockers(&res->blockers, pids, n);
+		n = scan_writers(window, pids, xids, max, seen_pids, seen_xids,
+						 &nseen, max * 4);
+	}
+
+	res->waited = nseen;
+	res->elapsed_ms = (GetCurrentTimestamp() - start) / 1000;
+	if (n > 0)
+	{
+		describe_blockers(&res->blockers, pids, n);
+		res->nblockers = n;
+		res->outcome = UK_DRAIN_FAILED;
+	}
+	else if (res->terminated > 0)
+		res->outcome = UK_DRAIN_TERMINATED;
+	else if (nseen > 0)
+		res->outcome = UK_DRAIN_WAITED;
+	else
+		res->outcome = UK_DRAIN_CLEAN;
+	pfree(pids);
+	pfree(xids);
+	pfree(seen_pids);
+	pfree(seen_xids);
+}
+
+/* ---------- SQL functions ---------- */
+
+/*
+ * enter_maintenance(reason, expected_duration, drain_timeout, on_timeout)
+ *		returns the join token.
+ */
+Datum
+enter_maintenance(PG_FUNCTION_ARGS)
+{
+	char	   *reason;
+	int64		expected_us = 0;
+	int64		drain_us;
+	UkDrainAction action;
+	UkError    *err = NULL;
+	char		token[UK_TOKEN_LEN + 1];
+	uint8_t		token_hash[UK_SHA256_LEN];
+	UkMaintState st;
+	UkWindow	w;
+	UkWindow	old;
+	uint64		max_logged = 0;
+	uint64		window;
+	DrainResult res = {0};
+	char	   *role = NULL;
+
+	require_preloaded();
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("maintenance reason must not be NULL"),
+				 errhint("Say why, for example: SELECT upkeep.enter_maintenance('ERPNext upgrade to v15');")));
+	reason = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (uk_reason_validate(reason, &err) != UK_OK)
+		report_uk_error(ERROR, err, "invalid reason");
+
+	if (!PG_ARGISNULL(1))
+	{
+		expected_us = interval_to_us(PG_GETARG_INTERVAL_P(1));
+		if (uk_duration_validate("expected_duration", expected_us,
+								 UK_DURATION_MAX_US, &err) != UK_OK)
+			report_uk_error(ERROR, err, "invalid expected_duration");
+	}
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("drain_timeout must not be NULL"),
+				 errhint("Use '0 seconds' to not wait for writers at all.")));
+	drain_us = interval_to_us(PG_GETARG_INTERVAL_P(2));
+	if (uk_duration_validate("drain_timeout", drain_us,
+							 UK_DRAIN_TIMEOUT_MAX_US, &err) != UK_OK)
+		report_uk_error(ERROR, err, "invalid drain_timeout");
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("on_timeout must not be NULL"),
+				 errhint("Use 'fail' or 'terminate'.")));
+	if (uk_drain_action_parse(text_to_cstring(PG_GETARG_TEXT_PP(3)), &action,
+							  &err) != UK_OK)
+		report_uk_error(ERROR, err, "invalid on_timeout");
+	if (action == UK_DRAIN_TERMINATE &&
+		!has_privs_of_role(GetUserId(), ROLE_PG_SIGNAL_BACKEND))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to use on_timeout 'terminate'"),
+				 errdetail("Only roles with the privileges of the \"pg_signal_backend\" role may end other sessions.")));
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot enter maintenance mode on a standby"),
+				 errdetail("A standby is read-only already; enter maintenance on the primary.")));
+
+	role = current_role_name();
+	ensure_exit_callback();
+
+	/* Switch to "draining", durably. */
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF)
+	{
+		char		who[UK_NAME_MAX + 1];
+
+		strlcpy(who, upkeep_shared->state.entered_by, sizeof(who));
+		LWLockRelease(upkeep_shared->lock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("maintenance mode is already active"),
+				 errdetail("Entered by \"%s\"; see upkeep.maintenance.", who),
+				 errhint("Use upkeep.join_maintenance(token) to join the window, or upkeep.exit_maintenance() to end it.")));
+	}
+	if (uk_token_generate(token, token_hash, &err) != UK_OK)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		report_uk_error(ERROR, err, "could not generate a join token");
+	}
+	(void) winlog_find(0, &old, &max_logged);
+	window = Max(upkeep_shared->state.window_id, max_logged) + 1;
+
+	uk_state_init(&st);
+	memcpy(st.token_hash, token_hash, sizeof(st.token_hash));
+	st.has_token = true;
+	st.active = true;
+	st.window_id = window;
+	st.started_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
+	st.expected_end_us = PG_ARGISNULL(1) ? 0 : st.started_at_us + expected_us;
+	st.entered_by_id = GetUserId();
+	strlcpy(st.entered_by, role, sizeof(st.entered_by));
+	strlcpy(st.reason, reason, sizeof(st.reason));
+	st.refused_writes = 0;
+	state_save(&st);			/* ERROR here changes nothing */
+
+	upkeep_shared->state = st;
+	upkeep_shared->nmaintainers = 0;
+	pg_atomic_write_u64(&upkeep_shared->refused_writes, 0);
+	pg_atomic_write_u64(&upkeep_shared->window_id, window);
+	add_maintainer(window);
+	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_DRAINING);
+
+	uk_window_init(&w);
+	w.window_id = window;
+	w.entered_at_us = st.started_at_us;
+	strlcpy(w.entered_by, role, sizeof(w.entered_by));
+	strlcpy(w.reason, reason, sizeof(w.reason));
+	w.expected_end_us = st.expected_end_us;
+	winlog_save(&w);
+	LWLockRelease(upkeep_shared->lock);
+
+	/* Drain; any error (cancel, window ended) leaves maintenance off again. */
+	PG_TRY();
+	{
+		drain_writers(window, drain_us, action, &res);
+	}
+	PG_CATCH();
+	{
+		HOLD_INTERRUPTS();
+		LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+		if (pg_atomic_read_u64(&upkeep_shared->window_id) == window &&
+			pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF)
+		{
+			UkMaintState off = upkeep_shared->state;
+
+			off.active = false;
+			off.has_token = false;
+			if (uk_state_write(UPKEEP_STATE_FILE, &off, &err) == UK_OK)
+			{
+				upkeep_shared->state = off;
+				upkeep_shared->nmaintainers = 0;
+				pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+			}
+			else
+				uk_error_free(err);
+			w.drain_outcome = UK_DRAIN_FAILED;
+			strlcpy(w.drain_detail, "the drain was interrupted", sizeof(w.drain_detail));
+			w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
+			strlcpy(w.exited_by, role, sizeof(w.exited_by));
+			if (uk_winlog_upsert(UPKEEP_WINLOG_FILE, &w,
+								 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
+				uk_error_free(err);
+		}
+		LWLockRelease(upkeep_shared->lock);
+		my_window = 0;
+		RESUME_INTERRUPTS();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	w.drain_outcome = res.outcome;
+	w.drain_ms = res.elapsed_ms;
+	w.drain_waited = res.waited;
+	w.drain_terminated = res.terminated;
+	if (res.blockers.len > 0)
+		snprintf(w.drain_detail, sizeof(w.drain_detail), "%s pids %s",
+				 res.outcome == UK_DRAIN_FAILED ? "still writing:" : "terminated:",
+				 res.blockers.data);
+
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (res.outcome == UK_DRAIN_FAILED)
+	{
+		w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
+		strlcpy(w.exited_by, role, sizeof(w.exited_by));
+		leave_maintenance_locked();
+		winlog_save(&w);
+		LWLockRelease(upkeep_shared->lock);
+		my_window = 0;
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("could not enter maintenance mode: %d write transaction%s still open after the drain timeout",
+						res.nblockers, res.nblockers == 1 ? "" : "s"),
+				 errdetail("Blocking pids: %s. Maintenance mode is off again.",
+						   res.blockers.data),
+				 errhint("Retry later, raise drain_timeout, or pass on_timeout => 'terminate' to end those sessions.")));
+	}
+	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
+	winlog_save(&w);
+	LWLockRelease(upkeep_shared->lock);
+
+	if (res.terminated > 0)
+		ereport(NOTICE,
+				(errmsg("maintenance drain ended %d session%s still writing after the timeout",
+						res.terminated, res.terminated == 1 ? "" : "s"),
+				 errdetail("Terminated pids: %s.", res.blockers.data)));
+
+	PG_RETURN_TEXT_P(cstring_to_text(token));
+}
+
+/* join_maintenance(token): make this session a maintainer of the window. */
+Datum
+join_maintenance(PG_FUNCTION_ARGS)
+{
+	char	   *token = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			entered_by_id;
+	char		entered_by[UK_NAME_MAX + 1];
+	bool		ok;
+	uint64		window;
+
+	require_preloaded();
+	ensure_exit_callback();
+
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("maintenance mode is not active")));
+	}
+	if (!upkeep_shared->state.has_token)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this maintenance window cannot be joined"),
+				 errdetail("It was restored from an unreadable state file and has no join token."),
+				 errhint("Run upkeep.exit_maintenance(), then enter maintenance again.")));
+	}
+	entered_by_id = (Oid) upkeep_shared->state.entered_by_id;
+	strlcpy(entered_by, upkeep_shared->state.entered_by, sizeof(entered_by));
+	ok = uk_token_verify(token, upkeep_shared->state.token_hash);
+	LWLockRelease(upkeep_shared->lock);
+
+	if (!superuser() && !is_member_of_role(GetUserId(), entered_by_id))
+	{
+		pg_atomic_fetch_add_u64(&upkeep_shared->join_failures, 1);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to join the maintenance window"),
+				 errdetail("Only the role that entered maintenance (\"%s\"), its members and superusers may join.",
+						   entered_by)));
+	}
+	if (!ok)
+	{
+		pg_atomic_fetch_add_u64(&upkeep_shared->join_failures, 1);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("invalid maintenance token"),
+				 errhint("Use the token returned by upkeep.enter_maintenance() for the current window.")));
+	}
+
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	window = pg_atomic_read_u64(&upkeep_shared->window_id);
+	if (pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF ||
+		window != upkeep_shared->state.window_id)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("maintenance mode ended while joining")));
+	}
+	add_maintainer(window);
+	LWLockRelease(upkeep_shared->lock);
+	unforce_current_transaction();
+	PG_RETURN_VOID();
+}
+
+/* exit_maintenance(): back to read-write for everyone. */
+Datum
+exit_maintenance(PG_FUNCTION_ARGS)
+{
+	UkWindow	w;
+	uint64		window;
+	uint64		max_id;
+	char	   *role;
+
+	require_preloaded();
+	role = current_role_name();
+
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		ereport(NOTICE,
+				(errmsg("maintenance mode is not active"),
+				 errdetail("Nothing was changed.")));
+		PG_RETURN_VOID();
+	}
+	window = upkeep_shared->state.window_id;
+	leave_maintenance_locked();	/* ERROR here: still in maintenance */
+
+	if (!winlog_find(window, &w, &max_id))
+	{
+		/* e.g. restored from an unreadable state file: record it now */
+		uk_window_init(&w);
+		w.window_id = window;
+		w.entered_at_us = upkeep_shared->state.started_at_us;
+		strlcpy(w.entered_by, upkeep_shared->state.entered_by, sizeof(w.entered_by));
+		strlcpy(w.reason, upkeep_shared->state.reason, sizeof(w.reason));
+		w.expected_end_us = upkeep_shared->state.expected_end_us;
+		w.drain_outcome = UK_DRAIN_INTERRUPTED;
+		w.drain_ms = 0;
+	}
+	w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
+	strlcpy(w.exited_by, role, sizeof(w.exited_by));
+	w.refused_writes = upkeep_shared->state.refused_writes;
+	winlog_save(&w);
+	LWLockRelease(upkeep_shared->lock);
+
+	my_window = 0;
+	unforce_current_transaction();
+	PG_RETURN_VOID();
+}
+
+static Datum
+timestamptz_or_null(int64 unix_us, bool *isnull)
+{
+	*isnull = (unix_us == 0);
+	return TimestampTzGetDatum(UnixUsecsToTimestampTz(unix_us));
+}
+
+static const char *
+phase_name(uint32 phase)
+{
+	switch (phase)
+	{
+		case UPKEEP_PHASE_DRAINING:
+			return "draining";
+		case UPKEEP_PHASE_ACTIVE:
+			return "active";
+		default:
+			return "off";
+	}
+}
+
+/* maintenance_status(): one row, readable by everyone; never shows the token. */
+Datum
+maintenance_status(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+	uint32		phase;
+	UkMaintState st;
+	Datum	   *pids;
+	int			npids;
+	bool		unreadable;
+	char		state_error[512];
+
+	require_preloaded();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
+	phase = pg_atomic_read_u32(&upkeep_shared->phase);
+	st = upkeep_shared->state;
+	npids = upkeep_shared->nmaintainers;
+	pids = palloc(sizeof(Datum) * Max(npids, 1));
+	for (int i = 0; i < npids; i++)
+		pids[i] = Int32GetDatum(upkeep_shared->maintainer_pids[i]);
+	unreadable = upkeep_shared->state_unreadable;
+	strlcpy(state_error, upkeep_shared->state_error, sizeof(state_error));
+	LWLockRelease(upkeep_shared->lock);
+
+	values[0] = BoolGetDatum(phase != UPKEEP_PHASE_OFF);
+	if (phase == UPKEEP_PHASE_OFF)
+	{
+		for (int i = 1; i <= 4; i++)
+			nulls[i] = true;
+	}
+	else
+	{
+		values[1] = CStringGetTextDatum(st.reason);
+		values[2] = timestamptz_or_null(st.started_at_us, &nulls[2]);
+		values[3] = timestamptz_or_null(st.expected_end_us, &nulls[3]);
+		values[4] = CStringGetTextDatum(st.entered_by);
+		nulls[4] = (st.entered_by[0] == '\0');
+	}
+	values[5] = PointerGetDatum(construct_array(pids, npids, INT4OID, 4, true,
+												TYPALIGN_INT));
+	values[6] = Int64GetDatum((int64) pg_atomic_read_u64(&upkeep_shared->refused_writes));
+	values[7] = CStringGetTextDatum(phase_name(phase));
+	values[8] = Int64GetDatum((int64) pg_atomic_read_u64(&upkeep_shared->join_failures));
+	values[9] = CStringGetTextDatum(state_error);
+	nulls[9] = !unreadable;
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* maintenance_log_entries(): every window in the log, oldest first. */
+Datum
+maintenance_log_entries(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+	UkWindow   *items;
+	size_t		n;
+
+	require_preloaded();
+	InitMaterializedSRF(fcinfo, 0);
+
+	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		report_uk_error(ERROR, err, "could not read upkeep maintenance log");
+	}
+	LWLockRelease(upkeep_shared->lock);
+
+	/* copy out of malloc'd memory before anything can ereport */
+	n = list.n;
+	items = palloc(sizeof(UkWindow) * Max(n, 1));
+	if (n > 0)
+		memcpy(items, list.items, sizeof(UkWindow) * n);
+	uk_winlog_list_free(&list);
+
+	for (size_t i = 0; i < n; i++)
+	{
+		UkWindow   *w = &items[i];
+		Datum		values[13];
+		bool		nulls[13] = {0};
+
+		values[0] = Int64GetDatum((int64) w->window_id);
+		values[1] = CStringGetTextDatum(w->reason);
+		values[2] = CStringGetTextDatum(w->entered_by);
+		nulls[2] = (w->entered_by[0] == '\0');
+		values[3] = timestamptz_or_null(w->entered_at_us, &nulls[3]);
+		values[4] = timestamptz_or_null(w->expected_end_us, &nulls[4]);
+		values[5] = CStringGetTextDatum(w->exited_by);
+		nulls[5] = (w->exited_by[0] == '\0');
+		values[6] = timestamptz_or_null(w->exited_at_us, &nulls[6]);
+		values[7] = Int64GetDatum((int64) w->refused_writes);
+		values[8] = CStringGetTextDatum(uk_drain_outcome_name(w->drain_outcome));
+		values[9] = Int64GetDatum(w->drain_ms);
+		nulls[9] = (w->drain_ms < 0);
+		values[10] = Int32GetDatum(w->drain_waited);
+		values[11] = Int32GetDatum(w->drain_terminated);
+		values[12] = CStringGetTextDatum(w->drain_detail);
+		nulls[12] = (w->drain_detail[0] == '\0');
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

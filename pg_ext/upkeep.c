@@ -1,0 +1,183 @@
+/*
+ * upkeep.c
+ *		Entry point of the upkeep extension: _PG_init, settings and hooks.
+ *
+ * upkeep must be loaded through shared_preload_libraries: maintenance mode
+ * is enforced by these hooks in every backend of the cluster, including
+ * sessions in databases that never ran CREATE EXTENSION upkeep.  The hooks
+ * only dispatch; each feature lives in its own file.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/objectaccess.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/shmem.h"
+#include "tcop/utility.h"
+#include "utils/guc.h"
+
+#include "compat.h"
+#include "upkeep.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+UpkeepShared *upkeep_shared = NULL;
+
+int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+static emit_log_hook_type prev_emit_log_hook = NULL;
+static object_access_hook_type prev_object_access_hook = NULL;
+
+static void upkeep_shmem_request(void);
+static void upkeep_shmem_startup(void);
+static void upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags);
+static void upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+								  bool readOnlyTree,
+								  ProcessUtilityContext context,
+								  ParamListInfo params,
+								  QueryEnvironment *queryEnv,
+								  DestReceiver *dest, QueryCompletion *qc);
+static void upkeep_emit_log(ErrorData *edata);
+static void upkeep_xact_callback(XactEvent event, void *arg);
+static void upkeep_object_access(ObjectAccessType access, Oid classId,
+								 Oid objectId, int subId, void *arg);
+
+void
+_PG_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("upkeep must be loaded via shared_preload_libraries"),
+				 errdetail("Maintenance mode is enforced in every session of the cluster, so the library must be loaded when the server starts."),
+				 errhint("Add 'upkeep' to shared_preload_libraries in postgresql.conf (ALTER SYSTEM SET shared_preload_libraries = 'upkeep'), restart the server, then run CREATE EXTENSION upkeep.")));
+
+	DefineCustomIntVariable("upkeep.maintenance_log_max",
+							"Number of maintenance windows kept in upkeep.maintenance_log.",
+							"The oldest windows are dropped first.",
+							&upkeep_maintenance_log_max,
+							UK_WINLOG_MAX_DEFAULT, 10, 1000000,
+							PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("upkeep");
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = upkeep_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = upkeep_shmem_startup;
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = upkeep_ExecutorStart;
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = upkeep_ProcessUtility;
+	prev_emit_log_hook = emit_log_hook;
+	emit_log_hook = upkeep_emit_log;
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = upkeep_object_access;
+	RegisterXactCallback(upkeep_xact_callback, NULL);
+}
+
+static void
+upkeep_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(upkeep_maintenance_shmem_size());
+	RequestNamedLWLockTranche("upkeep", 1);
+}
+
+/*
+ * Runs in the postmaster at start and after every crash reinitialization,
+ * so the maintenance state is re-read from its file each time.
+ */
+static void
+upkeep_shmem_startup(void)
+{
+	bool		found;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	upkeep_shared = ShmemInitStruct("upkeep",
+									upkeep_maintenance_shmem_size(),
+									&found);
+	if (!found)
+		upkeep_shared->lock = &(GetNamedLWLockTranche("upkeep"))->lock;
+	upkeep_maintenance_shmem_init(found);
+	LWLockRelease(AddinShmemInitLock);
+}
+
+static void
+upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	upkeep_enforce();
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/*
+ * Utility statements are checked before they run and again after, because
+ * SET TRANSACTION READ WRITE / BEGIN READ WRITE would otherwise turn a
+ * forced read-only transaction back into a writable one.
+ */
+static void
+upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+					  bool readOnlyTree, ProcessUtilityContext context,
+					  ParamListInfo params, QueryEnvironment *queryEnv,
+					  DestReceiver *dest, QueryCompletion *qc)
+{
+	upkeep_enforce();
+	if (prev_ProcessUtility)
+		prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+							params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+	if (IsTransactionState())
+		upkeep_enforce();
+}
+
+static void
+upkeep_emit_log(ErrorData *edata)
+{
+	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
+		upkeep_shared != NULL)
+		upkeep_maintenance_emit_log(edata);
+	if (prev_emit_log_hook)
+		prev_emit_log_hook(edata);
+}
+
+static void
+upkeep_xact_callback(XactEvent event, void *arg)
+{
+	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) &&
+		unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
+		upkeep_maintenance_xact_callback((int) event);
+}
+
+/*
+ * Creating, altering or dropping a database object is a write even where
+ * PostgreSQL's read-only checks do not look (lo_create(), lo_import(), ...).
+ */
+static void
+upkeep_object_access(ObjectAccessType access, Oid classId, Oid objectId,
+					 int subId, void *arg)
+{
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+	if ((access == OAT_POST_CREATE || access == OAT_DROP ||
+		 access == OAT_POST_ALTER || access == OAT_TRUNCATE) &&
+		unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
+		upkeep_maintenance_object_access((int) access, classId, objectId);
+}

@@ -1,0 +1,94 @@
+/*
+ * upkeep.h
+ *		Declarations shared by the files of the PostgreSQL extension.
+ *
+ * upkeep.c installs the hooks and defines the settings; each feature file
+ * (maintenance.c, ...) exports what the hooks call.  The hot-path check of
+ * maintenance mode is an inline function here so that every hook pays one
+ * atomic read when the mode is off.
+ */
+#ifndef UK_UPKEEP_H
+#define UK_UPKEEP_H
+
+#include "postgres.h"
+
+#include "port/atomics.h"
+#include "storage/lwlock.h"
+#include "storage/lock.h"
+#include "utils/elog.h"
+
+#include "uk_state.h"
+#include "uk_winlog.h"
+
+/* Phases of maintenance mode, kept in UpkeepShared->phase. */
+#define UPKEEP_PHASE_OFF		0
+#define UPKEEP_PHASE_DRAINING	1	/* new writes refused; old writers may commit */
+#define UPKEEP_PHASE_ACTIVE		2	/* drained: no non-maintainer writer remains */
+
+#define UPKEEP_MAX_MAINTAINERS	64
+
+/*
+ * Per-PGPROC slot: the backend records here, once per transaction, that it
+ * forced its transaction read-only before the transaction had an XID.  Such
+ * a transaction can only have written temporary tables, so the drain does
+ * not wait for it.  Written only by the owning backend, read by the drain.
+ */
+typedef struct UpkeepProcSlot
+{
+	uint64		window_id;
+	LocalTransactionId clean_lxid;
+} UpkeepProcSlot;
+
+/*
+ * Shared state.  Locking rules:
+ * - phase, window_id, refused_writes and join_failures are atomics, read
+ *	 without the lock; phase and window_id change only under lock held
+ *	 exclusively.
+ * - state, state_unreadable, state_error, maintainer_pids and nmaintainers
+ *	 are read under lock (shared) and changed under lock (exclusive).
+ * - The state file and the window log are written only while holding lock
+ *	 exclusively, so they never race each other.
+ * - slots[i] is written only by the backend owning PGPROC number i.
+ */
+typedef struct UpkeepShared
+{
+	LWLock	   *lock;
+	pg_atomic_uint32 phase;
+	pg_atomic_uint64 window_id;
+	pg_atomic_uint64 refused_writes;
+	pg_atomic_uint64 join_failures;
+	UkMaintState state;
+	bool		state_unreadable;
+	char		state_error[512];
+	int			nmaintainers;
+	int			maintainer_pids[UPKEEP_MAX_MAINTAINERS];
+	int			nslots;
+	UpkeepProcSlot slots[FLEXIBLE_ARRAY_MEMBER];
+} UpkeepShared;
+
+extern UpkeepShared *upkeep_shared;
+
+/* settings (upkeep.c) */
+extern int	upkeep_maintenance_log_max;
+
+/* maintenance.c */
+extern Size upkeep_maintenance_shmem_size(void);
+extern void upkeep_maintenance_shmem_init(bool found);
+extern void upkeep_enforce_slow(void);
+extern void upkeep_maintenance_emit_log(ErrorData *edata);
+extern void upkeep_maintenance_xact_callback(int event);
+extern void upkeep_maintenance_object_access(int access, Oid classId,
+											 Oid objectId);
+
+/*
+ * Called at the start of every statement (executor and utility).  When
+ * maintenance mode is off this is one atomic read and a branch.
+ */
+static inline void
+upkeep_enforce(void)
+{
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
+		upkeep_enforce_slow();
+}
+
+#endif							/* UK_UPKEEP_H */

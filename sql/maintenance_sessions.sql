@@ -1,0 +1,196 @@
+--
+-- Maintenance mode: what is refused, for whom, and what keeps working.
+--
+\pset null '(null)'
+SELECT current_database() AS regress_db \gset
+
+CREATE ROLE upkeep_dba LOGIN;
+CREATE ROLE upkeep_app LOGIN;
+CREATE ROLE upkeep_stranger LOGIN;
+CREATE ROLE upkeep_deputy LOGIN IN ROLE upkeep_dba;
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+	upkeep.exit_maintenance() TO upkeep_dba;
+
+CREATE TABLE items (id serial PRIMARY KEY, name text);
+INSERT INTO items (name) VALUES ('before');
+CREATE SEQUENCE counter;
+SELECT lo_from_bytea(0, 'large object') AS loid \gset
+ALTER LARGE OBJECT :loid OWNER TO upkeep_app;
+GRANT ALL ON items, items_id_seq, counter TO upkeep_app, upkeep_dba;
+GRANT ALL ON SCHEMA public TO upkeep_app, upkeep_dba;
+GRANT SELECT ON items TO upkeep_stranger;
+
+-- try(stmt): run a statement, report 'ok' or its SQLSTATE and message.
+CREATE FUNCTION try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE stmt;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ' ' || SQLERRM;
+END $$;
+CREATE FUNCTION add_item(n text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO items (name) VALUES (n);
+END $$;
+
+-- A second database where the extension was never created.
+CREATE DATABASE upkeep_elsewhere;
+\c upkeep_elsewhere
+CREATE TABLE t (a int);
+GRANT ALL ON t TO upkeep_app;
+CREATE FUNCTION try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE stmt;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ' ' || SQLERRM;
+END $$;
+
+-- Enter maintenance as the DBA role.
+\c :regress_db upkeep_dba
+SELECT upkeep.enter_maintenance('ERPNext upgrade to v15') AS token \gset
+SELECT length(:'token') AS token_length, left(:'token', 4) AS token_prefix;
+SELECT active, reason, entered_by, phase,
+	   maintainer_pids = ARRAY[pg_backend_pid()] AS caller_is_maintainer,
+	   expected_end,
+	   state_file_error
+  FROM upkeep.maintenance;
+-- the token is never shown
+SELECT count(*) AS token_shown FROM upkeep.maintenance m WHERE m::text LIKE '%' || :'token' || '%';
+SELECT count(*) AS token_logged FROM upkeep.maintenance_log m WHERE m::text LIKE '%' || :'token' || '%';
+
+-- The maintainer writes: DML, DDL, sequences.
+INSERT INTO items (name) VALUES ('by maintainer');
+CREATE TABLE new_in_upgrade (a int);
+DROP TABLE new_in_upgrade;
+SELECT nextval('counter');
+
+-- An application session: reads work, writes are refused with 25006.
+\c :regress_db upkeep_app
+SELECT name FROM items ORDER BY id;
+INSERT INTO items (name) VALUES ('from app');
+\echo :LAST_ERROR_SQLSTATE
+SELECT replace(stmt, :'loid', 'LOID') AS stmt,
+	   replace(try(stmt), :'loid', 'LOID') AS result FROM (VALUES
+	('INSERT INTO items (name) VALUES (''x'')'),
+	('UPDATE items SET name = ''y'''),
+	('DELETE FROM items'),
+	('MERGE INTO items USING (SELECT 1 AS id) s ON items.id = s.id WHEN MATCHED THEN UPDATE SET name = ''m'''),
+	('CREATE TABLE app_table (a int)'),
+	('CREATE TEMP TABLE app_temp (a int)'),
+	('ALTER TABLE items ADD COLUMN extra int'),
+	('CREATE INDEX ON items (name)'),
+	('DROP TABLE items'),
+	('TRUNCATE items'),
+	('COMMENT ON TABLE items IS ''x'''),
+	('SELECT nextval(''counter'')'),
+	('SELECT setval(''counter'', 100)'),
+	('SELECT * FROM items FOR UPDATE'),
+	('SELECT * FROM items FOR SHARE'),
+	('GRANT SELECT ON items TO PUBLIC'),
+	('REVOKE SELECT ON items FROM upkeep_stranger'),
+	('SELECT lo_create(0)'),
+	('SELECT lo_from_bytea(0, ''x'')'),
+	('SELECT lo_unlink(' || :'loid' || ')'),
+	('SELECT add_item(''via function'')'),
+	('DO $d$ BEGIN INSERT INTO items (name) VALUES (''via DO''); END $d$'),
+	('WITH w AS (INSERT INTO items (name) VALUES (''cte'') RETURNING id) SELECT count(*) FROM w'),
+	('EXPLAIN ANALYZE INSERT INTO items (name) VALUES (''e'')'),
+	('SELECT count(*) FROM items'),
+	('EXPLAIN INSERT INTO items (name) VALUES (''e'')'),
+	('SET work_mem = ''8MB'''),
+	('SHOW work_mem'),
+	('SELECT pg_advisory_xact_lock(1)')
+) AS v(stmt);
+\copy items (name) FROM '/dev/null'
+\echo :LAST_ERROR_SQLSTATE
+-- escaping read-only through transaction settings does not work
+BEGIN READ WRITE;
+INSERT INTO items (name) VALUES ('read write');
+ROLLBACK;
+BEGIN;
+SET TRANSACTION READ WRITE;
+SHOW transaction_read_only;
+UPDATE items SET name = 'z';
+ROLLBACK;
+SET default_transaction_read_only = off;
+DELETE FROM items;
+RESET default_transaction_read_only;
+-- PREPARE TRANSACTION is refused too
+BEGIN;
+SELECT count(*) FROM items;
+PREPARE TRANSACTION 'upkeep_p1';
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS prepared FROM pg_prepared_xacts;
+-- large-object writes that PostgreSQL's read-only checks miss fail at commit
+SELECT lo_put(:loid, 0, 'y');
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+SELECT lowrite(lo_open(:loid, 131072), 'z');
+COMMIT;
+SELECT count(*) AS large_objects, convert_from(lo_get(:loid), 'UTF8') AS content
+  FROM pg_largeobject_metadata;
+-- an explicit read-only transaction keeps working
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SELECT count(*) FROM items;
+COMMIT;
+
+-- A superuser that is not a maintainer is refused too.
+\c :regress_db postgres
+INSERT INTO items (name) VALUES ('superuser');
+\echo :LAST_ERROR_SQLSTATE
+SELECT stmt, try(stmt) AS result FROM (VALUES
+	('CREATE TABLE su_table (a int)'),
+	('COPY items (name) FROM ''/dev/null'''),
+	('ALTER ROLE upkeep_app CONNECTION LIMIT 5'),
+	('CREATE ROLE upkeep_new'),
+	('SELECT count(*) FROM items')
+) AS v(stmt);
+
+SELECT lo_import('/dev/null');
+\echo :LAST_ERROR_SQLSTATE
+
+-- A session in another database (no CREATE EXTENSION there) is refused too.
+\c upkeep_elsewhere upkeep_app
+SELECT count(*) FROM t;
+INSERT INTO t VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT try('UPDATE t SET a = 2'), try('SELECT * FROM t FOR UPDATE');
+
+-- Joining: the right token, from the entering role, a member, or a superuser.
+\c :regress_db upkeep_stranger
+SELECT upkeep.join_maintenance(:'token');
+\c :regress_db upkeep_dba
+SELECT upkeep.join_maintenance('uk1-' || repeat('0', 64));
+SELECT upkeep.join_maintenance(NULL);
+INSERT INTO items (name) VALUES ('before joining');
+SELECT upkeep.join_maintenance(:'token');
+INSERT INTO items (name) VALUES ('joined dba');
+-- joining inside a transaction that was already forced read-only
+\c :regress_db upkeep_deputy
+BEGIN;
+SELECT count(*) > 0 AS read_first FROM items;
+SELECT upkeep.join_maintenance(:'token');
+INSERT INTO items (name) VALUES ('joined deputy');
+COMMIT;
+SELECT cardinality(maintainer_pids) AS maintainers, join_failures,
+	   refused_writes > 0 AS refusals_counted
+  FROM upkeep.maintenance;
+
+-- Exit, from a session that is not a maintainer: read-write again.
+\c :regress_db upkeep_dba
+SELECT upkeep.exit_maintenance();
+SELECT active, phase, reason, maintainer_pids FROM upkeep.maintenance;
+\c :regress_db upkeep_app
+INSERT INTO items (name) VALUES ('after maintenance');
+SELECT name FROM items ORDER BY id;
+
+-- The window is in the log.
+SELECT reason, entered_by, exited_by, drain_outcome, drain_terminated,
+	   refused_writes > 0 AS refusals, exited_at >= entered_at AS ordered,
+	   expected_end, duration > '0' AS has_duration
+  FROM upkeep.maintenance_log
+ ORDER BY window_id DESC LIMIT 1;
+
+\c :regress_db postgres
+DROP DATABASE upkeep_elsewhere;

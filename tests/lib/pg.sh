@@ -1,0 +1,106 @@
+# tests/lib/pg.sh: throwaway PostgreSQL clusters for upkeep's tests.
+#
+# Sourced by the test scripts.  The extension is installed into a staging
+# directory ($UK_STAGE, via DESTDIR) and each cluster is pointed at it with
+# extension_destdir and dynamic_library_path, so tests never touch the
+# system's PostgreSQL directories.  As root, the servers run as the
+# "postgres" user (initdb refuses root).
+
+PGBIN=${PGBIN:-$(pg_config --bindir)}
+PGLIBDIR=$(pg_config --pkglibdir)
+
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# uk_workdir: a fresh world-readable scratch directory owned by the server user.
+uk_workdir() {
+	local d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/upkeep-${1:-test}.XXXXXX")
+	chmod 755 "$d"
+	[ "$(id -u)" = 0 ] && chown postgres: "$d"
+	echo "$d"
+}
+
+# uk_stage_install TOPDIR STAGE: build and install the extension into STAGE.
+uk_stage_install() {
+	make -s -C "$1" build >/dev/null &&
+		make -s -C "$1/pg_ext" install DESTDIR="$2" >/dev/null
+}
+
+# pg_new_cluster DIR PORT [extra postgresql.conf lines...]
+pg_new_cluster() {
+	local dir=$1 port=$2
+	shift 2
+	as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust \
+		--no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
+		cat "$dir/initdb.log"
+		return 1
+	}
+	{
+		echo "port = $port"
+		echo "listen_addresses = ''"
+		echo "unix_socket_directories = '$dir'"
+		echo "shared_preload_libraries = 'upkeep'"
+		echo "extension_destdir = '$UK_STAGE'"
+		echo "dynamic_library_path = '$UK_STAGE$PGLIBDIR:\$libdir'"
+		echo "max_prepared_transactions = 5"
+		echo "fsync = off"
+		echo "log_min_messages = warning"
+		echo "log_line_prefix = '%m [%p] '"
+		for line in "$@"; do echo "$line"; done
+	} | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+}
+
+pg_start() {
+	as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start >/dev/null
+}
+
+pg_stop() {
+	as_pg "$PGBIN/pg_ctl" -D "$1/data" -m "${2:-fast}" -w -t 60 stop >/dev/null
+}
+
+pg_restart() {
+	as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -m fast -w -t 60 restart >/dev/null
+}
+
+# pg_kill9 DIR: kill -9 the postmaster (its backends die with it), then
+# wait until every server process of that cluster is gone.
+pg_kill9() {
+	local pid
+	pid=$(head -1 "$1/data/postmaster.pid")
+	kill -9 "$pid"
+	for _ in $(seq 1 100); do
+		pgrep -f -- "-D $1/data" >/dev/null || pgrep -P "$pid" >/dev/null || break
+		sleep 0.1
+	done
+	# orphaned backends exit on their own once they notice the postmaster died
+	for _ in $(seq 1 100); do
+		as_pg "$PGBIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+}
+
+# psql_at DIR PORT [psql args...]: quiet, unaligned psql as the server user.
+psql_at() {
+	local dir=$1 port=$2
+	shift 2
+	as_pg "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$dir" -p "$port" "$@"
+}
+
+# free_port: a TCP port number not used by a listening socket here.
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (ss -ltnH 2>/dev/null | grep -q ":$p ") && [ ! -e "/tmp/.s.PGSQL.$p" ]; then
+			echo "$p"
+			return
+		fi
+	done
+	echo 25432
+}
