@@ -181,6 +181,38 @@ mark_interrupted_drain(uint64 window_id)
 }
 
 /*
+ * on_shmem_exit callback of the postmaster (clean shutdown, crash
+ * reinitialization): keep the refused-writes counter of the current window.
+ * Only the counter is rewritten, and only into a state file that still
+ * parses and belongs to the same window: shared memory that a crashed
+ * backend may have damaged can never switch maintenance off.
+ */
+static void
+persist_refused_writes(int code, Datum arg)
+{
+	UkMaintState st;
+	UkError    *err = NULL;
+	uint64		refused;
+
+	if (upkeep_shared == NULL ||
+		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
+		return;
+	refused = pg_atomic_read_u64(&upkeep_shared->refused_writes);
+	if (uk_state_read(UPKEEP_STATE_FILE, &st, &err) != UK_OK)
+	{
+		uk_error_free(err);
+		return;
+	}
+	if (!st.active ||
+		st.window_id != pg_atomic_read_u64(&upkeep_shared->window_id) ||
+		st.refused_writes == refused)
+		return;
+	st.refused_writes = refused;
+	if (uk_state_write(UPKEEP_STATE_FILE, &st, &err) != UK_OK)
+		uk_error_free(err);
+}
+
+/*
  * Set up shared state; when first created (postmaster start or crash
  * restart), load the durable state file.  Caller holds AddinShmemInitLock.
  */
@@ -192,6 +224,8 @@ upkeep_maintenance_shmem_init(bool found)
 
 	if (found)
 		return;
+	if (!IsUnderPostmaster)
+		on_shmem_exit(persist_refused_writes, (Datum) 0);
 
 	pg_atomic_init_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
 	pg_atomic_init_u64(&upkeep_shared->window_id, 0);
@@ -325,9 +359,12 @@ format_expected_end(int64 expected_end_us, char *buf, size_t len)
 	if (expected_end_us == 0)
 		strlcpy(buf, "unknown", len);
 	else
-		strlcpy(buf,
-				timestamptz_to_str(UnixUsecsToTimestampTz(expected_end_us)),
-				len);
+	{
+		TimestampTz ts = UnixUsecsToTimestampTz(expected_end_us);
+
+		ts -= ts % USECS_PER_SEC;	/* whole seconds read better */
+		strlcpy(buf, timestamptz_to_str(ts), len);
+	}
 }
 
 /* The reason without one trailing period, so details read naturally. */

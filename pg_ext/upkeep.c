@@ -64,7 +64,7 @@ _PG_init(void)
 							"Number of maintenance windows kept in upkeep.maintenance_log.",
 							"The oldest windows are dropped first.",
 							&upkeep_maintenance_log_max,
-							UK_WINLOG_MAX_DEFAULT, 10, 1000000,
+							UK_WINLOG_MAX_DEFAULT, 10, 100000,
 							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
 

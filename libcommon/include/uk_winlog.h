@@ -30,7 +30,7 @@
 #include "uk_validate.h"
 
 #define UK_WINLOG_MAX_DEFAULT 1000	/* windows kept; the oldest go first */
-#define UK_WINLOG_FILE_MAX (16 * 1024 * 1024)	/* bytes read at most */
+#define UK_WINLOG_FILE_MAX (4 * 1024 * 1024)	/* bytes read at most */
 #define UK_DRAIN_DETAIL_MAX 512
 
 typedef enum UkDrainOutcome

@@ -1,0 +1,40 @@
+/*
+ * uk_internal.h
+ *		Helpers shared by the libcommon source files; not part of the
+ *		public interface.
+ *
+ * The number and hex parsers are strict on purpose: they accept exactly the
+ * canonical text that the formatters write (no sign on unsigned values, no
+ * leading zeros, no "-0", lower-case hex only), so that a file that parses
+ * formats back to the same bytes.
+ */
+#ifndef UK_INTERNAL_H
+#define UK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Text of errnum into buf (thread-safe strerror); returns buf. */
+extern const char *uk_errno_str(int errnum, char *buf, size_t cap);
+
+/* Canonical decimal; false on anything else or on overflow. */
+extern bool uk_parse_u64(const char *s, size_t len, uint64_t *out);
+extern bool uk_parse_i64(const char *s, size_t len, int64_t *out);
+
+/* len bytes of in as 2 * len lower-case hex digits plus a NUL. */
+extern void uk_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* Exactly 2 * outlen lower-case hex digits into outlen bytes. */
+extern bool uk_hex_decode(const char *in, size_t inlen, uint8_t *out,
+						  size_t outlen);
+
+/*
+ * Copy s (len bytes) into out for use inside an error message: printable
+ * ASCII as is, anything else as \xHH (so the message is valid in any
+ * client encoding), cut to at most maxshow input bytes with "..." appended.
+ */
+extern void uk_show(const char *s, size_t len, size_t maxshow, char *out,
+					size_t cap);
+
+#endif							/* UK_INTERNAL_H */

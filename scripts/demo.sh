@@ -1,0 +1,98 @@
+#!/bin/bash
+# scripts/demo.sh: a guided tour of a maintenance window (make demo).
+# Starts a throwaway PostgreSQL cluster with upkeep preloaded, plays an ERP
+# app, its DBA and an upgrade script against it, and removes it at the end.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib/pg.sh"
+
+W=$(uk_workdir demo)
+export UK_STAGE="$W/stage"
+P=$(free_port)
+trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
+
+bold=""
+plain=""
+if [ -t 1 ]; then
+	bold=$(tput bold 2>/dev/null || true)
+	plain=$(tput sgr0 2>/dev/null || true)
+fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+# as ROLE SQL: show and run SQL as a role, in a new session
+as() {
+	local role=$1
+	shift
+	printf '%s%s>%s %s\n' "$bold" "$role" "$plain" "$*"
+	as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U "$role" -d erp -c "$*" 2>&1 | sed 's/^/    /' || true
+}
+
+step "Starting a throwaway PostgreSQL cluster with shared_preload_libraries = 'upkeep'"
+uk_stage_install "$TOP" "$UK_STAGE"
+pg_new_cluster "$W" "$P" >/dev/null
+pg_start "$W"
+psql_at "$W" "$P" -d postgres -c "CREATE DATABASE erp" >/dev/null
+psql_at "$W" "$P" -d erp >/dev/null <<'SQL'
+CREATE EXTENSION upkeep;
+CREATE ROLE erp_app LOGIN;        -- what the ERP connects as
+CREATE ROLE erp_dba LOGIN;        -- what the upgrade script connects as
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+                          upkeep.exit_maintenance() TO erp_dba;
+CREATE TABLE sales_invoice (name text PRIMARY KEY, customer text, grand_total numeric);
+INSERT INTO sales_invoice VALUES ('SINV-0001', 'Acme', 1200), ('SINV-0002', 'Globex', 560);
+ALTER TABLE sales_invoice OWNER TO erp_dba;
+GRANT ALL ON sales_invoice TO erp_app;
+GRANT CREATE ON SCHEMA public TO erp_dba;
+SQL
+echo "cluster on port $P, database 'erp', roles erp_app (the app) and erp_dba (the upgrade)"
+
+step "A normal day: the app reads and writes"
+as erp_app "INSERT INTO sales_invoice VALUES ('SINV-0003', 'Initech', 75)"
+as erp_app "SELECT count(*) AS invoices FROM sales_invoice"
+
+step "A user is saving an invoice (an open write transaction) when the upgrade starts"
+echo "erp_app> BEGIN; INSERT ... SINV-0004; (user thinks for 2 seconds) COMMIT;   -- in the background"
+as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_app -d erp \
+	-c "BEGIN" -c "INSERT INTO sales_invoice VALUES ('SINV-0004', 'Umbrella', 990)" \
+	-c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null 2>&1 &
+sleep 0.5
+
+step "The upgrade script enters maintenance: it drains in-flight writes first"
+start=$(date +%s.%N)
+TOKEN=$(as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -U erp_dba -d erp -c \
+	"SELECT upkeep.enter_maintenance('ERPNext upgrade to v15', expected_duration => '30 minutes', drain_timeout => '10 seconds')")
+end=$(date +%s.%N)
+echo "erp_dba> SELECT upkeep.enter_maintenance('ERPNext upgrade to v15', expected_duration => '30 minutes', drain_timeout => '10 seconds');"
+printf '    returned after %.1f s with a join token (%s...), once the user'"'"'s invoice was committed\n' \
+	"$(awk "BEGIN { print $end - $start }")" "${TOKEN:0:12}"
+wait
+as erp_app "SELECT name, customer FROM sales_invoice WHERE name = 'SINV-0004'"
+as erp_app "SELECT active, reason, entered_by, expected_end - started_at AS expected, phase FROM upkeep.maintenance"
+
+step "During maintenance the app keeps reading, and its writes are refused with SQLSTATE 25006"
+as erp_app "SELECT count(*) AS invoices FROM sales_invoice"
+as erp_app "UPDATE sales_invoice SET grand_total = 0 WHERE name = 'SINV-0001'"
+echo "    (Frappe and Odoo turn SQLSTATE 25006 into their own read-only / maintenance message)"
+as postgres "CREATE TABLE sneaky (a int)   -- even a superuser who is not a maintainer"
+
+step "The upgrade writes: the session that entered, or any session that joins with the token"
+printf '%serp_dba>%s %s\n' "$bold" "$plain" "SELECT upkeep.join_maintenance('${TOKEN:0:12}...');  -- a second connection of the upgrade"
+printf '%serp_dba>%s %s\n' "$bold" "$plain" "ALTER TABLE sales_invoice ADD COLUMN currency text DEFAULT 'EUR';"
+as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_dba -d erp \
+	-c "SELECT upkeep.join_maintenance('$TOKEN')" \
+	-c "ALTER TABLE sales_invoice ADD COLUMN currency text DEFAULT 'EUR'" >/dev/null
+echo "    ok: the maintainers write while everyone else is read-only"
+
+step "The server restarts in the middle of the upgrade (or crashes): maintenance mode stays on"
+pg_restart "$W"
+echo "pg_ctl restart: done"
+as erp_app "INSERT INTO sales_invoice VALUES ('SINV-0005', 'Hooli', 10)"
+
+step "The upgrade finishes and exits maintenance: read-write for everyone again"
+as erp_dba "SELECT upkeep.exit_maintenance()"
+as erp_app "INSERT INTO sales_invoice VALUES ('SINV-0005', 'Hooli', 10)"
+as erp_app "SELECT name, customer, currency FROM sales_invoice ORDER BY name"
+
+step "The DBA's record of the window (upkeep.maintenance_log, kept across restarts)"
+as erp_app "SELECT reason, entered_by, exited_by, round(extract(epoch FROM duration)) AS seconds, refused_writes, drain_outcome, drain_ms, drain_waited_for FROM upkeep.maintenance_log"
+
+step "Done. The throwaway cluster is removed. Next: README.md, 'make test'."
