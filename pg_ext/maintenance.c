@@ -74,7 +74,7 @@
 #define UPKEEP_DIR				"upkeep"
 #define UPKEEP_STATE_FILE		"upkeep/maintenance.state"
 #define UPKEEP_WINLOG_FILE		"upkeep/maintenance.log"
-#define UPKEEP_DRAIN_POLL_MS	10
+#define UPKEEP_DRAIN_POLL_MS	1
 #define UPKEEP_TERMINATE_WAIT_MS 5000
 
 #define MAINTENANCE_MSG "database is in maintenance mode"
@@ -312,6 +312,70 @@ refresh_cached_window(uint64 window)
 	cached_window = window;
 }
 
+static void add_maintainer(uint64 window);
+static void ensure_exit_callback(void);
+static void unforce_current_transaction(void);
+
+/*
+ * upkeep.join_token: join the window with the token set for this session,
+ * once per window.  Same rules as join_maintenance(); a failure is a
+ * WARNING (the statement then runs read-only) and is counted.
+ */
+static uint64 join_setting_tried_window = 0;
+
+/* GUC assign hook of upkeep.join_token: a new token gets a new try. */
+void
+upkeep_join_token_assign(const char *newval, void *extra)
+{
+	join_setting_tried_window = 0;
+}
+
+static bool
+try_join_with_setting(uint64 window)
+{
+	Oid			entered_by_id;
+	bool		token_ok;
+	bool		role_ok;
+
+	if (upkeep_join_token == NULL || upkeep_join_token[0] == '\0' ||
+		join_setting_tried_window == window)
+		return false;
+	join_setting_tried_window = window;
+
+	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
+	token_ok = upkeep_shared->state.has_token &&
+		upkeep_shared->state.window_id == window &&
+		uk_token_verify(upkeep_join_token, upkeep_shared->state.token_hash);
+	entered_by_id = (Oid) upkeep_shared->state.entered_by_id;
+	LWLockRelease(upkeep_shared->lock);
+
+	role_ok = superuser() || is_member_of_role(GetUserId(), entered_by_id);
+	if (!token_ok || !role_ok)
+	{
+		pg_atomic_fetch_add_u64(&upkeep_shared->join_failures, 1);
+		ereport(WARNING,
+				(errcode(token_ok ? ERRCODE_INSUFFICIENT_PRIVILEGE :
+						 ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("upkeep.join_token did not join the maintenance window: %s",
+						token_ok ? "role may not join" : "invalid token"),
+				 errdetail("This session stays read-only until maintenance ends.")));
+		return false;
+	}
+
+	ensure_exit_callback();
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (pg_atomic_read_u64(&upkeep_shared->window_id) != window ||
+		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF ||
+		upkeep_shared->nmaintainers >= UPKEEP_MAX_MAINTAINERS)
+	{
+		LWLockRelease(upkeep_shared->lock);
+		return false;
+	}
+	add_maintainer(window);
+	LWLockRelease(upkeep_shared->lock);
+	return true;
+}
+
 /*
  * Force the current transaction read-only.  Called from upkeep_enforce()
  * when the phase is not off, inside a transaction.
@@ -325,6 +389,11 @@ upkeep_enforce_slow(void)
 		return;
 
 	window = pg_atomic_read_u64(&upkeep_shared->window_id);
+	if (try_join_with_setting(window))
+	{
+		unforce_current_transaction();
+		return;
+	}
 	if (window != cached_window)
 		refresh_cached_window(window);
 

@@ -28,6 +28,7 @@ void		_PG_init(void);
 UpkeepShared *upkeep_shared = NULL;
 
 int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
+char	   *upkeep_join_token = NULL;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -67,6 +68,16 @@ _PG_init(void)
 							UK_WINLOG_MAX_DEFAULT, 10, 100000,
 							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("upkeep.join_token",
+							   "Join token of the maintenance window this session belongs to.",
+							   "A session with this setting joins the current maintenance window at its first statement, "
+							   "as if it had called upkeep.join_maintenance(); set it with PGOPTIONS for a whole migration.",
+							   &upkeep_join_token,
+							   "",
+							   PGC_USERSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_SUPERUSER_ONLY,
+							   NULL, upkeep_join_token_assign, NULL);
 
 	MarkGUCPrefixReserved("upkeep");
 

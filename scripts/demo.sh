@@ -74,13 +74,13 @@ as erp_app "UPDATE sales_invoice SET grand_total = 0 WHERE name = 'SINV-0001'"
 echo "    (Frappe and Odoo turn SQLSTATE 25006 into their own read-only / maintenance message)"
 as postgres "CREATE TABLE sneaky (a int)   -- even a superuser who is not a maintainer"
 
-step "The upgrade writes: the session that entered, or any session that joins with the token"
-printf '%serp_dba>%s %s\n' "$bold" "$plain" "SELECT upkeep.join_maintenance('${TOKEN:0:12}...');  -- a second connection of the upgrade"
+step "The upgrade writes: its connections join the window with the token"
+echo "The migration runs with PGOPTIONS='-c upkeep.join_token=${TOKEN:0:12}...', so every connection it opens joins:"
 printf '%serp_dba>%s %s\n' "$bold" "$plain" "ALTER TABLE sales_invoice ADD COLUMN currency text DEFAULT 'EUR';"
-as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_dba -d erp \
-	-c "SELECT upkeep.join_maintenance('$TOKEN')" \
-	-c "ALTER TABLE sales_invoice ADD COLUMN currency text DEFAULT 'EUR'" >/dev/null
-echo "    ok: the maintainers write while everyone else is read-only"
+as_pg env PGOPTIONS="-c upkeep.join_token=$TOKEN" "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_dba -d erp \
+	-c "ALTER TABLE sales_invoice ADD COLUMN currency text DEFAULT 'EUR'" 2>&1 | sed 's/^/    /'
+echo "    ok: the migration writes while everyone else is read-only"
+echo "    (or, in one connection: SELECT upkeep.join_maintenance('<token>');)"
 
 step "The server restarts in the middle of the upgrade (or crashes): maintenance mode stays on"
 pg_restart "$W"

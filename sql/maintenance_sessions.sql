@@ -173,6 +173,18 @@ SELECT count(*) > 0 AS read_first FROM items;
 SELECT upkeep.join_maintenance(:'token');
 INSERT INTO items (name) VALUES ('joined deputy');
 COMMIT;
+-- upkeep.join_token (e.g. from PGOPTIONS) joins at the first statement
+\c :regress_db upkeep_stranger
+SET upkeep.join_token = :'token';
+SELECT count(*) > 0 AS can_read FROM items;
+INSERT INTO items (name) VALUES ('stranger with token');
+\c :regress_db upkeep_dba
+SET upkeep.join_token = 'uk1-wrong';
+INSERT INTO items (name) VALUES ('wrong token setting');
+SET upkeep.join_token = :'token';
+INSERT INTO items (name) VALUES ('joined by setting');
+SELECT pg_backend_pid() = ANY (maintainer_pids) AS is_maintainer FROM upkeep.maintenance;
+\c :regress_db upkeep_deputy
 SELECT cardinality(maintainer_pids) AS maintainers, join_failures,
 	   refused_writes > 0 AS refusals_counted
   FROM upkeep.maintenance;

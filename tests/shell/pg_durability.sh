@@ -76,6 +76,10 @@ expect_refused "after pg_ctl restart"
 q -c "SELECT upkeep.join_maintenance('$token')" -c "INSERT INTO t VALUES (3)" >/dev/null ||
 	fail "join with the token after restart"
 ok "the token still joins after a restart"
+out=$(as_pg env PGOPTIONS="-c upkeep.join_token=$token" \
+	"$PGBIN/psql" -X -q -At -h "$W" -p "$P" -d postgres -c "INSERT INTO t VALUES (6)" 2>&1) ||
+	fail "a connection with PGOPTIONS upkeep.join_token could not write: $out"
+ok "a connection with PGOPTIONS='-c upkeep.join_token=...' joins and writes"
 
 pg_kill9 "$W"
 start_retry || fail "start after kill -9"
