@@ -44,7 +44,9 @@ demo: deps build
 	@./scripts/demo.sh
 
 bench: deps build
-	@./bench/pg_maintenance_bench.sh
+	@./bench/pg_instructions.sh
+	@./bench/pg_drain.sh
+	@./bench/pg_tps.sh
 
 clean:
 	$(MAKE) -C libcommon clean

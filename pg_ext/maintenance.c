@@ -180,6 +180,25 @@ mark_interrupted_drain(uint64 window_id)
 	uk_winlog_list_free(&list);
 }
 
+/* Highest window id in the window log (0 if none or unreadable). */
+static uint64
+winlog_max_id(void)
+{
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+	uint64		max_id = 0;
+
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		uk_error_free(err);
+		return 0;
+	}
+	for (size_t i = 0; i < list.n; i++)
+		max_id = Max(max_id, list.items[i].window_id);
+	uk_winlog_list_free(&list);
+	return max_id;
+}
+
 /*
  * on_shmem_exit callback of the postmaster (clean shutdown, crash
  * reinitialization): keep the refused-writes counter of the current window.
@@ -253,6 +272,7 @@ upkeep_maintenance_shmem_init(bool found)
 		uk_error_free(err);
 		uk_state_init(&upkeep_shared->state);
 		set_state_file_failure(message);
+		upkeep_shared->state.window_id = winlog_max_id() + 1;
 		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("could not read upkeep maintenance state file \"%s\": %s",
@@ -796,10 +816,13 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		if (proc == NULL)
 			continue;
 		slot = &upkeep_shared->slots[proc->pgprocno];
-		if (slot->window_id == window &&
-			slot->clean_lxid != InvalidLocalTransactionId &&
-			slot->clean_lxid == proc->lxid)
-			continue;			/* forced read-only before it had an XID */
+		if (slot->window_id == window)
+		{
+			pg_read_barrier();	/* pairs with upkeep_enforce_slow() */
+			if (slot->clean_lxid != InvalidLocalTransactionId &&
+				slot->clean_lxid == proc->lxid)
+				continue;		/* forced read-only before it had an XID */
+		}
 		if (n < max)
 		{
 			pids[n] = be->st_procpid;

@@ -136,6 +136,8 @@ for damage in flip empty garbage; do
 	[ "$after" -gt "$before" ] || fail "no WARNING for a $damage state file"
 	expect_mode "true/active" "unreadable state file ($damage)"
 	expect_refused "unreadable state file ($damage)"
+	app -c "INSERT INTO t VALUES (101)" | grep -q "Reason: the upkeep state file is unreadable" ||
+		fail "the app's error does not say why ($damage)"
 	err=$(q -c "SELECT state_file_error IS NOT NULL FROM upkeep.maintenance")
 	[ "$err" = t ] || fail "state_file_error not shown ($damage)"
 	q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit after $damage"
