@@ -43,6 +43,7 @@
 #include "catalog/objectaddress.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_largeobject.h"
+#include "common/int.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -616,17 +617,34 @@ report_uk_error(int elevel, UkError *err, const char *context)
 		ereport(elevel,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", message)));
-	errno = saved_errno;
-	ereport(elevel,
-			(saved_errno ? errcode_for_file_access() : errcode(ERRCODE_INTERNAL_ERROR),
-			 errmsg("%s: %s", context, message)));
+	else
+	{
+		errno = saved_errno;
+		ereport(elevel,
+				(saved_errno ? errcode_for_file_access() : errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("%s: %s", context, message)));
+	}
 }
 
+/*
+ * An interval as microseconds (a month counts 30 days).  what names the
+ * argument in the error raised when it does not fit.
+ */
 static int64
-interval_to_us(Interval *iv)
+interval_to_us(Interval *iv, const char *what)
 {
-	return iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	int64		days_us;
+	int64		months_us;
+	int64		total;
+
+	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &days_us) ||
+		pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH * USECS_PER_DAY, &months_us) ||
+		pg_add_s64_overflow(iv->time, days_us, &total) ||
+		pg_add_s64_overflow(total, months_us, &total))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is too large", what)));
+	return total;
 }
 
 static char *
@@ -709,13 +727,12 @@ winlog_save(const UkWindow *w)
 
 /* Find the log record of window_id; false if absent. */
 static bool
-winlog_find(uint64 window_id, UkWindow *out, uint64 *max_id)
+winlog_find(uint64 window_id, UkWindow *out)
 {
 	UkWindowList list = {0};
 	UkError    *err = NULL;
 	bool		found = false;
 
-	*max_id = 0;
 	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
 	{
 		report_uk_error(WARNING, err, "could not read upkeep maintenance log");
@@ -723,8 +740,6 @@ winlog_find(uint64 window_id, UkWindow *out, uint64 *max_id)
 	}
 	for (size_t i = 0; i < list.n; i++)
 	{
-		if (list.items[i].window_id > *max_id)
-			*max_id = list.items[i].window_id;
 		if (list.items[i].window_id == window_id)
 		{
 			*out = list.items[i];
@@ -945,8 +960,6 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	uint8_t		token_hash[UK_SHA256_LEN];
 	UkMaintState st;
 	UkWindow	w;
-	UkWindow	old;
-	uint64		max_logged = 0;
 	uint64		window;
 	DrainResult res = {0};
 	char	   *role = NULL;
@@ -964,7 +977,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(1))
 	{
-		expected_us = interval_to_us(PG_GETARG_INTERVAL_P(1));
+		expected_us = interval_to_us(PG_GETARG_INTERVAL_P(1), "expected_duration");
 		if (uk_duration_validate("expected_duration", expected_us,
 								 UK_DURATION_MAX_US, &err) != UK_OK)
 			report_uk_error(ERROR, err, "invalid expected_duration");
@@ -974,7 +987,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("drain_timeout must not be NULL"),
 				 errhint("Use '0 seconds' to not wait for writers at all.")));
-	drain_us = interval_to_us(PG_GETARG_INTERVAL_P(2));
+	drain_us = interval_to_us(PG_GETARG_INTERVAL_P(2), "drain_timeout");
 	if (uk_duration_validate("drain_timeout", drain_us,
 							 UK_DRAIN_TIMEOUT_MAX_US, &err) != UK_OK)
 		report_uk_error(ERROR, err, "invalid drain_timeout");
@@ -1020,8 +1033,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 		LWLockRelease(upkeep_shared->lock);
 		report_uk_error(ERROR, err, "could not generate a join token");
 	}
-	(void) winlog_find(0, &old, &max_logged);
-	window = Max(upkeep_shared->state.window_id, max_logged) + 1;
+	window = Max(upkeep_shared->state.window_id, winlog_max_id()) + 1;
 
 	uk_state_init(&st);
 	memcpy(st.token_hash, token_hash, sizeof(st.token_hash));
@@ -1205,7 +1217,6 @@ exit_maintenance(PG_FUNCTION_ARGS)
 {
 	UkWindow	w;
 	uint64		window;
-	uint64		max_id;
 	char	   *role;
 
 	require_preloaded();
@@ -1223,7 +1234,7 @@ exit_maintenance(PG_FUNCTION_ARGS)
 	window = upkeep_shared->state.window_id;
 	leave_maintenance_locked();	/* ERROR here: still in maintenance */
 
-	if (!winlog_find(window, &w, &max_id))
+	if (!winlog_find(window, &w))
 	{
 		/* e.g. restored from an unreadable state file: record it now */
 		uk_window_init(&w);

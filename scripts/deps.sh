@@ -4,7 +4,7 @@
 # only when something is missing.
 set -eu
 
-PKGS="gcc make clang procps iproute2 valgrind
+PKGS="gcc make clang libclang-rt-14-dev procps iproute2 valgrind
 postgresql-15 postgresql-client-15 postgresql-server-dev-15"
 
 missing=""
