@@ -11,40 +11,75 @@ CREATE ROLE upkeep_deputy LOGIN IN ROLE upkeep_dba;
 GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
 	upkeep.exit_maintenance() TO upkeep_dba;
 
-CREATE TABLE items (id serial PRIMARY KEY, name text);
-INSERT INTO items (name) VALUES ('before');
-CREATE SEQUENCE counter;
+-- The objects the sessions write to; the same in a second database where
+-- the extension was never created.
+\set objects 'CREATE TABLE items (id serial PRIMARY KEY, name text); INSERT INTO items (name) VALUES (''before''); CREATE SEQUENCE counter; GRANT ALL ON items, items_id_seq, counter TO upkeep_app, upkeep_dba; GRANT ALL ON SCHEMA public TO upkeep_app, upkeep_dba; GRANT SELECT ON items TO upkeep_stranger;'
+:objects
 SELECT lo_from_bytea(0, 'large object') AS loid \gset
 ALTER LARGE OBJECT :loid OWNER TO upkeep_app;
-GRANT ALL ON items, items_id_seq, counter TO upkeep_app, upkeep_dba;
-GRANT ALL ON SCHEMA public TO upkeep_app, upkeep_dba;
-GRANT SELECT ON items TO upkeep_stranger;
 
--- try(stmt): run a statement, report 'ok' or its SQLSTATE and message.
-CREATE FUNCTION try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE stmt;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END $$;
 CREATE FUNCTION add_item(n text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO items (name) VALUES (n);
 END $$;
 
--- A second database where the extension was never created.
+-- write_matrix(): every class of write (and a few reads), each in its own
+-- subtransaction; the result is 'ok' or the SQLSTATE and message.
+CREATE FUNCTION write_matrix() RETURNS TABLE (stmt text, result text)
+LANGUAGE plpgsql AS $body$
+DECLARE
+	s text;
+BEGIN
+	FOREACH s IN ARRAY ARRAY[
+		$s$INSERT INTO items (name) VALUES ('x')$s$,
+		$s$UPDATE items SET name = 'y'$s$,
+		$s$DELETE FROM items$s$,
+		$s$MERGE INTO items USING (SELECT 1 AS id) s ON items.id = s.id WHEN MATCHED THEN UPDATE SET name = 'm'$s$,
+		$s$TRUNCATE items$s$,
+		$s$CREATE TABLE new_table (a int)$s$,
+		$s$CREATE TEMP TABLE new_temp (a int)$s$,
+		$s$ALTER TABLE items ADD COLUMN extra int$s$,
+		$s$CREATE INDEX ON items (name)$s$,
+		$s$DROP TABLE items$s$,
+		$s$COMMENT ON TABLE items IS 'x'$s$,
+		$s$GRANT SELECT ON items TO PUBLIC$s$,
+		$s$REVOKE SELECT ON items FROM upkeep_stranger$s$,
+		$s$CREATE ROLE upkeep_new$s$,
+		$s$SELECT nextval('counter')$s$,
+		$s$SELECT setval('counter', 100)$s$,
+		$s$SELECT * FROM items FOR UPDATE$s$,
+		$s$SELECT * FROM items FOR SHARE$s$,
+		$s$SELECT add_item('via function')$s$,
+		$s$DO $d$ BEGIN INSERT INTO items (name) VALUES ('via DO'); END $d$ $s$,
+		$s$WITH w AS (INSERT INTO items (name) VALUES ('cte') RETURNING id) SELECT count(*) FROM w$s$,
+		$s$EXPLAIN ANALYZE INSERT INTO items (name) VALUES ('e')$s$,
+		$s$SELECT count(*) FROM items$s$,
+		$s$EXPLAIN INSERT INTO items (name) VALUES ('e')$s$,
+		$s$SET work_mem = '8MB'$s$,
+		$s$SHOW work_mem$s$,
+		$s$SELECT pg_advisory_xact_lock(1)$s$
+	]
+	LOOP
+		stmt := s;
+		BEGIN
+			EXECUTE s;
+			result := 'ok';
+		EXCEPTION WHEN OTHERS THEN
+			result := SQLSTATE || ' ' || SQLERRM;
+		END;
+		RETURN NEXT;
+	END LOOP;
+END $body$;
+SELECT pg_get_functiondef('write_matrix()'::regprocedure) AS write_matrix_def,
+	   pg_get_functiondef('add_item(text)'::regprocedure) AS add_item_def \gset
+
 CREATE DATABASE upkeep_elsewhere;
 \c upkeep_elsewhere
-CREATE TABLE t (a int);
-GRANT ALL ON t TO upkeep_app;
-CREATE FUNCTION try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE stmt;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ' ' || SQLERRM;
-END $$;
+:objects
+:write_matrix_def
+\g
+:add_item_def
+\g
 
 -- Enter maintenance as the DBA role.
 \c :regress_db upkeep_dba
@@ -70,38 +105,7 @@ SELECT nextval('counter');
 SELECT name FROM items ORDER BY id;
 INSERT INTO items (name) VALUES ('from app');
 \echo :LAST_ERROR_SQLSTATE
-SELECT replace(stmt, :'loid', 'LOID') AS stmt,
-	   replace(try(stmt), :'loid', 'LOID') AS result FROM (VALUES
-	('INSERT INTO items (name) VALUES (''x'')'),
-	('UPDATE items SET name = ''y'''),
-	('DELETE FROM items'),
-	('MERGE INTO items USING (SELECT 1 AS id) s ON items.id = s.id WHEN MATCHED THEN UPDATE SET name = ''m'''),
-	('CREATE TABLE app_table (a int)'),
-	('CREATE TEMP TABLE app_temp (a int)'),
-	('ALTER TABLE items ADD COLUMN extra int'),
-	('CREATE INDEX ON items (name)'),
-	('DROP TABLE items'),
-	('TRUNCATE items'),
-	('COMMENT ON TABLE items IS ''x'''),
-	('SELECT nextval(''counter'')'),
-	('SELECT setval(''counter'', 100)'),
-	('SELECT * FROM items FOR UPDATE'),
-	('SELECT * FROM items FOR SHARE'),
-	('GRANT SELECT ON items TO PUBLIC'),
-	('REVOKE SELECT ON items FROM upkeep_stranger'),
-	('SELECT lo_create(0)'),
-	('SELECT lo_from_bytea(0, ''x'')'),
-	('SELECT lo_unlink(' || :'loid' || ')'),
-	('SELECT add_item(''via function'')'),
-	('DO $d$ BEGIN INSERT INTO items (name) VALUES (''via DO''); END $d$'),
-	('WITH w AS (INSERT INTO items (name) VALUES (''cte'') RETURNING id) SELECT count(*) FROM w'),
-	('EXPLAIN ANALYZE INSERT INTO items (name) VALUES (''e'')'),
-	('SELECT count(*) FROM items'),
-	('EXPLAIN INSERT INTO items (name) VALUES (''e'')'),
-	('SET work_mem = ''8MB'''),
-	('SHOW work_mem'),
-	('SELECT pg_advisory_xact_lock(1)')
-) AS v(stmt);
+SELECT * FROM write_matrix();
 \copy items (name) FROM '/dev/null'
 \echo :LAST_ERROR_SQLSTATE
 -- escaping read-only through transaction settings does not work
@@ -122,7 +126,13 @@ SELECT count(*) FROM items;
 PREPARE TRANSACTION 'upkeep_p1';
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS prepared FROM pg_prepared_xacts;
--- large-object writes that PostgreSQL's read-only checks miss fail at commit
+-- large objects: creating or dropping one is refused as it happens
+SELECT lo_create(0);
+SELECT lo_from_bytea(0, 'x');
+\set VERBOSITY terse
+SELECT lo_unlink(:loid);
+\set VERBOSITY default
+-- writes that PostgreSQL's read-only checks miss are refused at commit
 SELECT lo_put(:loid, 0, 'y');
 \echo :LAST_ERROR_SQLSTATE
 BEGIN;
@@ -139,23 +149,20 @@ COMMIT;
 \c :regress_db postgres
 INSERT INTO items (name) VALUES ('superuser');
 \echo :LAST_ERROR_SQLSTATE
-SELECT stmt, try(stmt) AS result FROM (VALUES
-	('CREATE TABLE su_table (a int)'),
-	('COPY items (name) FROM ''/dev/null'''),
-	('ALTER ROLE upkeep_app CONNECTION LIMIT 5'),
-	('CREATE ROLE upkeep_new'),
-	('SELECT count(*) FROM items')
-) AS v(stmt);
-
+SELECT * FROM write_matrix();
+COPY items (name) FROM '/dev/null';
+ALTER ROLE upkeep_app CONNECTION LIMIT 5;
 SELECT lo_import('/dev/null');
 \echo :LAST_ERROR_SQLSTATE
 
 -- A session in another database (no CREATE EXTENSION there) is refused too.
 \c upkeep_elsewhere upkeep_app
-SELECT count(*) FROM t;
-INSERT INTO t VALUES (1);
+SELECT count(*) FROM items;
+INSERT INTO items (name) VALUES ('elsewhere');
 \echo :LAST_ERROR_SQLSTATE
-SELECT try('UPDATE t SET a = 2'), try('SELECT * FROM t FOR UPDATE');
+SELECT * FROM write_matrix();
+SELECT lo_create(0);
+\echo :LAST_ERROR_SQLSTATE
 
 -- Joining: the right token, from the entering role, a member, or a superuser.
 \c :regress_db upkeep_stranger
@@ -183,9 +190,8 @@ SET upkeep.join_token = 'uk1-wrong';
 INSERT INTO items (name) VALUES ('wrong token setting');
 SET upkeep.join_token = :'token';
 INSERT INTO items (name) VALUES ('joined by setting');
-SELECT pg_backend_pid() = ANY (maintainer_pids) AS is_maintainer FROM upkeep.maintenance;
-\c :regress_db upkeep_deputy
-SELECT cardinality(maintainer_pids) AS maintainers, join_failures,
+SELECT pg_backend_pid() = ANY (maintainer_pids) AS is_maintainer,
+	   cardinality(maintainer_pids) AS maintainers, join_failures,
 	   refused_writes > 0 AS refusals_counted
   FROM upkeep.maintenance;
 
@@ -196,6 +202,7 @@ SELECT active, phase, reason, maintainer_pids FROM upkeep.maintenance;
 \c :regress_db upkeep_app
 INSERT INTO items (name) VALUES ('after maintenance');
 SELECT name FROM items ORDER BY id;
+SELECT convert_from(lo_get(:loid), 'UTF8') AS content;
 
 -- The window is in the log.
 SELECT reason, entered_by, exited_by, drain_outcome, drain_terminated,
