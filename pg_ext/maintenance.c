@@ -1246,6 +1246,13 @@ exit_maintenance(PG_FUNCTION_ARGS)
 		w.drain_outcome = UK_DRAIN_INTERRUPTED;
 		w.drain_ms = 0;
 	}
+	if (w.drain_outcome == UK_DRAIN_RUNNING)
+	{
+		/* ended while enter_maintenance() was still draining */
+		w.drain_outcome = UK_DRAIN_INTERRUPTED;
+		strlcpy(w.drain_detail, "maintenance was ended during the drain",
+				sizeof(w.drain_detail));
+	}
 	w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
 	strlcpy(w.exited_by, role, sizeof(w.exited_by));
 	w.refused_writes = upkeep_shared->state.refused_writes;
