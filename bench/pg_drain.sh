@@ -16,13 +16,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 TRIALS=${TRIALS:-5}
 WRITERS=${WRITERS:-8}
 
-W=$(uk_workdir bench-drain)
-export UK_STAGE="$W/stage"
-P=$(free_port)
-trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
-uk_stage_install "$TOP" "$UK_STAGE"
-pg_new_cluster "$W" "$P" "max_connections = 50" >/dev/null
-pg_start "$W"
+uk_throwaway_cluster bench-drain "max_connections = 50"
 psql_at "$W" "$P" -d postgres -c "CREATE EXTENSION upkeep" >/dev/null
 as_pg "$PGBIN/pgbench" -q -i -s 1 -h "$W" -p "$P" postgres >/dev/null 2>&1
 cat >"$W/writer.sql" <<'SQL'

@@ -14,13 +14,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
 N=${N:-500}
 
-W=$(uk_workdir bench-ir)
-export UK_STAGE="$W/stage"
-P=$(free_port)
-trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
-uk_stage_install "$TOP" "$UK_STAGE"
-pg_new_cluster "$W" "$P" >/dev/null
-pg_start "$W"
+uk_throwaway_cluster bench-ir
 psql_at "$W" "$P" -d postgres -c "CREATE EXTENSION upkeep" >/dev/null
 as_pg "$PGBIN/pgbench" -q -i -s 1 -h "$W" -p "$P" postgres >/dev/null 2>&1
 pg_stop "$W"

@@ -22,13 +22,7 @@ SECS=${SECONDS_PER_RUN:-5}
 CLIENTS=${CLIENTS:-1}
 SCALE=${SCALE:-10}
 
-W=$(uk_workdir bench-tps)
-export UK_STAGE="$W/stage"
-P=$(free_port)
-trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
-uk_stage_install "$TOP" "$UK_STAGE"
-pg_new_cluster "$W" "$P" "shared_buffers = '256MB'" "max_connections = 50" >/dev/null
-pg_start "$W"
+uk_throwaway_cluster bench-tps "shared_buffers = '256MB'" "max_connections = 50"
 psql_at "$W" "$P" -d postgres -c "CREATE EXTENSION upkeep" >/dev/null
 as_pg "$PGBIN/pgbench" -q -i -s "$SCALE" -h "$W" -p "$P" postgres >/dev/null 2>&1
 

@@ -104,3 +104,20 @@ free_port() {
 	done
 	echo 25432
 }
+
+# uk_throwaway_cluster NAME [postgresql.conf lines...]: stage the extension,
+# create and start a cluster with upkeep preloaded, and stop and remove it
+# when the calling script exits.  Sets W (work directory), P (port) and
+# UK_STAGE.
+uk_throwaway_cluster() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	W=$(uk_workdir "$1")
+	shift
+	export UK_STAGE="$W/stage"
+	P=$(free_port)
+	trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
+	uk_stage_install "$top" "$UK_STAGE"
+	pg_new_cluster "$W" "$P" "$@" >/dev/null
+	pg_start "$W"
+}
