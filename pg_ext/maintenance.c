@@ -928,14 +928,8 @@ drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
 	{
 		describe_blockers(&res->blockers, pids, n);
 		res->nblockers = n;
-		res->outcome = UK_DRAIN_FAILED;
 	}
-	else if (res->terminated > 0)
-		res->outcome = UK_DRAIN_TERMINATED;
-	else if (nseen > 0)
-		res->outcome = UK_DRAIN_WAITED;
-	else
-		res->outcome = UK_DRAIN_CLEAN;
+	res->outcome = uk_drain_outcome_of(n, res->terminated, nseen);
 	pfree(pids);
 	pfree(xids);
 	pfree(seen_pids);

@@ -11,11 +11,15 @@
  * (treat the server as in maintenance).
  *
  * The record also carries the id of the last window when inactive, so that
- * window ids stay unique across windows and restarts.
+ * window ids stay unique across windows and restarts, and one short text
+ * that belongs to the engine alone (engine_restore): what the engine
+ * changed on entering and must put back on exit, in its own words (the
+ * MariaDB plugin keeps "read_only=OFF" there).  libcommon stores it and
+ * never interprets it; the PostgreSQL extension leaves it empty.
  *
  * Format (one "key value" per line, values escaped with uk_escape()):
  *
- *		upkeep-state 1
+ *		upkeep-state 2
  *		active 1
  *		window_id 7
  *		started_at_us 1795000000000000
@@ -25,7 +29,11 @@
  *		token_sha256 <64 hex digits, or ->
  *		refused_writes 0
  *		reason ERPNext upgrade to v15
+ *		engine_restore read_only=OFF
  *		checksum <64 hex digits: SHA-256 of all the bytes above>
+ *
+ * Version 1 files (the same without the engine_restore line) are still
+ * read, with an empty engine_restore; files are always written as version 2.
  *
  * No allocation except in uk_state_format() and uk_state_read(), as stated.
  */
@@ -40,7 +48,8 @@
 #include "uk_sha256.h"
 #include "uk_validate.h"
 
-#define UK_STATE_VERSION 1
+#define UK_STATE_VERSION 2
+#define UK_ENGINE_RESTORE_MAX 256	/* bytes, without the NUL */
 #define UK_STATE_FILE_MAX 8192	/* bytes; a longer file is corrupt */
 
 typedef struct UkMaintState
@@ -55,6 +64,7 @@ typedef struct UkMaintState
 	uint8_t		token_hash[UK_SHA256_LEN];
 	uint64_t	refused_writes; /* as of the last write of the file */
 	char		reason[UK_REASON_MAX + 1];
+	char		engine_restore[UK_ENGINE_RESTORE_MAX + 1];	/* opaque; "" if none */
 } UkMaintState;
 
 /* Fill st with the inactive state (window_id 0). */
@@ -69,7 +79,10 @@ extern void uk_state_init(UkMaintState *st);
 extern UkStatus uk_state_format(const UkMaintState *st, char **out,
 								size_t *len, UkError **err);
 
-/* Parse and validate a buffer produced by uk_state_format(). */
+/*
+ * Parse and validate a buffer produced by uk_state_format() (or a version 1
+ * file, which has no engine_restore line).
+ */
 extern UkStatus uk_state_parse(const char *buf, size_t len, UkMaintState *st,
 							   UkError **err);
 

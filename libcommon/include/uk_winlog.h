@@ -70,6 +70,16 @@ typedef struct UkWindowList
 /* Zero a window record (drain_ms -1, outcome RUNNING). */
 extern void uk_window_init(UkWindow *w);
 
+/*
+ * How a finished drain went, the same on both engines: still_open write
+ * transactions left at the end (not entered: UK_DRAIN_FAILED), else
+ * terminated sessions ended by the drain (UK_DRAIN_TERMINATED), else
+ * waited_for distinct write transactions seen (UK_DRAIN_WAITED), else
+ * UK_DRAIN_CLEAN.
+ */
+extern UkDrainOutcome uk_drain_outcome_of(int still_open, int terminated,
+										  int waited_for);
+
 /* "running", "clean", "waited", "terminated", "failed", "interrupted". */
 extern const char *uk_drain_outcome_name(UkDrainOutcome o);
 

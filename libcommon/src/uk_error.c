@@ -141,8 +141,8 @@ uk_hex_encode(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int
-hex_value(char c)
+int
+uk_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -160,8 +160,8 @@ uk_hex_decode(const char *in, size_t inlen, uint8_t *out, size_t outlen)
 		return false;
 	for (i = 0; i < outlen; i++)
 	{
-		int			hi = hex_value(in[2 * i]);
-		int			lo = hex_value(in[2 * i + 1]);
+		int			hi = uk_hex_digit(in[2 * i]);
+		int			lo = uk_hex_digit(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

@@ -25,6 +25,9 @@ extern bool uk_parse_i64(const char *s, size_t len, int64_t *out);
 /* len bytes of in as 2 * len lower-case hex digits plus a NUL. */
 extern void uk_hex_encode(const uint8_t *in, size_t len, char *out);
 
+/* Value of one lower-case hex digit, or -1. */
+extern int	uk_hex_digit(char c);
+
 /* Exactly 2 * outlen lower-case hex digits into outlen bytes. */
 extern bool uk_hex_decode(const char *in, size_t inlen, uint8_t *out,
 						  size_t outlen);

@@ -6,9 +6,11 @@
  * The parser accepts exactly what uk_state_format() writes and nothing
  * else: the magic line, every key once in a fixed order, canonical numbers
  * and escapes, and a SHA-256 over everything before the "checksum " line.
- * So a file that parses formats back to the same bytes, and any damage is
- * UK_ERR_CORRUPT with a message that says what is wrong.  The caller must
- * then fail safe.
+ * So a version 2 file that parses formats back to the same bytes, and any
+ * damage is UK_ERR_CORRUPT with a message that says what is wrong.  The
+ * caller must then fail safe.  A version 1 file (written before
+ * engine_restore existed) is read as strictly, and formats back as
+ * version 2.
  *
  * When the last line is a well-formed checksum line, the checksum is
  * verified before anything else: a flipped bit is then reported as
@@ -24,7 +26,8 @@
 #include "uk_state.h"
 #include "uk_internal.h"
 
-#define STATE_MAGIC "upkeep-state 1"
+#define STATE_MAGIC "upkeep-state 2"
+#define STATE_MAGIC_V1 "upkeep-state 1"
 #define STATE_MAGIC_PREFIX "upkeep-state "
 #define CHECKSUM_KEY "checksum"
 #define HEX_LEN (2 * UK_SHA256_LEN)
@@ -41,6 +44,7 @@ typedef enum StateKey
 	KEY_TOKEN_SHA256,
 	KEY_REFUSED_WRITES,
 	KEY_REASON,
+	KEY_ENGINE_RESTORE,			/* since version 2 */
 	KEY_COUNT
 } StateKey;
 
@@ -53,7 +57,8 @@ static const char *const state_keys[KEY_COUNT] = {
 	"entered_by",
 	"token_sha256",
 	"refused_writes",
-	"reason"
+	"reason",
+	"engine_restore"
 };
 
 void
@@ -125,16 +130,6 @@ uk_escape(const char *s, char *out, size_t cap)
 	return need;
 }
 
-static int
-lower_hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Only the canonical form that uk_escape() writes is accepted: no raw
  * control bytes, and \xHH (lower-case) only for the control bytes that have
@@ -181,8 +176,8 @@ uk_unescape(const char *in, size_t len, char *out, size_t cap)
 
 						if (i + 2 >= len)
 							return false;
-						hi = lower_hex_value(in[i + 1]);
-						lo = lower_hex_value(in[i + 2]);
+						hi = uk_hex_digit(in[i + 1]);
+						lo = uk_hex_digit(in[i + 2]);
 						if (hi < 0 || lo < 0)
 							return false;
 						c = (unsigned char) (hi << 4 | lo);
@@ -243,6 +238,7 @@ uk_state_format(const UkMaintState *st, char **out, size_t *len,
 	/* worst case: every byte of the texts escaped as \xHH */
 	char		ent[4 * UK_NAME_MAX + 1];
 	char		rsn[4 * UK_REASON_MAX + 1];
+	char		rst[4 * UK_ENGINE_RESTORE_MAX + 1];
 	char		tok[HEX_LEN + 1];
 	uint8_t		sum[UK_SHA256_LEN];
 	char		sumhex[HEX_LEN + 1];
@@ -262,6 +258,11 @@ uk_state_format(const UkMaintState *st, char **out, size_t *len,
 		return uk_error_set(err, UK_ERR_INVALID, 0,
 							"maintenance state: reason is longer than %d bytes",
 							UK_REASON_MAX);
+	if (strnlen(st->engine_restore, sizeof(st->engine_restore)) >
+		UK_ENGINE_RESTORE_MAX)
+		return uk_error_set(err, UK_ERR_INVALID, 0,
+							"maintenance state: engine_restore is longer than %d bytes",
+							UK_ENGINE_RESTORE_MAX);
 	if (st->active)
 	{
 		UkStatus	rc = uk_reason_validate(st->reason, err);
@@ -272,6 +273,7 @@ uk_state_format(const UkMaintState *st, char **out, size_t *len,
 
 	uk_escape(st->entered_by, ent, sizeof(ent));
 	uk_escape(st->reason, rsn, sizeof(rsn));
+	uk_escape(st->engine_restore, rst, sizeof(rst));
 	if (st->has_token)
 		uk_hex_encode(st->token_hash, UK_SHA256_LEN, tok);
 	else
@@ -291,7 +293,8 @@ uk_state_format(const UkMaintState *st, char **out, size_t *len,
 					"entered_by %s\n"
 					"token_sha256 %s\n"
 					"refused_writes %" PRIu64 "\n"
-					"reason %s\n",
+					"reason %s\n"
+					"engine_restore %s\n",
 					st->active ? 1 : 0,
 					st->window_id,
 					st->started_at_us,
@@ -300,7 +303,8 @@ uk_state_format(const UkMaintState *st, char **out, size_t *len,
 					ent,
 					tok,
 					st->refused_writes,
-					rsn);
+					rsn,
+					rst);
 	if (ok)
 	{
 		uk_sha256(buf, n, sum);
@@ -483,6 +487,7 @@ uk_state_parse(const char *buf, size_t len, UkMaintState *st, UkError **err)
 	uint8_t		want[UK_SHA256_LEN];
 	uint8_t		have[UK_SHA256_LEN];
 	int			k;
+	int			nkeys = KEY_COUNT;
 	UkStatus	rc;
 
 	uk_state_init(st);
@@ -510,8 +515,11 @@ uk_state_parse(const char *buf, size_t len, UkMaintState *st, UkError **err)
 	next_line(&r, &line, &linelen, &has_nl);
 	if (!has_nl)
 		return corrupt(err, "state file truncated: incomplete first line");
-	if (linelen != strlen(STATE_MAGIC) ||
-		memcmp(line, STATE_MAGIC, linelen) != 0)
+	if (linelen == strlen(STATE_MAGIC_V1) &&
+		memcmp(line, STATE_MAGIC_V1, linelen) == 0)
+		nkeys = KEY_ENGINE_RESTORE; /* version 1: no engine_restore line */
+	else if (linelen != strlen(STATE_MAGIC) ||
+			 memcmp(line, STATE_MAGIC, linelen) != 0)
 	{
 		size_t		plen = strlen(STATE_MAGIC_PREFIX);
 		char		shown[128];
@@ -519,14 +527,14 @@ uk_state_parse(const char *buf, size_t len, UkMaintState *st, UkError **err)
 		if (linelen > plen && memcmp(line, STATE_MAGIC_PREFIX, plen) == 0)
 		{
 			uk_show(line + plen, linelen - plen, 20, shown, sizeof(shown));
-			return corrupt(err, "state file has unsupported format version \"%s\" (expected %d)",
+			return corrupt(err, "state file has unsupported format version \"%s\" (expected 1 or %d)",
 						   shown, UK_STATE_VERSION);
 		}
 		return corrupt(err, "state file does not start with \"%s\"",
 					   STATE_MAGIC);
 	}
 
-	for (k = 0; k < KEY_COUNT; k++)
+	for (k = 0; k < nkeys; k++)
 	{
 		const char *key = state_keys[k];
 		uint64_t	u;
@@ -597,6 +605,12 @@ uk_state_parse(const char *buf, size_t len, UkMaintState *st, UkError **err)
 						return rc;
 					}
 				}
+				break;
+			case KEY_ENGINE_RESTORE:
+				rc = parse_text(err, r.lineno, key, val, vallen,
+								tmp.engine_restore, sizeof(tmp.engine_restore));
+				if (rc != UK_OK)
+					return rc;
 				break;
 			case KEY_COUNT:
 				break;

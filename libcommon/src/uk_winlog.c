@@ -48,6 +48,18 @@ uk_window_init(UkWindow *w)
 	w->drain_ms = -1;
 }
 
+UkDrainOutcome
+uk_drain_outcome_of(int still_open, int terminated, int waited_for)
+{
+	if (still_open > 0)
+		return UK_DRAIN_FAILED;
+	if (terminated > 0)
+		return UK_DRAIN_TERMINATED;
+	if (waited_for > 0)
+		return UK_DRAIN_WAITED;
+	return UK_DRAIN_CLEAN;
+}
+
 const char *
 uk_drain_outcome_name(UkDrainOutcome o)
 {

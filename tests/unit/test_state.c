@@ -2,8 +2,9 @@
  * test_state.c
  *		Unit tests for uk_state.h: format/parse round trips, the exact file
  *		layout, strict rejection of every kind of damage (each bit flipped,
- *		each truncation, hand-made bad values with a correct checksum), the
- *		durable file functions, and uk_escape()/uk_unescape().
+ *		each truncation, hand-made bad values with a correct checksum),
+ *		reading version 1 files, the durable file functions, and
+ *		uk_escape()/uk_unescape().
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -26,7 +27,8 @@ state_equal(const UkMaintState *a, const UkMaintState *b)
 		(!a->has_token ||
 		 memcmp(a->token_hash, b->token_hash, UK_SHA256_LEN) == 0) &&
 		a->refused_writes == b->refused_writes &&
-		strcmp(a->reason, b->reason) == 0;
+		strcmp(a->reason, b->reason) == 0 &&
+		strcmp(a->engine_restore, b->engine_restore) == 0;
 }
 
 /* A typical active state. */
@@ -85,7 +87,7 @@ parse_msg(const char *buf, size_t len, UkMaintState *st, char *msg, size_t cap)
 static void
 test_round_trips(void)
 {
-	UkMaintState states[8];
+	UkMaintState states[10];
 	UkMaintState got;
 	int			n = 0;
 	int			i;
@@ -114,12 +116,23 @@ test_round_trips(void)
 	strcpy(states[n].reason, "old\nreason\r\x1b with controls");
 	n++;
 
+	/* an engine's restore note (the MariaDB plugin's) */
+	sample_state(&states[n]);
+	states[n].has_token = false;
+	strcpy(states[n].engine_restore, "read_only=OFF");
+	n++;
+	uk_state_init(&states[n]);
+	strcpy(states[n].engine_restore, "a\tb\\c\nd \xc3\xbc");
+	n++;
+
 	/* the longest texts */
 	sample_state(&states[n]);
 	memset(states[n].reason, 'R', UK_REASON_MAX);
 	states[n].reason[UK_REASON_MAX] = '\0';
 	memset(states[n].entered_by, 'E', UK_NAME_MAX);
 	states[n].entered_by[UK_NAME_MAX] = '\0';
+	memset(states[n].engine_restore, 'X', UK_ENGINE_RESTORE_MAX);
+	states[n].engine_restore[UK_ENGINE_RESTORE_MAX] = '\0';
 	n++;
 
 	/* the longest possible file: every byte escaped to four */
@@ -128,6 +141,8 @@ test_round_trips(void)
 	states[n].reason[UK_REASON_MAX] = '\0';
 	memset(states[n].entered_by, '\x02', UK_NAME_MAX);
 	states[n].entered_by[UK_NAME_MAX] = '\0';
+	memset(states[n].engine_restore, '\x03', UK_ENGINE_RESTORE_MAX);
+	states[n].engine_restore[UK_ENGINE_RESTORE_MAX] = '\0';
 	states[n].window_id = UINT64_MAX;
 	states[n].started_at_us = INT64_MIN;
 	states[n].expected_end_us = INT64_MIN;
@@ -181,7 +196,7 @@ test_layout(void)
 	char	   *want;
 	size_t		wantlen;
 	const char *body =
-		"upkeep-state 1\n"
+		"upkeep-state 2\n"
 		"active 1\n"
 		"window_id 7\n"
 		"started_at_us 1795000000000000\n"
@@ -190,7 +205,8 @@ test_layout(void)
 		"entered_by postgres\n"
 		"token_sha256 -\n"
 		"refused_writes 3\n"
-		"reason ERPNext upgrade\\tto v15\n";
+		"reason ERPNext upgrade\\tto v15\n"
+		"engine_restore \n";
 
 	sample_state(&st);
 	st.has_token = false;
@@ -202,6 +218,14 @@ test_layout(void)
 		  "layout differs:\n%s\nwant:\n%s", buf, want);
 	free(buf);
 	free(want);
+
+	/* the engine's note is the last line before the checksum */
+	sample_state(&st);
+	strcpy(st.engine_restore, "read_only=OFF\tx");
+	CHECK(uk_state_format(&st, &buf, &len, NULL) == UK_OK, "restore: format");
+	CHECK(strstr(buf, "\nreason ERPNext upgrade to v15\nengine_restore read_only=OFF\\tx\nchecksum ") != NULL,
+		  "engine_restore line in:\n%s", buf);
+	free(buf);
 
 	/* a token is 64 lower-case hex digits */
 	sample_state(&st);
@@ -249,6 +273,14 @@ test_format_refuses(void)
 	memset(st.reason, 'x', sizeof(st.reason));
 	CHECK(uk_state_format(&st, &buf, &len, NULL) == UK_ERR_INVALID,
 		  "unterminated reason");
+
+	sample_state(&st);
+	memset(st.engine_restore, 'x', sizeof(st.engine_restore));
+	CHECK(uk_state_format(&st, &buf, &len, &err) == UK_ERR_INVALID,
+		  "unterminated engine_restore");
+	CHECK(err != NULL && strcmp(err->message, "maintenance state: engine_restore is longer than 256 bytes") == 0,
+		  "message: %s", err ? err->message : "(none)");
+	uk_error_free(err);
 }
 
 /* Every bit of every byte flipped in turn: corrupt, or the same state. */
@@ -354,6 +386,14 @@ test_truncation(void)
 		CHECK(strcmp(msg, "state file truncated: incomplete line 10 for key \"reason\"") == 0,
 			  "message: %s", msg);
 	}
+	/* a version 2 file cut right before its engine_restore line */
+	{
+		const char *p = strstr(buf, "\nengine_restore ");
+
+		parse_msg(buf, (size_t) (p + 1 - buf), &got, msg, sizeof(msg));
+		CHECK(strcmp(msg, "state file truncated: missing key \"engine_restore\"") == 0,
+			  "message: %s", msg);
+	}
 	parse_msg(buf, 0, &got, msg, sizeof(msg));
 	CHECK(strcmp(msg, "state file is empty") == 0, "empty message: %s", msg);
 	CHECK(uk_state_parse(NULL, 0, &got, NULL) == UK_ERR_CORRUPT, "NULL buffer");
@@ -369,15 +409,40 @@ static const struct
 	const char *to;				/* ... with this */
 	const char *msg;			/* expected message (substring) */
 }			bad_bodies[] = {
-	{"version 2", NULL, "upkeep-state 1\n", "upkeep-state 2\n",
-	"state file has unsupported format version \"2\" (expected 1)"},
-	{"version 10", NULL, "upkeep-state 1\n", "upkeep-state 10\n",
+	{"version 3", NULL, "upkeep-state 2\n", "upkeep-state 3\n",
+	"state file has unsupported format version \"3\" (expected 1 or 2)"},
+	{"version 10", NULL, "upkeep-state 2\n", "upkeep-state 10\n",
 	"unsupported format version \"10\""},
-	{"no magic", NULL, "upkeep-state 1\n", "", "does not start with \"upkeep-state 1\""},
-	{"magic typo", NULL, "upkeep-state 1\n", "upkeep_state 1\n",
+	{"version 0", NULL, "upkeep-state 2\n", "upkeep-state 0\n",
+	"unsupported format version \"0\""},
+	{"no magic", NULL, "upkeep-state 2\n", "", "does not start with \"upkeep-state 2\""},
+	{"magic typo", NULL, "upkeep-state 2\n", "upkeep_state 2\n",
 	"does not start with"},
-	{"CRLF magic", NULL, "upkeep-state 1\n", "upkeep-state 1\r\n",
-	"unsupported format version \"1\\x0d\""},
+	{"CRLF magic", NULL, "upkeep-state 2\n", "upkeep-state 2\r\n",
+	"unsupported format version \"2\\x0d\""},
+	{"version 1 with engine_restore", NULL, "upkeep-state 2\n", "upkeep-state 1\n",
+	"state file line 11: expected key \"checksum\", found \"engine_restore\""},
+	{"version 2 without engine_restore", NULL, "engine_restore read_only=OFF\n", "",
+	"state file line 11: expected key \"engine_restore\", found \"checksum\""},
+	{"engine_restore twice", NULL, "engine_restore read_only=OFF\n",
+		"engine_restore read_only=OFF\nengine_restore read_only=OFF\n",
+	"expected key \"checksum\", found \"engine_restore\""},
+	{"engine_restore before reason", NULL,
+		"reason ERPNext upgrade to v15\nengine_restore read_only=OFF\n",
+		"engine_restore read_only=OFF\nreason ERPNext upgrade to v15\n",
+	"expected key \"reason\", found \"engine_restore\""},
+	{"raw tab in engine_restore", NULL, "engine_restore read_only=OFF\n",
+		"engine_restore read_only=\tOFF\n",
+	"badly escaped value for key \"engine_restore\""},
+	{"engine_restore no value", NULL, "engine_restore read_only=OFF\n",
+		"engine_restore\n", "key \"engine_restore\" has no value"},
+	{"engine_restore too long", NULL, "engine_restore read_only=OFF\n",
+		"engine_restore "
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	"value for key \"engine_restore\" is longer than 256 bytes"},
 	{"keys swapped", NULL, "active 1\nwindow_id 7\n", "window_id 7\nactive 1\n",
 	"state file line 2: expected key \"active\", found \"window_id\""},
 	{"duplicate key", NULL, "window_id 7\n", "window_id 7\nwindow_id 7\n",
@@ -443,13 +508,27 @@ static const struct
 		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
 	"value for key \"entered_by\" is longer than 128 bytes"},
-	{"no checksum line", "upkeep-state 1\nactive 0\nwindow_id 0\nstarted_at_us 0\n"
+	{"no checksum line", "upkeep-state 2\nactive 0\nwindow_id 0\nstarted_at_us 0\n"
 		"expected_end_us 0\nentered_by_id 0\nentered_by \ntoken_sha256 -\n"
-		"refused_writes 0\nreason \nextra 1\n", NULL, NULL,
+		"refused_writes 0\nreason \nengine_restore \nextra 1\n", NULL, NULL,
 	"expected key \"checksum\", found \"extra\""},
 };
 
 static const char *valid_body =
+"upkeep-state 2\n"
+"active 1\n"
+"window_id 7\n"
+"started_at_us 1795000000000000\n"
+"expected_end_us 0\n"
+"entered_by_id 10\n"
+"entered_by postgres\n"
+"token_sha256 -\n"
+"refused_writes 0\n"
+"reason ERPNext upgrade to v15\n"
+"engine_restore read_only=OFF\n";
+
+/* The same state as written by version 1, before engine_restore existed. */
+static const char *valid_body_v1 =
 "upkeep-state 1\n"
 "active 1\n"
 "window_id 7\n"
@@ -476,7 +555,9 @@ test_bad_bodies(void)
 		CHECK(parse_msg(buf, len, &got, msg, sizeof(msg)) == UK_OK,
 			  "valid body: %s", msg);
 		CHECK(got.active && got.window_id == 7 && !got.has_token &&
-			  strcmp(got.reason, "ERPNext upgrade to v15") == 0, "valid body fields");
+			  strcmp(got.reason, "ERPNext upgrade to v15") == 0 &&
+			  strcmp(got.engine_restore, "read_only=OFF") == 0,
+			  "valid body fields");
 		free(buf);
 	}
 
@@ -517,10 +598,11 @@ test_bad_bodies(void)
 	/* the extreme values that are valid */
 	{
 		const char *body =
-			"upkeep-state 1\nactive 0\nwindow_id 18446744073709551615\n"
+			"upkeep-state 2\nactive 0\nwindow_id 18446744073709551615\n"
 			"started_at_us -9223372036854775808\n"
 			"expected_end_us 9223372036854775807\nentered_by_id 0\n"
-			"entered_by \ntoken_sha256 -\nrefused_writes 0\nreason \n";
+			"entered_by \ntoken_sha256 -\nrefused_writes 0\nreason \n"
+			"engine_restore \n";
 		size_t		len;
 		char	   *buf = with_checksum(body, &len);
 
@@ -592,6 +674,50 @@ test_bad_bodies(void)
 			  "too large: %s", msg);
 		free(huge);
 	}
+}
+
+/*
+ * Version 1 files are read as strictly as version 2 ones, with an empty
+ * engine_restore, and are written back as version 2.
+ */
+static void
+test_version1(void)
+{
+	UkMaintState got;
+	UkMaintState again;
+	char		msg[600];
+	size_t		len;
+	char	   *buf = with_checksum(valid_body_v1, &len);
+	char	   *out = NULL;
+	size_t		outlen = 0;
+
+	CHECK(parse_msg(buf, len, &got, msg, sizeof(msg)) == UK_OK,
+		  "version 1: %s", msg);
+	CHECK(got.active && got.window_id == 7 &&
+		  strcmp(got.reason, "ERPNext upgrade to v15") == 0 &&
+		  got.engine_restore[0] == '\0', "version 1 fields");
+	CHECK(uk_state_format(&got, &out, &outlen, NULL) == UK_OK &&
+		  strncmp(out, "upkeep-state 2\n", 15) == 0 &&
+		  strstr(out, "\nengine_restore \nchecksum ") != NULL,
+		  "version 1 written back as version 2");
+	CHECK(out != NULL && uk_state_parse(out, outlen, &again, NULL) == UK_OK &&
+		  state_equal(&got, &again), "version 1 round trip");
+	free(out);
+
+	/* still checksummed: a flipped bit is a mismatch */
+	buf[40] ^= 1;
+	parse_msg(buf, len, &got, msg, sizeof(msg));
+	CHECK(strcmp(msg, "state file checksum mismatch") == 0, "version 1 flip: %s",
+		  msg);
+	free(buf);
+
+	/* and cut short, it is truncated */
+	buf = with_checksum(valid_body_v1, &len);
+	parse_msg(buf, (size_t) (strstr(buf, "\nreason ") + 1 - buf), &got, msg,
+			  sizeof(msg));
+	CHECK(strcmp(msg, "state file truncated: missing key \"reason\"") == 0,
+		  "version 1 cut: %s", msg);
+	free(buf);
 }
 
 static void
@@ -822,6 +948,7 @@ main(void)
 	test_bit_flips();
 	test_truncation();
 	test_bad_bodies();
+	test_version1();
 	test_files();
 	test_escape();
 	return uk_test_done("test_state");

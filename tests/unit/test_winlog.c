@@ -69,6 +69,13 @@ main(void)
 			  "out of range outcome name");
 	}
 
+	/* the outcome of a drain */
+	CHECK(uk_drain_outcome_of(0, 0, 0) == UK_DRAIN_CLEAN, "outcome clean");
+	CHECK(uk_drain_outcome_of(0, 0, 3) == UK_DRAIN_WAITED, "outcome waited");
+	CHECK(uk_drain_outcome_of(0, 2, 3) == UK_DRAIN_TERMINATED, "outcome terminated");
+	CHECK(uk_drain_outcome_of(1, 2, 3) == UK_DRAIN_FAILED, "outcome failed");
+	CHECK(uk_drain_outcome_of(1, 0, 0) == UK_DRAIN_FAILED, "still open, none seen");
+
 	/* empty buffer and header only */
 	CHECK(uk_winlog_parse("", 0, &list, &err) == UK_OK && list.n == 0 &&
 		  list.skipped_lines == 0 && list.items == NULL, "empty buffer");
