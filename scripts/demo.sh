@@ -1,15 +1,19 @@
 #!/bin/bash
 # scripts/demo.sh: a guided tour of a maintenance window (make demo).
 # Starts a throwaway PostgreSQL cluster with upkeep preloaded, plays an ERP
-# app, its DBA and an upgrade script against it, and removes it at the end.
+# app, its DBA and an upgrade script against it; then the same window on a
+# throwaway MariaDB server with the upkeep plugin.  Removes both at the end.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
+. "$TOP/tests/lib/mariadb.sh"
 
 W=$(uk_workdir demo)
 export UK_STAGE="$W/stage"
 P=$(free_port)
-trap 'pg_stop "$W" immediate 2>/dev/null || true; rm -rf "$W"' EXIT
+MW=$(md_workdir demo)
+MP=$(md_free_port)
+trap 'pg_stop "$W" immediate 2>/dev/null || true; md_kill9 "$MW" 2>/dev/null || true; rm -rf "$W" "$MW"' EXIT
 
 bold=""
 plain=""
@@ -95,4 +99,87 @@ as erp_app "SELECT name, customer, currency FROM sales_invoice ORDER BY name"
 step "The DBA's record of the window (upkeep.maintenance_log, kept across restarts)"
 as erp_app "SELECT reason, entered_by, exited_by, round(extract(epoch FROM duration)) AS seconds, refused_writes, drain_outcome, drain_ms, drain_waited_for FROM upkeep.maintenance_log"
 
-step "Done. The throwaway cluster is removed. Next: README.md, 'make test'."
+pg_stop "$W" fast
+
+# ---------------------------------------------------------------- MariaDB
+
+# mas ACCOUNT SQL: show and run SQL as a MariaDB account, in a new connection
+mas() {
+	local account=$1
+	shift
+	printf '%s%s>%s %s\n' "$bold" "$account" "$plain" "$*"
+	md_sql "$MW" -u "$account" -D erp --skip-print-query-on-error -e "$*" 2>&1 |
+		sed 's/^/    /' || true
+}
+
+step "MariaDB: a throwaway server with plugin_load_add = upkeep"
+md_new_server "$MW"
+md_start "$MW" "$MP" "$TOP/mariadb_plugin"
+md_sql "$MW" <<'SQL'
+CREATE DATABASE erp;
+CREATE TABLE erp.sales_invoice (name VARCHAR(20) PRIMARY KEY, customer VARCHAR(40),
+                                grand_total DECIMAL(10,2)) ENGINE=InnoDB;
+INSERT INTO erp.sales_invoice VALUES ('SINV-0001', 'Acme', 1200), ('SINV-0002', 'Globex', 560);
+-- what the ERP connects as: no READ_ONLY ADMIN, ever
+CREATE USER erp_app@localhost;
+GRANT ALL ON erp.* TO erp_app@localhost;
+-- what the upgrade connects as: SUPER to set upkeep_*, READ_ONLY ADMIN to write
+CREATE USER erp_upgrade@localhost;
+GRANT ALL ON erp.* TO erp_upgrade@localhost;
+GRANT SUPER, READ_ONLY ADMIN ON *.* TO erp_upgrade@localhost;
+GRANT SELECT ON upkeep.* TO erp_upgrade@localhost;
+SQL
+echo "server on port $MP, database 'erp', accounts erp_app (the app) and erp_upgrade (the upgrade)"
+
+step "MariaDB: a user is saving an invoice when the upgrade starts"
+echo "erp_app> START TRANSACTION; INSERT ... SINV-0003; (2 seconds) COMMIT;   -- in the background"
+md_sql "$MW" -u erp_app -D erp -e "START TRANSACTION;
+	INSERT INTO sales_invoice VALUES ('SINV-0003', 'Initech', 75);
+	DO SLEEP(2); COMMIT" >/dev/null 2>&1 &
+writer=$!
+sleep 0.5
+
+step "MariaDB: the upgrade enters maintenance; the SET waits for the open write"
+start=$(date +%s.%N)
+mas erp_upgrade "SET GLOBAL upkeep_maintenance_reason = 'ERPNext upgrade to v15';
+    SET GLOBAL upkeep_expected_duration = 1800;
+    SET GLOBAL upkeep_drain_timeout = 10;
+    SET GLOBAL upkeep_maintenance = ON"
+end=$(date +%s.%N)
+printf '    returned after %.1f s, once the invoice was committed\n' \
+	"$(awk "BEGIN { print $end - $start }")"
+wait "$writer"
+mas erp_app "SELECT name, customer FROM sales_invoice WHERE name = 'SINV-0003'"
+mas erp_app "SELECT @@global.read_only, JSON_DETAILED(upkeep_status()) AS status\G"
+
+step "MariaDB: the app keeps reading; its writes get error 1290"
+mas erp_app "SELECT COUNT(*) AS invoices FROM sales_invoice"
+mas erp_app "UPDATE sales_invoice SET grand_total = 0 WHERE name = 'SINV-0001'"
+echo "    (1290, not 1792: Frappe shows its generic error page here, not its read-only message; see README)"
+
+step "MariaDB: the upgrade's account (READ_ONLY ADMIN) writes"
+mas erp_upgrade "ALTER TABLE sales_invoice ADD COLUMN currency CHAR(3) DEFAULT 'EUR'"
+echo "    ok"
+
+step "MariaDB: kill -9 of mariadbd in the middle of the upgrade: maintenance stays on"
+sleep 1.2	# the upgrade runs a while (the refused-writes count is saved every second)
+md_kill9 "$MW"
+md_start "$MW" "$MP" "$TOP/mariadb_plugin"
+for _ in $(seq 1 100); do
+	[ "$(md_sql "$MW" -N -e "SELECT @@global.read_only")" = 1 ] && break
+	sleep 0.05
+done
+echo "kill -9, then mariadbd started again"
+mas erp_app "INSERT INTO sales_invoice VALUES ('SINV-0004', 'Hooli', 10)"
+
+step "MariaDB: the upgrade exits maintenance: read_only as it was before, nothing else touched"
+mas erp_upgrade "SET GLOBAL upkeep_maintenance = OFF; SELECT @@global.read_only"
+mas erp_app "INSERT INTO sales_invoice (name, customer, grand_total) VALUES ('SINV-0004', 'Hooli', 10)"
+mas erp_app "SELECT name, customer, currency FROM sales_invoice ORDER BY name"
+
+step "MariaDB: the record of the window (table upkeep.maintenance_log)"
+mas erp_upgrade "SELECT reason, entered_by, exited_by, TIMESTAMPDIFF(SECOND, entered_at, exited_at) AS seconds,
+    refused_writes, drain_outcome, drain_ms, drain_waited_for, read_only_before FROM upkeep.maintenance_log\G"
+md_stop "$MW"
+
+step "Done. The throwaway servers are removed. Next: README.md, 'make test'."

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="gcc make clang libclang-rt-14-dev procps iproute2 valgrind
-postgresql-15 postgresql-client-15 postgresql-server-dev-15"
+postgresql-15 postgresql-client-15 postgresql-server-dev-15
+mariadb-server mariadb-client libmariadbd-dev libmariadb-dev mariadb-test sysbench"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,79 @@
+#!/bin/bash
+# bench/mariadb_instructions.sh: instructions per statement that the MariaDB
+# plugin upkeep.so adds, counted by callgrind (deterministic, unlike TPS on
+# a shared machine).
+#
+# For each configuration a throwaway mariadbd runs under callgrind; one
+# client connection runs N indexed point SELECTs, and another runs none;
+# (instructions of the first - instructions of the second) / N is the cost
+# per statement, over the whole server.  Configurations:
+#   none          no plugin
+#   upkeep        upkeep.so loaded, maintenance off
+#   server_audit  MariaDB's own audit plugin, loaded with logging off: a
+#                 peer that subscribes to the same statement events
+# Figures, not pass/fail.  Environment: N (2000).  Takes a few minutes.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib/mariadb.sh"
+
+N=${N:-2000}
+command -v valgrind >/dev/null || { echo "valgrind is not installed (make deps)" >&2; exit 1; }
+make -s -C "$TOP" libcommon mariadb >/dev/null
+
+W=$(md_workdir bench-instructions)
+trap 'for p in "$W"/*/vg.pid; do [ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null || true; done; rm -rf "$W"' EXIT
+
+# the statements: N point SELECTs on an indexed table
+for i in $(seq 1 "$N"); do
+	echo "SELECT c FROM b.t WHERE id = $(( (i * 7919) % 1000 + 1 ));"
+done >"$W/stmts.sql"
+: >"$W/none.sql"
+
+measure() {	# measure CONFIG: prints instructions per statement
+	local cfg=$1 d="$W/$1" load=() vpid total0 totaln
+	mkdir -p "$d"
+	md_new_server "$d" >/dev/null
+	case $cfg in
+	upkeep) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
+	server_audit) load=(--plugin-load-add=server_audit.so --server-audit-logging=OFF) ;;
+	esac
+	# io_uring and a huge buffer pool reservation do not work under valgrind
+	valgrind --tool=callgrind --callgrind-out-file="$d/cg.out" \
+		"$MARIADBD" --no-defaults --user="$(id -un)" --datadir="$d/data" \
+		--socket="$d/sock" --skip-networking --pid-file="$d/mariadbd.pid" \
+		--log-error="$d/error.log" --innodb-use-native-aio=0 \
+		--innodb-buffer-pool-size=64M --innodb-buffer-pool-size-max=128M \
+		"${load[@]}" >/dev/null 2>&1 &
+	vpid=$!
+	echo "$vpid" >"$d/vg.pid"
+	for _ in $(seq 1 1500); do
+		md_sql "$d" -e "SELECT 1" >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	md_sql "$d" -e "CREATE DATABASE b;
+		CREATE TABLE b.t (id INT PRIMARY KEY, c VARCHAR(20)) ENGINE=InnoDB;
+		INSERT INTO b.t SELECT seq, CONCAT('x', seq) FROM b.seq_1_to_1000"
+	sleep 2		# let the plugin's background thread settle
+	run() {	# run FILE: instructions of one client session running FILE
+		callgrind_control -z "$vpid" >/dev/null 2>&1
+		md_sql "$d" -N b <"$1" >/dev/null
+		callgrind_control -d "$vpid" >/dev/null 2>&1
+		sleep 1
+		grep -h '^summary:' "$(ls -t "$d"/cg.out.* | head -1)" | awk '{ print $2 }'
+	}
+	run "$W/stmts.sql" >/dev/null	# warm up
+	total0=$(run "$W/none.sql")
+	totaln=$(run "$W/stmts.sql")
+	md_sql "$d" -e "SHUTDOWN" >/dev/null 2>&1 || kill "$vpid"
+	wait "$vpid" 2>/dev/null || true
+	echo $(( (totaln - total0) / N ))
+}
+
+declare -A per
+for cfg in none upkeep server_audit; do
+	per[$cfg]=$(measure "$cfg")
+done
+echo "instructions per indexed point SELECT (whole server, N = $N, callgrind)"
+for cfg in none upkeep server_audit; do
+	printf '%-13s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - per[none] ))"
+done

@@ -1,0 +1,214 @@
+/*
+  upkeep.h
+    Declarations shared by the files of the MariaDB plugin upkeep.so.
+
+  The plugin has four parts:
+
+    upkeep_plugin.c  the plugin declaration: system and status variables
+                     (validated in check callbacks), the audit hook, init
+                     and deinit.  Nothing else.
+    maintenance.c    maintenance mode: its state (memory and durable file),
+                     entering with a drain, exiting, re-applying the mode
+                     when the server starts.
+    worker.c         the one background thread.  It owns the plugin's only
+                     SQL connection (MariaDB's SQL service) and runs every
+                     statement the plugin needs, one job at a time, from a
+                     bounded queue.
+    udf.c            the read-only UDF upkeep_status() (JSON).
+
+  Threads and locks.  Connection threads run the check callbacks, the audit
+  hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
+  protects the maintenance state; the worker's queue has its own mutex.
+  Neither is ever held while SQL runs or while waiting for the worker.  The
+  audit hook takes no lock at all: it reads one atomic flag and increments
+  one atomic counter.
+
+  SQL is never run inside a system variable's update callback (which holds
+  the server's global variables lock: SET GLOBAL read_only from there
+  deadlocks the server) nor inside the audit hook.
+*/
+
+#ifndef UPKEEP_H
+#define UPKEEP_H
+
+#include <stdint.h>
+#include <mysql/plugin.h>
+
+#include "uk_error.h"
+#include "uk_state.h"
+#include "uk_validate.h"
+#include "uk_winlog.h"
+
+/* my_sys.h's flag wrapper, which the public plugin headers lack */
+#ifndef MYF
+#define MYF(v) ((unsigned long) (v))
+#endif
+
+#define UPKEEP_SONAME "upkeep.so"
+/*
+  Relative to the data directory, which is mariadbd's working directory.
+  Not in a subdirectory: every directory there is a database to MariaDB
+  (and "upkeep/" is the plugin's schema, whose DROP DATABASE a foreign file
+  would break).
+*/
+#define UPKEEP_STATE_FILE "upkeep_maintenance.state"
+
+/* How long a SET statement waits for the worker beyond the drain timeout. */
+#define UPKEEP_WAIT_MARGIN_SEC 60
+
+/* Settings, owned by upkeep_plugin.c (plain reads; the server writes them). */
+extern long long upkeep_expected_duration;    /* seconds, 0 = unknown */
+extern long long upkeep_drain_timeout;        /* seconds */
+extern unsigned long upkeep_drain_action;     /* 0 = fail, 1 = kill */
+
+/* The phase of maintenance mode. */
+typedef enum
+{
+  UPKEEP_OFF= 0,
+  UPKEEP_DRAINING,      /* entering: waiting for writers */
+  UPKEEP_ACTIVE         /* on (read_only is on, or about to be re-applied) */
+} upkeep_phase;
+
+/* Counters and flags the audit hook and SHOW STATUS read without a lock. */
+typedef struct
+{
+  int active;                       /* read_only applied by upkeep */
+  unsigned long long refused_writes;/* error 1290 seen in this window */
+  unsigned long long windows;       /* windows entered since start */
+  long long drain_last_ms;          /* -1: no drain since start */
+  int worker_ready;                 /* connected, schema and UDF in place */
+} upkeep_counters;
+
+extern upkeep_counters upkeep_stats;
+
+/* ---- maintenance.c ---- */
+
+/* Reset the state, read the state file (plugin init).  0 or 1 (failed). */
+int upkeep_maintenance_init(void);
+/* Keep the refused-writes count in the state file (plugin deinit). */
+void upkeep_maintenance_deinit(void);
+
+/*
+  SET GLOBAL upkeep_maintenance = ON / OFF, from the variable's check
+  callback.  reason is the current upkeep_maintenance_reason.  Returns 0
+  when the mode is now as asked (or nothing needed doing), 1 after
+  reporting an error to the statement with my_printf_error().
+*/
+int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason);
+
+/* The value upkeep_maintenance must show. */
+int upkeep_maintenance_is_on(void);
+
+/* The current maintenance reason setting (copied by the update callback). */
+void upkeep_set_reason_setting(const char *reason);
+
+/*
+  A snapshot of the state for upkeep_status() and SHOW STATUS.  phase is
+  "off", "draining", "active" or "starting" (active, read_only not yet
+  re-applied after a restart).
+*/
+typedef struct
+{
+  const char *phase;
+  UkMaintState st;
+  unsigned long long windows;
+  long long drain_last_ms;          /* -1: none since start */
+  char drain_last_outcome[16];
+  char state_file_error[512];
+} upkeep_snapshot;
+void upkeep_maintenance_snapshot(upkeep_snapshot *out);
+
+/* ---- udf.c ---- */
+
+/* Set while the plugin is initialized (the UDF may outlive it). */
+extern int upkeep_plugin_running;
+
+/* ---- worker.c: the background thread and its connection ---- */
+
+typedef struct upkeep_sql upkeep_sql;   /* the worker's connection */
+
+int upkeep_worker_start(void);
+void upkeep_worker_stop(void);
+
+/* A job for the worker.  Created and released with the functions below. */
+typedef enum { UPKEEP_JOB_ENTER, UPKEEP_JOB_EXIT } upkeep_job_type;
+
+typedef struct upkeep_job
+{
+  upkeep_job_type type;
+  /* input */
+  unsigned long thread_id;          /* the connection that asked */
+  char reason[UK_REASON_MAX + 1];
+  int64_t expected_us;
+  int64_t drain_timeout_us;
+  UkDrainAction action;
+  /* output, written by the worker before it marks the job done */
+  unsigned int error_code;          /* 0 = success */
+  int is_note;                      /* message is a note, not an error */
+  char message[1024];
+  /* bookkeeping: worker.c only */
+  int done;
+  int abandoned;                    /* the waiter gave up (KILL, timeout) */
+  int refs;
+  struct upkeep_job *next;
+} upkeep_job;
+
+upkeep_job *upkeep_job_new(upkeep_job_type type);
+/*
+  Queue job and wait for it, at most wait_sec seconds, or until thd is
+  killed.  Returns 0 when the job ran (its result is in the job), 1 after
+  reporting an error to the statement.  The caller releases the job.
+*/
+int upkeep_job_run(MYSQL_THD thd, upkeep_job *job, long long wait_sec);
+void upkeep_job_release(upkeep_job *job);
+/* For the worker: has the waiter gone? */
+int upkeep_job_abandoned(upkeep_job *job);
+
+/* For maintenance.c, on the worker thread only. */
+int upkeep_sql_exec(upkeep_sql *sql, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+/* First column of the first row into out ("" and 1 if none); 0 on success. */
+int upkeep_sql_value(upkeep_sql *sql, char *out, size_t cap,
+                     const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+/*
+  Run a query and call row() for each row (columns as NUL-terminated
+  strings, NULL for SQL NULL).  0 on success.
+*/
+typedef void (*upkeep_row_fn)(void *arg, unsigned int ncols, char **cols);
+int upkeep_sql_rows(upkeep_sql *sql, upkeep_row_fn row, void *arg,
+                    const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+/* The last error of the connection, "errno: message". */
+const char *upkeep_sql_error(upkeep_sql *sql);
+unsigned int upkeep_sql_errno(upkeep_sql *sql);
+/* s as a quoted SQL string literal (or NULL), in a buffer valid until the
+   next call with the same slot (0..3). */
+const char *upkeep_sql_quote(upkeep_sql *sql, int slot, const char *s);
+/* Should the worker stop (plugin deinit)? */
+int upkeep_worker_stopping(void);
+/* Sleep ms on the worker, waking early when the plugin stops. */
+void upkeep_worker_sleep_ms(long ms);
+
+/* ---- maintenance.c, called by the worker ---- */
+
+/* After each (re)connection: schema, table, UDF, re-apply the mode. */
+int upkeep_maintenance_bootstrap(upkeep_sql *sql);
+void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job);
+/* Persist the refused-writes counter if it changed (worker idle, deinit). */
+void upkeep_maintenance_idle(void);
+
+/* ---- shared helpers ---- */
+
+int64_t upkeep_now_us(void);
+int64_t upkeep_monotonic_ms(void);
+/* Unix microseconds as "2026-11-21T20:58:50Z" (UTC). */
+void upkeep_format_utc(int64_t unix_us, char *buf, size_t cap);
+/* Write a message to the server's error log ("upkeep: ..."). */
+void upkeep_log(int level, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+#define UPKEEP_LOG_ERROR 0
+#define UPKEEP_LOG_WARNING 1
+#define UPKEEP_LOG_INFO 2
+
+#endif /* UPKEEP_H */

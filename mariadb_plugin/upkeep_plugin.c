@@ -1,0 +1,487 @@
+/*
+  upkeep_plugin.c
+    The declaration of the MariaDB plugin "upkeep": its system variables
+    (validated in their check callbacks), its status variables, the audit
+    hook, and init/deinit.  The work is done in maintenance.c (the mode),
+    worker.c (the background thread that runs all SQL) and udf.c.
+
+  System variables (all GLOBAL; setting them needs what SET GLOBAL needs):
+
+    upkeep_maintenance         ON / OFF.  Its check callback enters or exits
+                               maintenance mode (drain included) and returns
+                               the outcome to the SET statement.  It is not
+                               a command-line option: the mode is restored
+                               from the state file, not from the config.
+    upkeep_maintenance_reason  why; required for ON (1..1000 bytes of UTF-8)
+    upkeep_expected_duration   seconds, 0 = unknown
+    upkeep_drain_timeout       seconds to wait for open writers (default 30)
+    upkeep_drain_action        fail | kill: what to do with writers still
+                               open at the timeout
+
+  The last four are read when maintenance is entered.  Bad values are
+  refused by the check callbacks with nothing changed.  No update callback
+  runs SQL: they only copy values (the server holds its global variables
+  lock while they run).
+
+  The audit hook counts the writes that read_only refused (error 1290) while
+  maintenance mode is on: one atomic increment, nothing else.
+*/
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mysql/plugin.h>
+#include <mysql/plugin_audit.h>
+#include <mysql/service_my_print_error.h>
+#include <mysql/service_thd_alloc.h>
+#include <mysqld_error.h>
+
+#include "upkeep.h"
+
+#define UPKEEP_VERSION 0x0100
+#define UPKEEP_VERSION_TEXT "1.0"
+
+long long upkeep_expected_duration= 0;
+long long upkeep_drain_timeout= 30;
+unsigned long upkeep_drain_action= 0;
+
+static my_bool maintenance_value= 0;
+static char *reason_value;
+static char reason_shown[UK_REASON_MAX + 1];
+
+/* ------------------------------------------------ value helpers */
+
+/* The value as a string (NULL for SQL NULL); *len its length. */
+static const char *value_string(struct st_mysql_value *value, char *buf,
+                                int *len)
+{
+  *len= 0;
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_STRING)
+    return NULL;
+  return value->val_str(value, buf, len);
+}
+
+static int refuse(struct st_mysql_sys_var *var, const char *fmt,
+                  const char *detail)
+{
+  (void) var;
+  my_printf_error(ER_WRONG_VALUE_FOR_VAR, fmt, MYF(0), detail);
+  return 1;
+}
+
+/* ------------------------------------------------ upkeep_maintenance */
+
+static int parse_bool(struct st_mysql_value *value, int *out)
+{
+  char buf[16];
+  int len;
+  long long n;
+
+  if (value->value_type(value) == MYSQL_VALUE_TYPE_STRING)
+  {
+    const char *s= value->val_str(value, buf, &len);
+    if (!s)
+      return 1;
+    if ((len == 2 && strncasecmp(s, "on", 2) == 0) ||
+        (len == 4 && strncasecmp(s, "true", 4) == 0) ||
+        (len == 1 && s[0] == '1'))
+      *out= 1;
+    else if ((len == 3 && strncasecmp(s, "off", 3) == 0) ||
+             (len == 5 && strncasecmp(s, "false", 5) == 0) ||
+             (len == 1 && s[0] == '0'))
+      *out= 0;
+    else
+      return 1;
+    return 0;
+  }
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
+      value->val_int(value, &n) || (n != 0 && n != 1))
+    return 1;
+  *out= (int) n;
+  return 0;
+}
+
+static int maintenance_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                             void *save, struct st_mysql_value *value)
+{
+  int on;
+
+  if (parse_bool(value, &on))
+    return refuse(var, "upkeep: upkeep_maintenance must be ON or OFF%s", "");
+  if (upkeep_maintenance_request(thd, on, NULL))
+    return 1;
+  *(my_bool *) save= (my_bool) upkeep_maintenance_is_on();
+  maintenance_value= *(my_bool *) save;
+  return 0;
+}
+
+/*
+  Shows the real state, whatever was asked.  SET ... = DEFAULT skips the
+  check callback, so it cannot enter or exit: say so.
+*/
+static void maintenance_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                               void *var_ptr, const void *save)
+{
+  my_bool on= (my_bool) upkeep_maintenance_is_on();
+  (void) thd;
+  (void) var;
+  if (*(const my_bool *) save != on)
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: SET GLOBAL upkeep_maintenance "
+                    "= DEFAULT changes nothing; use ON or OFF", MYF(ME_NOTE));
+  *(my_bool *) var_ptr= on;
+}
+
+static MYSQL_SYSVAR_BOOL(maintenance, maintenance_value,
+  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "Maintenance mode: ON drains open write transactions, then makes the "
+  "server read-only for every account without READ_ONLY ADMIN; OFF "
+  "restores read_only as it was",
+  maintenance_check, maintenance_update, 0);
+
+/* ------------------------------------------ upkeep_maintenance_reason */
+
+static int reason_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *save, struct st_mysql_value *value)
+{
+  char buf[256];
+  int len= 0;
+  const char *s;
+  UkError *err= NULL;
+  char *copy;
+
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_STRING)
+  {
+    my_printf_error(ER_WRONG_TYPE_FOR_VAR,
+                    "upkeep: upkeep_maintenance_reason must be a string",
+                    MYF(0));
+    return 1;
+  }
+  s= value_string(value, buf, &len);
+  if (!s)
+    s= "";
+  if (len > UK_REASON_MAX)
+  {
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%d bytes, at most %d allowed", len,
+             UK_REASON_MAX);
+    return refuse(var, "upkeep: upkeep_maintenance_reason is too long: %s",
+                  detail);
+  }
+  copy= thd_strmake(thd, s, (size_t) len);
+  if (!copy)
+    return 1;
+  if (len > 0 && uk_reason_validate(copy, &err) != UK_OK)
+  {
+    char detail[600];
+    snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
+    uk_error_free(err);
+    return refuse(var, "upkeep: %s", detail);
+  }
+  *(char **) save= copy;
+  return 0;
+}
+
+static void reason_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                          void *var_ptr, const void *save)
+{
+  const char *s= *(char *const *) save;
+  (void) thd;
+  (void) var;
+  snprintf(reason_shown, sizeof(reason_shown), "%s", s ? s : "");
+  *(char **) var_ptr= reason_shown;
+  upkeep_set_reason_setting(reason_shown);
+}
+
+static MYSQL_SYSVAR_STR(maintenance_reason, reason_value,
+  PLUGIN_VAR_RQCMDARG,
+  "Why the server is in maintenance (shown by upkeep_status() and logged); "
+  "required before SET GLOBAL upkeep_maintenance = ON",
+  reason_check, reason_update, "");
+
+/* ------------------------------------------ durations (seconds) */
+
+static int seconds_check(struct st_mysql_sys_var *var, const char *name,
+                         int64_t max_us, void *save,
+                         struct st_mysql_value *value)
+{
+  long long n;
+  UkError *err= NULL;
+
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
+      value->val_int(value, &n))
+  {
+    my_printf_error(ER_WRONG_TYPE_FOR_VAR,
+                    "upkeep: %s must be a whole number of seconds", MYF(0),
+                    name);
+    return 1;
+  }
+  if ((value->is_unsigned(value) && n < 0) || n > max_us / 1000000)
+  {
+    /* too large, and maybe too large to count in microseconds */
+    char detail[160];
+    snprintf(detail, sizeof(detail),
+             "%s is too large: %llu seconds, at most %lld allowed", name,
+             (unsigned long long) n, (long long) (max_us / 1000000));
+    return refuse(var, "upkeep: %s", detail);
+  }
+  if (n < -(LLONG_MAX / 1000000))
+    n= -(LLONG_MAX / 1000000);
+  if (uk_duration_validate(name, n * 1000000, max_us, &err) != UK_OK)
+  {
+    char detail[600];
+    snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
+    uk_error_free(err);
+    return refuse(var, "upkeep: %s", detail);
+  }
+  *(long long *) save= n;
+  return 0;
+}
+
+static int expected_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                          void *save, struct st_mysql_value *value)
+{
+  (void) thd;
+  return seconds_check(var, "upkeep_expected_duration", UK_DURATION_MAX_US,
+                       save, value);
+}
+
+static int timeout_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                         void *save, struct st_mysql_value *value)
+{
+  (void) thd;
+  return seconds_check(var, "upkeep_drain_timeout", UK_DRAIN_TIMEOUT_MAX_US,
+                       save, value);
+}
+
+static MYSQL_SYSVAR_LONGLONG(expected_duration, upkeep_expected_duration,
+  PLUGIN_VAR_RQCMDARG,
+  "Expected length of the next maintenance window in seconds, shown as its "
+  "expected end; 0 = unknown",
+  expected_check, NULL, 0, 0, UK_DURATION_MAX_US / 1000000, 0);
+
+static MYSQL_SYSVAR_LONGLONG(drain_timeout, upkeep_drain_timeout,
+  PLUGIN_VAR_RQCMDARG,
+  "Seconds that entering maintenance waits for open transactions that "
+  "modified rows",
+  timeout_check, NULL, 30, 0, UK_DRAIN_TIMEOUT_MAX_US / 1000000, 0);
+
+/* ------------------------------------------ upkeep_drain_action */
+
+static const char *drain_action_names[]= { "fail", "kill", NULL };
+static TYPELIB drain_action_typelib=
+{
+  2, "drain_action_typelib", drain_action_names, NULL
+};
+
+static int action_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *save, struct st_mysql_value *value)
+{
+  char buf[64];
+  int len;
+  const char *s;
+  char name[64];
+  UkDrainAction action;
+  UkError *err= NULL;
+  long long n;
+
+  (void) thd;
+  if (value->value_type(value) == MYSQL_VALUE_TYPE_INT)
+  {
+    if (value->val_int(value, &n) || n < 0 || n > 1)
+      return refuse(var, "upkeep: upkeep_drain_action must be 'fail' or "
+                    "'kill'%s", "");
+    *(unsigned long *) save= (unsigned long) n;
+    return 0;
+  }
+  s= value_string(value, buf, &len);
+  if (!s)
+    return refuse(var, "upkeep: upkeep_drain_action must be 'fail' or "
+                  "'kill'%s", "");
+  snprintf(name, sizeof(name), "%.*s", len, s);
+  if ((size_t) len >= sizeof(name) || strlen(name) != (size_t) len ||
+      uk_drain_action_parse(name, &action, &err) != UK_OK)
+  {
+    char detail[600];
+    snprintf(detail, sizeof(detail), "%s", err ? err->message : "too long");
+    uk_error_free(err);
+    return refuse(var, "upkeep: upkeep_drain_action: %s; use 'fail' or "
+                  "'kill'", detail);
+  }
+  *(unsigned long *) save= action == UK_DRAIN_TERMINATE ? 1 : 0;
+  return 0;
+}
+
+static MYSQL_SYSVAR_ENUM(drain_action, upkeep_drain_action,
+  PLUGIN_VAR_RQCMDARG,
+  "What entering maintenance does with transactions still writing at "
+  "upkeep_drain_timeout: fail (stay out of maintenance, report them) or "
+  "kill (KILL CONNECTION each, then enter)",
+  action_check, NULL, 0, &drain_action_typelib);
+
+static struct st_mysql_sys_var *upkeep_system_variables[]=
+{
+  MYSQL_SYSVAR(maintenance),
+  MYSQL_SYSVAR(maintenance_reason),
+  MYSQL_SYSVAR(expected_duration),
+  MYSQL_SYSVAR(drain_timeout),
+  MYSQL_SYSVAR(drain_action),
+  NULL
+};
+
+/* ------------------------------------------------ status variables */
+
+typedef enum
+{
+  STAT_ACTIVE, STAT_PHASE, STAT_REFUSED, STAT_WINDOWS, STAT_DRAIN_MS,
+  STAT_DRAIN_OUTCOME
+} upkeep_stat;
+
+/* Fill one status variable from a snapshot of the state. */
+static int show_stat(struct st_mysql_show_var *var, void *buff,
+                     upkeep_stat which)
+{
+  upkeep_snapshot snap;
+
+  upkeep_maintenance_snapshot(&snap);
+  var->value= buff;
+  var->type= SHOW_LONGLONG;
+  switch (which)
+  {
+  case STAT_ACTIVE:
+    *(long long *) buff= strcmp(snap.phase, "off") != 0 &&
+                         strcmp(snap.phase, "draining") != 0;
+    break;
+  case STAT_REFUSED:
+    *(long long *) buff= (long long) snap.st.refused_writes;
+    break;
+  case STAT_WINDOWS:
+    *(long long *) buff= (long long) snap.windows;
+    break;
+  case STAT_DRAIN_MS:
+    *(long long *) buff= snap.drain_last_ms;
+    break;
+  case STAT_PHASE:
+  case STAT_DRAIN_OUTCOME:
+    var->type= SHOW_CHAR;
+    snprintf(buff, SHOW_VAR_FUNC_BUFF_SIZE, "%s", which == STAT_PHASE ?
+             snap.phase : snap.drain_last_outcome);
+    break;
+  }
+  return 0;
+}
+
+#define UPKEEP_SHOW_FUNC(fn, which)                                      \
+  static int fn(MYSQL_THD thd, struct st_mysql_show_var *var, void *buff, \
+                struct system_status_var *status, enum enum_var_type scope) \
+  {                                                                      \
+    (void) thd; (void) status; (void) scope;                             \
+    return show_stat(var, buff, which);                                  \
+  }
+
+UPKEEP_SHOW_FUNC(show_active, STAT_ACTIVE)
+UPKEEP_SHOW_FUNC(show_phase, STAT_PHASE)
+UPKEEP_SHOW_FUNC(show_refused, STAT_REFUSED)
+UPKEEP_SHOW_FUNC(show_windows, STAT_WINDOWS)
+UPKEEP_SHOW_FUNC(show_drain_ms, STAT_DRAIN_MS)
+UPKEEP_SHOW_FUNC(show_drain_outcome, STAT_DRAIN_OUTCOME)
+
+static struct st_mysql_show_var upkeep_status_variables[]=
+{
+  {"upkeep_maintenance_active", (char *) &show_active, SHOW_SIMPLE_FUNC},
+  {"upkeep_maintenance_phase", (char *) &show_phase, SHOW_SIMPLE_FUNC},
+  {"upkeep_refused_writes", (char *) &show_refused, SHOW_SIMPLE_FUNC},
+  {"upkeep_windows", (char *) &show_windows, SHOW_SIMPLE_FUNC},
+  {"upkeep_drain_last_ms", (char *) &show_drain_ms, SHOW_SIMPLE_FUNC},
+  {"upkeep_drain_last_outcome", (char *) &show_drain_outcome,
+   SHOW_SIMPLE_FUNC},
+  {0, 0, 0}
+};
+
+/* ------------------------------------------------ audit hook */
+
+/*
+  Called for every statement: keep it cheap.  Counts writes refused by
+  read_only (1290) while upkeep's maintenance mode is on; upkeep's own
+  connection (thread id 0) is ignored.
+*/
+static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
+                          const void *event)
+{
+  const struct mysql_event_general *ev= event;
+  (void) thd;
+
+  if (event_class != MYSQL_AUDIT_GENERAL_CLASS ||
+      ev->event_subclass != MYSQL_AUDIT_GENERAL_STATUS ||
+      ev->general_error_code != ER_OPTION_PREVENTS_STATEMENT ||
+      ev->general_thread_id == 0 ||
+      !__atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
+    return;
+  __atomic_fetch_add(&upkeep_stats.refused_writes, 1, __ATOMIC_RELAXED);
+}
+
+static struct st_mysql_audit upkeep_audit_descriptor=
+{
+  MYSQL_AUDIT_INTERFACE_VERSION,
+  NULL,
+  upkeep_notify,
+  { MYSQL_AUDIT_GENERAL_CLASSMASK }
+};
+
+/* ------------------------------------------------ init / deinit */
+
+static int upkeep_init(void *p)
+{
+  (void) p;
+  /* the reason given in the configuration, if valid */
+  reason_shown[0]= '\0';
+  if (reason_value && reason_value[0])
+  {
+    UkError *err= NULL;
+    if (strlen(reason_value) <= UK_REASON_MAX &&
+        uk_reason_validate(reason_value, &err) == UK_OK)
+      snprintf(reason_shown, sizeof(reason_shown), "%s", reason_value);
+    else
+      upkeep_log(UPKEEP_LOG_WARNING, "ignoring upkeep_maintenance_reason "
+                 "from the configuration: %s",
+                 err ? err->message : "too long");
+    uk_error_free(err);
+  }
+  reason_value= reason_shown;
+  upkeep_set_reason_setting(reason_shown);
+
+  if (upkeep_maintenance_init())
+    return 1;
+  maintenance_value= (my_bool) upkeep_maintenance_is_on();
+  if (upkeep_worker_start())
+    return 1;
+  upkeep_plugin_running= 1;
+  return 0;
+}
+
+static int upkeep_deinit(void *p)
+{
+  (void) p;
+  upkeep_plugin_running= 0;
+  upkeep_worker_stop();
+  upkeep_maintenance_deinit();
+  return 0;
+}
+
+maria_declare_plugin(upkeep)
+{
+  MYSQL_AUDIT_PLUGIN,
+  &upkeep_audit_descriptor,
+  "upkeep",
+  "upkeep authors",
+  "Maintenance mode for ERP databases: drain, read-only, durable",
+  PLUGIN_LICENSE_GPL,
+  upkeep_init,
+  upkeep_deinit,
+  UPKEEP_VERSION,
+  upkeep_status_variables,
+  upkeep_system_variables,
+  UPKEEP_VERSION_TEXT,
+  MariaDB_PLUGIN_MATURITY_STABLE
+}
+maria_declare_plugin_end;
