@@ -619,7 +619,8 @@ static int scan_writers(upkeep_sql *sql, drain_scan *ds)
       continue;
     ds->cur[keep++]= w;
     for (int j= 0; j < ds->nseen && !known; j++)
-      known= ds->seen[j].id == w.id && ds->seen[j].trx == w.trx;
+      known= ds->seen[j].id == w.id;  /* a connection counts once: InnoDB
+                                          may show it under a new trx_id */
     if (!known && ds->nseen < MAX_SEEN)
       ds->seen[ds->nseen++]= w;
   }
