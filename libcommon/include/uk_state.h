@@ -86,6 +86,9 @@ extern UkStatus uk_state_format(const UkMaintState *st, char **out,
 extern UkStatus uk_state_parse(const char *buf, size_t len, UkMaintState *st,
 							   UkError **err);
 
+/* True when a and b hold the same state (token hash compared only if set). */
+extern bool uk_state_equal(const UkMaintState *a, const UkMaintState *b);
+
 /* Format and write durably to path. */
 extern UkStatus uk_state_write(const char *path, const UkMaintState *st,
 							   UkError **err);

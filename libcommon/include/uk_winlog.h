@@ -23,6 +23,7 @@
 #ifndef UK_WINLOG_H
 #define UK_WINLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,9 @@ extern void uk_window_init(UkWindow *w);
  */
 extern UkDrainOutcome uk_drain_outcome_of(int still_open, int terminated,
 										  int waited_for);
+
+/* True when a and b are the same record, field by field. */
+extern bool uk_window_equal(const UkWindow *a, const UkWindow *b);
 
 /* "running", "clean", "waited", "terminated", "failed", "interrupted". */
 extern const char *uk_drain_outcome_name(UkDrainOutcome o);

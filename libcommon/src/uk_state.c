@@ -680,3 +680,20 @@ uk_state_read(const char *path, UkMaintState *st, UkError **err)
 	free(buf);
 	return rc;
 }
+
+bool
+uk_state_equal(const UkMaintState *a, const UkMaintState *b)
+{
+	return a->active == b->active &&
+		a->window_id == b->window_id &&
+		a->started_at_us == b->started_at_us &&
+		a->expected_end_us == b->expected_end_us &&
+		a->entered_by_id == b->entered_by_id &&
+		strcmp(a->entered_by, b->entered_by) == 0 &&
+		a->has_token == b->has_token &&
+		(!a->has_token ||
+		 memcmp(a->token_hash, b->token_hash, UK_SHA256_LEN) == 0) &&
+		a->refused_writes == b->refused_writes &&
+		strcmp(a->reason, b->reason) == 0 &&
+		strcmp(a->engine_restore, b->engine_restore) == 0;
+}

@@ -477,3 +477,21 @@ uk_winlog_upsert(const char *path, const UkWindow *w, size_t max_records,
 	free(buf);
 	return rc;
 }
+
+bool
+uk_window_equal(const UkWindow *a, const UkWindow *b)
+{
+	return a->window_id == b->window_id &&
+		a->entered_at_us == b->entered_at_us &&
+		strcmp(a->entered_by, b->entered_by) == 0 &&
+		strcmp(a->reason, b->reason) == 0 &&
+		a->expected_end_us == b->expected_end_us &&
+		a->drain_outcome == b->drain_outcome &&
+		a->drain_ms == b->drain_ms &&
+		a->drain_waited == b->drain_waited &&
+		a->drain_terminated == b->drain_terminated &&
+		strcmp(a->drain_detail, b->drain_detail) == 0 &&
+		a->exited_at_us == b->exited_at_us &&
+		strcmp(a->exited_by, b->exited_by) == 0 &&
+		a->refused_writes == b->refused_writes;
+}

@@ -18,21 +18,6 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int
-state_equal(const UkMaintState *a, const UkMaintState *b)
-{
-	return a->active == b->active &&
-		a->window_id == b->window_id &&
-		a->started_at_us == b->started_at_us &&
-		a->expected_end_us == b->expected_end_us &&
-		a->entered_by_id == b->entered_by_id &&
-		strcmp(a->entered_by, b->entered_by) == 0 &&
-		a->has_token == b->has_token &&
-		memcmp(a->token_hash, b->token_hash, UK_SHA256_LEN) == 0 &&
-		a->refused_writes == b->refused_writes &&
-		strcmp(a->reason, b->reason) == 0 &&
-		strcmp(a->engine_restore, b->engine_restore) == 0;
-}
 
 static void
 check_parse(const char *buf, size_t len)
@@ -81,7 +66,7 @@ check_parse(const char *buf, size_t len)
 	}
 	/* ... and the same struct */
 	if (uk_state_parse(out, outlen, &st2, NULL) != UK_OK ||
-		!state_equal(&st, &st2))
+		!uk_state_equal(&st, &st2))
 		abort();
 	free(out);
 }

@@ -17,23 +17,6 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int
-window_equal(const UkWindow *a, const UkWindow *b)
-{
-	return a->window_id == b->window_id &&
-		a->entered_at_us == b->entered_at_us &&
-		strcmp(a->entered_by, b->entered_by) == 0 &&
-		strcmp(a->reason, b->reason) == 0 &&
-		a->expected_end_us == b->expected_end_us &&
-		a->drain_outcome == b->drain_outcome &&
-		a->drain_ms == b->drain_ms &&
-		a->drain_waited == b->drain_waited &&
-		a->drain_terminated == b->drain_terminated &&
-		strcmp(a->drain_detail, b->drain_detail) == 0 &&
-		a->exited_at_us == b->exited_at_us &&
-		strcmp(a->exited_by, b->exited_by) == 0 &&
-		a->refused_writes == b->refused_writes;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		list2.n != list.n || list2.skipped_lines != 0)
 		abort();
 	for (i = 0; i < list.n; i++)
-		if (!window_equal(&list.items[i], &list2.items[i]))
+		if (!uk_window_equal(&list.items[i], &list2.items[i]))
 			abort();
 	if (uk_winlog_format(&list2, &out2, &outlen2, NULL) != UK_OK ||
 		outlen2 != outlen || memcmp(out, out2, outlen) != 0)

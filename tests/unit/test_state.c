@@ -14,22 +14,6 @@
 #include "uk_token.h"
 #include "uk_test.h"
 
-static bool
-state_equal(const UkMaintState *a, const UkMaintState *b)
-{
-	return a->active == b->active &&
-		a->window_id == b->window_id &&
-		a->started_at_us == b->started_at_us &&
-		a->expected_end_us == b->expected_end_us &&
-		a->entered_by_id == b->entered_by_id &&
-		strcmp(a->entered_by, b->entered_by) == 0 &&
-		a->has_token == b->has_token &&
-		(!a->has_token ||
-		 memcmp(a->token_hash, b->token_hash, UK_SHA256_LEN) == 0) &&
-		a->refused_writes == b->refused_writes &&
-		strcmp(a->reason, b->reason) == 0 &&
-		strcmp(a->engine_restore, b->engine_restore) == 0;
-}
 
 /* A typical active state. */
 static void
@@ -176,7 +160,7 @@ test_round_trips(void)
 			  err ? err->message : "?");
 		uk_error_free(err);
 		err = NULL;
-		CHECK(state_equal(&states[i], &got), "round trip %d: state differs", i);
+		CHECK(uk_state_equal(&states[i], &got), "round trip %d: state differs", i);
 
 		/* formatting the parsed state gives the same bytes */
 		rc = uk_state_format(&got, &buf2, &len2, NULL);
@@ -314,7 +298,7 @@ test_bit_flips(void)
 
 			buf[pos] ^= (char) (1 << bit);
 			rc = parse_msg(buf, len, &got, msg, sizeof(msg));
-			if (rc == UK_OK && !state_equal(&st, &got))
+			if (rc == UK_OK && !uk_state_equal(&st, &got))
 				accepted_different++;
 			if (rc != UK_OK && rc != UK_ERR_CORRUPT)
 				not_corrupt++;
@@ -701,7 +685,7 @@ test_version1(void)
 		  strstr(out, "\nengine_restore \nchecksum ") != NULL,
 		  "version 1 written back as version 2");
 	CHECK(out != NULL && uk_state_parse(out, outlen, &again, NULL) == UK_OK &&
-		  state_equal(&got, &again), "version 1 round trip");
+		  uk_state_equal(&got, &again), "version 1 round trip");
 	free(out);
 
 	/* still checksummed: a flipped bit is a mismatch */
@@ -744,7 +728,7 @@ test_files(void)
 	CHECK(rc == UK_ERR_NOT_FOUND, "missing: rc %d", rc);
 	CHECK(err != NULL && err->code == UK_ERR_NOT_FOUND, "missing: err");
 	uk_state_init(&st);
-	CHECK(state_equal(&st, &got) && got.window_id == 0, "missing: not inactive");
+	CHECK(uk_state_equal(&st, &got) && got.window_id == 0, "missing: not inactive");
 	uk_error_free(err);
 	err = NULL;
 
@@ -755,7 +739,7 @@ test_files(void)
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "mode %o",
 		  (unsigned) (sb.st_mode & 0777));
 	rc = uk_state_read(path, &got, &err);
-	CHECK(rc == UK_OK && state_equal(&st, &got), "read back: %s",
+	CHECK(rc == UK_OK && uk_state_equal(&st, &got), "read back: %s",
 		  err ? err->message : "?");
 
 	/* a refused write leaves the file alone */
@@ -766,7 +750,7 @@ test_files(void)
 	err = NULL;
 	sample_state(&st);
 	rc = uk_state_read(path, &got, NULL);
-	CHECK(rc == UK_OK && state_equal(&st, &got), "file changed by refused write");
+	CHECK(rc == UK_OK && uk_state_equal(&st, &got), "file changed by refused write");
 
 	/* empty file */
 	uk_test_write_raw(path, "", 0);

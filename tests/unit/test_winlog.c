@@ -10,23 +10,6 @@
 #include "uk_winlog.h"
 #include "uk_test.h"
 
-static bool
-window_equal(const UkWindow *a, const UkWindow *b)
-{
-	return a->window_id == b->window_id &&
-		a->entered_at_us == b->entered_at_us &&
-		strcmp(a->entered_by, b->entered_by) == 0 &&
-		strcmp(a->reason, b->reason) == 0 &&
-		a->expected_end_us == b->expected_end_us &&
-		a->drain_outcome == b->drain_outcome &&
-		a->drain_ms == b->drain_ms &&
-		a->drain_waited == b->drain_waited &&
-		a->drain_terminated == b->drain_terminated &&
-		strcmp(a->drain_detail, b->drain_detail) == 0 &&
-		a->exited_at_us == b->exited_at_us &&
-		strcmp(a->exited_by, b->exited_by) == 0 &&
-		a->refused_writes == b->refused_writes;
-}
 
 static void
 sample_window(UkWindow *w, uint64_t id)
@@ -152,7 +135,7 @@ main(void)
 		CHECK(rc == UK_OK && back.n == 3 && back.skipped_lines == 0,
 			  "parse back: n %zu skipped %zu", back.n, back.skipped_lines);
 		for (i = 0; i < 3 && i < back.n; i++)
-			CHECK(window_equal(&w[i], &back.items[i]), "window %zu differs", i);
+			CHECK(uk_window_equal(&w[i], &back.items[i]), "window %zu differs", i);
 		rc = uk_winlog_format(&back, &buf2, &len2, NULL);
 		CHECK(rc == UK_OK && len2 == len && memcmp(buf, buf2, len) == 0,
 			  "second format differs");
@@ -241,7 +224,7 @@ main(void)
 		rc = uk_winlog_upsert(path, &u, 3, &err);
 		CHECK(rc == UK_OK, "upsert 1: %s", err ? err->message : "?");
 		rc = uk_winlog_read(path, &list, &err);
-		CHECK(rc == UK_OK && list.n == 1 && window_equal(&list.items[0], &u),
+		CHECK(rc == UK_OK && list.n == 1 && uk_window_equal(&list.items[0], &u),
 			  "after upsert 1");
 		uk_winlog_list_free(&list);
 
@@ -253,7 +236,7 @@ main(void)
 		rc = uk_winlog_upsert(path, &u, 3, &err);
 		CHECK(rc == UK_OK, "upsert 1 again");
 		rc = uk_winlog_read(path, &list, &err);
-		CHECK(rc == UK_OK && list.n == 1 && window_equal(&list.items[0], &u),
+		CHECK(rc == UK_OK && list.n == 1 && uk_window_equal(&list.items[0], &u),
 			  "replace: n %zu", list.n);
 		uk_winlog_list_free(&list);
 
@@ -306,7 +289,7 @@ main(void)
 			rc = uk_winlog_upsert(path, &u, 10, &err);
 			rc = uk_winlog_read(path, &list, &err);
 			CHECK(rc == UK_OK && list.n == 2 && list.skipped_lines == 0 &&
-				  window_equal(&list.items[0], &u) &&
+				  uk_window_equal(&list.items[0], &u) &&
 				  list.items[1].window_id == 8, "duplicates: n %zu", list.n);
 			uk_winlog_list_free(&list);
 		}
