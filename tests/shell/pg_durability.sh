@@ -11,7 +11,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(uk_workdir durability)
 P=$(free_port)
 checks=0
-cleanup() { pg_stop "$W" immediate 2>/dev/null; }
+cleanup() { pg_stop "$W" immediate 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 fail() {
 	echo "FAIL: $*"
