@@ -109,6 +109,9 @@ extern UkStatus uk_state_read(const char *path, UkMaintState *st,
  */
 extern size_t uk_escape(const char *s, char *out, size_t cap);
 
+/* uk_escape() of the first len bytes of s (no NUL among them). */
+extern size_t uk_escape_n(const char *s, size_t len, char *out, size_t cap);
+
 /*
  * Reverse of uk_escape() for len bytes of in.  Writes at most cap bytes
  * including the NUL.  Returns false on a malformed escape, an escaped NUL,

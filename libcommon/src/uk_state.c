@@ -74,10 +74,17 @@ uk_state_init(UkMaintState *st)
 size_t
 uk_escape(const char *s, char *out, size_t cap)
 {
+	return uk_escape_n(s, s != NULL ? strlen(s) : 0, out, cap);
+}
+
+size_t
+uk_escape_n(const char *s, size_t len, char *out, size_t cap)
+{
 	const unsigned char *p = (const unsigned char *) (s != NULL ? s : "");
+	const unsigned char *end = p + (s != NULL ? len : 0);
 	size_t		need = 0;
 
-	for (; *p != '\0'; p++)
+	for (; p < end; p++)
 	{
 		char		seq[5];
 		size_t		n;

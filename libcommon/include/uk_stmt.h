@@ -1,0 +1,53 @@
+/*
+ * uk_stmt.h
+ *		Statement text: how it is cut, tidied, tagged and normalised before
+ *		anything is stored, the same on both engines.
+ *
+ * The scanner understands enough SQL of both dialects to never change
+ * what is inside a literal or a quoted identifier: '...' (with '' and,
+ * for MariaDB, backslash escapes), "...", `...`, $tag$...$tag$, -- and #
+ * line comments, and nested block comments.
+ *
+ * All functions write into a caller buffer and never allocate.
+ */
+#ifndef UK_STMT_H
+#define UK_STMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Tidy a statement for storage: leading and trailing white space and
+ * trailing semicolons go, every run of white space outside literals and
+ * comments becomes one space.  Literals, identifiers and comments are
+ * kept as they are.  The result is cut to cap - 1 bytes on a UTF-8
+ * boundary; when it had to be cut, it ends in "..." and *truncated (if
+ * given) is set.  Returns the length written.  cap must be >= 8.
+ */
+extern size_t uk_stmt_clean(const char *sql, size_t len, char *out, size_t cap,
+							bool *truncated);
+
+/*
+ * The command tag of a statement, like PostgreSQL's: "SELECT", "INSERT",
+ * "UPDATE", "DELETE", "REPLACE", "CREATE TABLE", "CREATE INDEX",
+ * "ALTER TABLE", "DROP INDEX", "TRUNCATE TABLE", "CALL", "SET",
+ * "START TRANSACTION", ...  Comments and opening parentheses are skipped;
+ * a WITH query is tagged by its main statement.  Unknown text gives its
+ * first word upper-cased, and an empty statement "".  Writes at most cap
+ * bytes (UK_COMMAND_MAX is enough); returns out.
+ */
+extern const char *uk_stmt_command(const char *sql, size_t len, char *out,
+								   size_t cap);
+
+/*
+ * The shape of a statement: constants (numbers, strings, TRUE/FALSE/NULL
+ * are kept) become "?", a list of constants such as IN (1, 2, 3) becomes
+ * "(...)", white space is tidied as in uk_stmt_clean() and comments are
+ * dropped; keywords and identifiers are kept as written.  Two statements
+ * that differ only in their constants get the same shape.  Cut like
+ * uk_stmt_clean().  Returns the length written.  cap must be >= 8.
+ */
+extern size_t uk_stmt_normalize(const char *sql, size_t len, char *out,
+								size_t cap);
+
+#endif							/* UK_STMT_H */

@@ -1,0 +1,571 @@
+/*
+ * uk_stmt.c
+ *		Tidying, tagging and normalising statement text.
+ *
+ * One small scanner (next_token) splits SQL of either dialect into white
+ * space, comments, quoted literals and identifiers, numbers, words and
+ * single punctuation bytes.  It never fails: an unterminated literal or
+ * comment runs to the end of the text.  The three public functions are
+ * loops over its tokens.
+ *
+ * Dialect choices: "..." is read as an identifier (PostgreSQL; in
+ * MariaDB's default mode it is a string, which only means its content is
+ * not replaced by "?"), '#' starts a comment (MariaDB; PostgreSQL's
+ * rarely used '#' operator is then read as a comment), and a backslash
+ * escapes the next byte inside '...' (MariaDB, and PostgreSQL's E'...').
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "uk_patch.h"
+#include "uk_stmt.h"
+
+typedef enum TokKind
+{
+	TOK_END,
+	TOK_SPACE,
+	TOK_COMMENT,
+	TOK_STRING,					/* '...', E'...', $tag$...$tag$ */
+	TOK_QIDENT,					/* "..." or `...` */
+	TOK_NUMBER,
+	TOK_PARAM,					/* $1, ? */
+	TOK_WORD,
+	TOK_PUNCT
+} TokKind;
+
+typedef struct Scanner
+{
+	const char *s;
+	size_t		len;
+	size_t		pos;
+} Scanner;
+
+static bool
+is_word_start(unsigned char c)
+{
+	return isalpha(c) || c == '_' || c >= 0x80;
+}
+
+static bool
+is_word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Length of a dollar-quote opener "$tag$" at p, or 0. */
+static size_t
+dollar_tag(const char *p, size_t n)
+{
+	size_t		i = 1;
+
+	if (n < 2 || p[0] != '$')
+		return 0;
+	if (p[1] == '$')
+		return 2;
+	if (!(isalpha((unsigned char) p[1]) || p[1] == '_'))
+		return 0;
+	while (i < n && (isalnum((unsigned char) p[i]) || p[i] == '_'))
+		i++;
+	return (i < n && p[i] == '$') ? i + 1 : 0;
+}
+
+/* The next token: kind, and [*start, *start + *tlen) in the text. */
+static TokKind
+next_token(Scanner *sc, size_t *start, size_t *tlen)
+{
+	const char *s = sc->s;
+	size_t		n = sc->len;
+	size_t		p = sc->pos;
+	size_t		q;
+	unsigned char c;
+	TokKind		kind;
+
+	*start = p;
+	if (p >= n)
+	{
+		*tlen = 0;
+		return TOK_END;
+	}
+	c = (unsigned char) s[p];
+	q = p + 1;
+	if (isspace(c))
+	{
+		while (q < n && isspace((unsigned char) s[q]))
+			q++;
+		kind = TOK_SPACE;
+	}
+	else if ((c == '-' && q < n && s[q] == '-') || c == '#')
+	{
+		while (q < n && s[q] != '\n')
+			q++;
+		kind = TOK_COMMENT;
+	}
+	else if (c == '/' && q < n && s[q] == '*')
+	{
+		int			depth = 1;
+
+		q++;
+		while (q < n && depth > 0)
+		{
+			if (s[q] == '*' && q + 1 < n && s[q + 1] == '/')
+			{
+				depth--;
+				q += 2;
+			}
+			else if (s[q] == '/' && q + 1 < n && s[q + 1] == '*')
+			{
+				depth++;
+				q += 2;
+			}
+			else
+				q++;
+		}
+		kind = TOK_COMMENT;
+	}
+	else if (c == '\'' ||
+			 ((c == 'E' || c == 'e' || c == 'N' || c == 'n' ||
+			   c == 'X' || c == 'x' || c == 'B' || c == 'b') &&
+			  q < n && s[q] == '\''))
+	{
+		if (c != '\'')
+			q++;
+		while (q < n)
+		{
+			if (s[q] == '\\' && q + 1 < n)
+				q += 2;
+			else if (s[q] == '\'' && q + 1 < n && s[q + 1] == '\'')
+				q += 2;
+			else if (s[q] == '\'')
+			{
+				q++;
+				break;
+			}
+			else
+				q++;
+		}
+		kind = TOK_STRING;
+	}
+	else if (c == '"' || c == '`')
+	{
+		while (q < n)
+		{
+			if (s[q] == (char) c && q + 1 < n && s[q + 1] == (char) c)
+				q += 2;
+			else if (s[q] == (char) c)
+			{
+				q++;
+				break;
+			}
+			else
+				q++;
+		}
+		kind = TOK_QIDENT;
+	}
+	else if (c == '$' && q < n && isdigit((unsigned char) s[q]))
+	{
+		while (q < n && isdigit((unsigned char) s[q]))
+			q++;
+		kind = TOK_PARAM;
+	}
+	else if (c == '$' && dollar_tag(s + p, n - p) > 0)
+	{
+		size_t		tag = dollar_tag(s + p, n - p);
+
+		q = p + tag;
+		while (q < n)
+		{
+			if (s[q] == '$' && q + tag <= n && memcmp(s + q, s + p, tag) == 0)
+			{
+				q += tag;
+				break;
+			}
+			q++;
+		}
+		if (q > n)
+			q = n;
+		kind = TOK_STRING;
+	}
+	else if (isdigit(c) || (c == '.' && q < n && isdigit((unsigned char) s[q])))
+	{
+		if (c == '0' && q < n && (s[q] == 'x' || s[q] == 'X'))
+		{
+			q++;
+			while (q < n && isxdigit((unsigned char) s[q]))
+				q++;
+		}
+		else
+		{
+			while (q < n && (isdigit((unsigned char) s[q]) || s[q] == '.'))
+				q++;
+			if (q < n && (s[q] == 'e' || s[q] == 'E'))
+			{
+				size_t		e = q + 1;
+
+				if (e < n && (s[e] == '+' || s[e] == '-'))
+					e++;
+				if (e < n && isdigit((unsigned char) s[e]))
+				{
+					q = e;
+					while (q < n && isdigit((unsigned char) s[q]))
+						q++;
+				}
+			}
+		}
+		kind = TOK_NUMBER;
+	}
+	else if (is_word_start(c))
+	{
+		while (q < n && is_word_char((unsigned char) s[q]))
+			q++;
+		kind = TOK_WORD;
+	}
+	else if (c == '?')
+		kind = TOK_PARAM;
+	else
+		kind = TOK_PUNCT;
+
+	sc->pos = q;
+	*tlen = q - p;
+	return kind;
+}
+
+/* Output with a byte limit; remembers whether anything was cut. */
+typedef struct Out
+{
+	char	   *buf;
+	size_t		cap;			/* usable bytes, without the NUL */
+	size_t		len;
+	bool		full;
+} Out;
+
+static void
+out_put(Out *o, const char *s, size_t n)
+{
+	size_t		room;
+
+	if (o->full)
+		return;
+	room = o->cap - o->len;
+	if (n > room)
+	{
+		n = uk_utf8_cut(s, n, room);
+		o->full = true;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* Terminate; a cut result ends in "..." within the limit. */
+static size_t
+out_finish(Out *o, bool *truncated)
+{
+	if (o->full && o->cap >= 3)
+	{
+		size_t		keep = uk_utf8_cut(o->buf, o->len, o->cap - 3);
+
+		memcpy(o->buf + keep, "...", 3);
+		o->len = keep + 3;
+	}
+	o->buf[o->len] = '\0';
+	if (truncated != NULL)
+		*truncated = o->full;
+	return o->len;
+}
+
+
+/* Usable bytes of a caller buffer of cap bytes (documented minimum 8). */
+static size_t
+usable(size_t cap)
+{
+	return cap > 0 ? cap - 1 : 0;
+}
+
+size_t
+uk_stmt_clean(const char *sql, size_t len, char *out, size_t cap,
+			  bool *truncated)
+{
+	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0};
+	Out			o = {out, usable(cap), 0, false};
+	bool		pending_space = false;
+	bool		after_line_comment = false;
+	size_t		start;
+	size_t		tlen;
+	TokKind		k;
+	size_t		keep = 0;	/* output length without trailing ";" */
+
+	if (out == NULL || cap == 0)
+		return 0;
+	while ((k = next_token(&sc, &start, &tlen)) != TOK_END && !o.full)
+	{
+		if (k == TOK_SPACE)
+		{
+			pending_space = o.len > 0;
+			continue;
+		}
+		/* a line comment's end of line stays one: it ends the comment */
+		if (after_line_comment)
+			out_put(&o, "\n", 1);
+		else if (pending_space)
+			out_put(&o, " ", 1);
+		pending_space = false;
+		out_put(&o, sc.s + start, tlen);
+		after_line_comment = k == TOK_COMMENT && sc.s[start] != '/';
+		if (!(k == TOK_PUNCT && sc.s[start] == ';'))
+			keep = o.len;
+	}
+	if (!o.full)
+		o.len = keep;
+	return out_finish(&o, truncated);
+}
+
+size_t
+uk_stmt_normalize(const char *sql, size_t len, char *out, size_t cap)
+{
+	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0};
+	Out			o = {out, usable(cap), 0, false};
+	bool		pending_space = false;
+	size_t		start;
+	size_t		tlen;
+	TokKind		k;
+	size_t		keep = 0;	/* output length without trailing ";" */
+
+	if (out == NULL || cap == 0)
+		return 0;
+	while ((k = next_token(&sc, &start, &tlen)) != TOK_END && !o.full)
+	{
+		if (k == TOK_SPACE || k == TOK_COMMENT)
+		{
+			pending_space = o.len > 0;
+			continue;
+		}
+
+		/* "(" followed only by constants and commas, then ")": "(...)" */
+		if (k == TOK_PUNCT && sc.s[start] == '(')
+		{
+			Scanner		look = sc;
+			size_t		ls;
+			size_t		ll;
+			TokKind		lk;
+			int			consts = 0;
+			bool		want_const = true;
+
+			for (;;)
+			{
+				lk = next_token(&look, &ls, &ll);
+				if (lk == TOK_SPACE || lk == TOK_COMMENT)
+					continue;
+				if (want_const && (lk == TOK_STRING || lk == TOK_NUMBER ||
+								   lk == TOK_PARAM ||
+								   (lk == TOK_PUNCT && look.s[ls] == '-')))
+				{
+					if (lk != TOK_PUNCT)
+					{
+						consts++;
+						want_const = false;
+					}
+					continue;
+				}
+				if (!want_const && lk == TOK_PUNCT && look.s[ls] == ',')
+				{
+					want_const = true;
+					continue;
+				}
+				break;
+			}
+			if (consts > 0 && !want_const && lk == TOK_PUNCT && look.s[ls] == ')')
+			{
+				if (pending_space)
+					out_put(&o, " ", 1);
+				pending_space = false;
+				out_put(&o, "(...)", 5);
+				keep = o.len;
+				sc = look;
+				continue;
+			}
+		}
+
+		if (pending_space)
+			out_put(&o, " ", 1);
+		pending_space = false;
+		if (k == TOK_STRING || k == TOK_NUMBER || k == TOK_PARAM)
+			out_put(&o, "?", 1);
+		else
+			out_put(&o, sc.s + start, tlen);
+		if (!(k == TOK_PUNCT && sc.s[start] == ';'))
+			keep = o.len;
+	}
+	if (!o.full)
+		o.len = keep;
+	return out_finish(&o, NULL);
+}
+
+/* The next word (upper-cased into w), skipping space, comments, "(". */
+static bool
+next_word(Scanner *sc, char *w, size_t wcap)
+{
+	size_t		start;
+	size_t		tlen;
+	TokKind		k;
+
+	for (;;)
+	{
+		k = next_token(sc, &start, &tlen);
+		if (k == TOK_SPACE || k == TOK_COMMENT ||
+			(k == TOK_PUNCT && sc->s[start] == '('))
+			continue;
+		if (k != TOK_WORD)
+			return false;
+		tlen = uk_utf8_cut(sc->s + start, tlen, wcap - 1);
+		for (size_t i = 0; i < tlen; i++)
+			w[i] = (char) toupper((unsigned char) sc->s[start + i]);
+		w[tlen] = '\0';
+		return true;
+	}
+}
+
+static bool
+word_in(const char *w, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(w, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Words between CREATE/ALTER/DROP and the kind of object. */
+static const char *const object_modifiers[] = {
+	"OR", "REPLACE", "UNIQUE", "TEMPORARY", "TEMP", "GLOBAL", "LOCAL",
+	"UNLOGGED", "FULLTEXT", "SPATIAL", "ONLINE", "IGNORE", "CONSTRAINT",
+	"RECURSIVE", "TRUSTED", "PROCEDURAL", "DEFINER", "ALGORITHM", "SQL",
+	"SECURITY", "INVOKER", "UNDEFINED", "MERGE", "TEMPTABLE", "IF", "NOT",
+	"EXISTS", "CURRENT_USER", NULL
+};
+
+/* Kinds of object that take two words. */
+static const char *const two_word_objects[] = {
+	"MATERIALIZED", "FOREIGN", "EVENT", "TEXT", "ACCESS", "DEFAULT", "USER",
+	NULL
+};
+
+/* Skip "= user[@host]" after DEFINER; user and host may be quoted. */
+static void
+skip_definer(Scanner *sc)
+{
+	size_t		start;
+	size_t		tlen;
+	TokKind		k;
+	int			parts = 0;		/* '=' user '@' host */
+
+	while (parts < 4)
+	{
+		Scanner		before = *sc;
+
+		k = next_token(sc, &start, &tlen);
+		if (k == TOK_SPACE || k == TOK_COMMENT)
+			continue;
+		if ((parts == 0 && k == TOK_PUNCT && sc->s[start] == '=') ||
+			(parts == 2 && k == TOK_PUNCT && sc->s[start] == '@') ||
+			((parts == 1 || parts == 3) &&
+			 (k == TOK_WORD || k == TOK_QIDENT || k == TOK_STRING)))
+		{
+			parts++;
+			continue;
+		}
+		*sc = before;			/* not part of the definer: read it again */
+		return;
+	}
+}
+
+static const char *const main_verbs[] = {
+	"SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", NULL
+};
+
+const char *
+uk_stmt_command(const char *sql, size_t len, char *out, size_t cap)
+{
+	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0};
+	char		w[UK_COMMAND_MAX];
+	char		obj[UK_COMMAND_MAX];
+	char		tag[3 * UK_COMMAND_MAX];
+
+	tag[0] = '\0';
+	if (next_word(&sc, w, sizeof(w)))
+	{
+		if (strcmp(w, "CREATE") == 0 || strcmp(w, "ALTER") == 0 ||
+			strcmp(w, "DROP") == 0)
+		{
+			bool		have = false;
+
+			while ((have = next_word(&sc, obj, sizeof(obj))) &&
+				   word_in(obj, object_modifiers))
+			{
+				if (strcmp(obj, "DEFINER") == 0)
+					skip_definer(&sc);
+			}
+			if (have && word_in(obj, two_word_objects))
+			{
+				char		second[UK_COMMAND_MAX];
+
+				/* CREATE MATERIALIZED VIEW, DROP FOREIGN TABLE, ... */
+				if (strcmp(obj, "USER") != 0 && strcmp(obj, "EVENT") != 0 &&
+					next_word(&sc, second, sizeof(second)))
+				{
+					snprintf(tag, sizeof(tag), "%s %s %s", w, obj, second);
+					have = false;
+				}
+			}
+			if (tag[0] == '\0')
+				snprintf(tag, sizeof(tag), have ? "%s %s" : "%s", w, obj);
+		}
+		else if (strcmp(w, "TRUNCATE") == 0)
+			snprintf(tag, sizeof(tag), "TRUNCATE TABLE");
+		else if (strcmp(w, "START") == 0)
+			snprintf(tag, sizeof(tag), "START TRANSACTION");
+		else if (strcmp(w, "RENAME") == 0 && next_word(&sc, obj, sizeof(obj)))
+			snprintf(tag, sizeof(tag), "RENAME %s", obj);
+		else if (strcmp(w, "LOCK") == 0)
+			snprintf(tag, sizeof(tag), "LOCK TABLE");
+		else if (strcmp(w, "WITH") == 0)
+		{
+			/* the first main verb outside every parenthesis */
+			size_t		start;
+			size_t		tlen;
+			TokKind		k;
+			int			depth = 0;
+
+			snprintf(tag, sizeof(tag), "SELECT");
+			while ((k = next_token(&sc, &start, &tlen)) != TOK_END)
+			{
+				if (k == TOK_PUNCT && sc.s[start] == '(')
+					depth++;
+				else if (k == TOK_PUNCT && sc.s[start] == ')')
+					depth--;
+				else if (k == TOK_WORD && depth == 0 && tlen < sizeof(w))
+				{
+					for (size_t i = 0; i < tlen; i++)
+						w[i] = (char) toupper((unsigned char) sc.s[start + i]);
+					w[tlen] = '\0';
+					if (word_in(w, main_verbs))
+					{
+						snprintf(tag, sizeof(tag), "%s", w);
+						break;
+					}
+				}
+			}
+		}
+		else
+			snprintf(tag, sizeof(tag), "%s", w);
+	}
+
+	if (cap > 0)
+	{
+		size_t		n = strlen(tag);
+
+		if (n >= cap)
+			n = uk_utf8_cut(tag, n, cap - 1);
+		memcpy(out, tag, n);
+		out[n] = '\0';
+	}
+	return out;
+}

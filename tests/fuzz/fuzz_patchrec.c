@@ -1,0 +1,64 @@
+/*
+ * fuzz_patchrec.c
+ *		libFuzzer target for the patch log line parser and the run fold.
+ *
+ * Properties checked (abort() on violation):
+ *	- a line that parses formats back to exactly the same bytes (the parser
+ *	  accepts only canonical lines);
+ *	- parsed strings are within their limits;
+ *	- folding any parsed records never fails and keeps every run's state
+ *	  machine legal (an ended run has a finished status).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uk_patch.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char scratch[UK_PATCHREC_LINE_MAX + 1];
+static char line[UK_PATCHREC_LINE_MAX + 1];
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *in = (const char *) data;
+	UkRunFold	fold = {0};
+	size_t		from = 0;
+
+	/* every '\n'-separated line of the input, as a log reader sees them */
+	for (size_t i = 0; i <= size; i++)
+	{
+		UkPatchRec	rec;
+		size_t		len;
+
+		if (i < size && in[i] != '\n')
+			continue;
+		len = i - from;
+		if (uk_patchrec_parse(in + from, len, &rec, scratch, sizeof(scratch)))
+		{
+			size_t		n = uk_patchrec_format(&rec, line, sizeof(line));
+
+			if (n != len + 1 || memcmp(line, in + from, len) != 0 || line[len] != '\n')
+				abort();
+			if (strlen(rec.query) > UK_QUERY_MAX || strlen(rec.name) > UK_PATCH_NAME_MAX ||
+				strlen(rec.plan) > UK_PLAN_MAX || strlen(rec.message) > UK_PATCH_MESSAGE_MAX)
+				abort();
+			if (uk_run_fold_add(&fold, &rec, NULL) != UK_OK)
+				abort();
+		}
+		from = i + 1;
+	}
+	for (size_t r = 0; r < fold.n; r++)
+	{
+		const UkRun *run = &fold.runs[r];
+
+		if (run->ended == (run->status == UK_RUN_RUNNING))
+			abort();
+		if (uk_run_fold_find(&fold, run->run_id) == NULL)
+			abort();
+	}
+	uk_run_fold_free(&fold);
+	return 0;
+}

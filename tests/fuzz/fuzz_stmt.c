@@ -1,0 +1,69 @@
+/*
+ * fuzz_stmt.c
+ *		libFuzzer target for statement tidying, tagging and normalising.
+ *
+ * Properties checked (abort() on violation), for any bytes:
+ *	- every function stays within its buffer and NUL-terminates it;
+ *	- for valid UTF-8 input, the output is valid UTF-8 (cuts never split a
+ *	  character);
+ *	- tidying is idempotent when nothing was cut;
+ *	- a cut result ends in "...".
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uk_patch.h"
+#include "uk_stmt.h"
+#include "uk_validate.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *in = (const char *) data;
+	size_t		cap = size > 0 ? 8 + data[0] % 120 : 64;
+	char	   *out = malloc(cap);
+	char	   *again = malloc(cap);
+	char		tag[UK_COMMAND_MAX];
+	bool		cut;
+	bool		valid;
+	size_t		n;
+
+	if (out == NULL || again == NULL)
+		abort();
+	/* the functions must not read past len: no NUL in the input matters */
+	valid = memchr(in, '\0', size) == NULL && uk_utf8_valid(in, size);
+
+	n = uk_stmt_clean(in, size, out, cap, &cut);
+	if (n >= cap || strlen(out) > n)
+		abort();
+	if (valid && !uk_utf8_valid(out, n))
+		abort();
+	if (cut && (n < 3 || memcmp(out + n - 3, "...", 3) != 0))
+		abort();
+	if (!cut && strlen(out) == n)
+	{
+		bool		cut2;
+		size_t		m = uk_stmt_clean(out, n, again, cap, &cut2);
+
+		if (cut2 || m != n || memcmp(out, again, n) != 0)
+			abort();
+	}
+
+	n = uk_stmt_normalize(in, size, out, cap);
+	if (n >= cap || strlen(out) > n)
+		abort();
+	if (valid && !uk_utf8_valid(out, n))
+		abort();
+
+	uk_stmt_command(in, size, tag, sizeof(tag));
+	if (strlen(tag) >= sizeof(tag))
+		abort();
+	if (valid && !uk_utf8_valid(tag, strlen(tag)))
+		abort();
+	free(out);
+	free(again);
+	return 0;
+}

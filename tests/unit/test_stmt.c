@@ -1,0 +1,169 @@
+/*
+ * test_stmt.c
+ *		Unit tests for uk_stmt.h: tidying, command tags and shapes of
+ *		statements of both dialects.
+ */
+#include "uk_patch.h"
+#include "uk_stmt.h"
+#include "uk_test.h"
+
+static void
+test_clean(void)
+{
+	static const struct
+	{
+		const char *in;
+		const char *want;
+	}			cases[] = {
+		{"  SELECT   1 ;  ", "SELECT 1"},
+		{"SELECT\n\t*\nFROM   t;;", "SELECT * FROM t"},
+		{"SELECT 'a   b'  ,  \"x  y\"", "SELECT 'a   b' , \"x  y\""},
+		{"SELECT `a  b`   FROM   `t`", "SELECT `a  b` FROM `t`"},
+		{"SELECT 'it''s   ok'", "SELECT 'it''s   ok'"},
+		{"SELECT 'back\\'slash   x'", "SELECT 'back\\'slash   x'"},
+		{"SELECT $f$ a   b $f$", "SELECT $f$ a   b $f$"},
+		{"SELECT /* a   comment */   1", "SELECT /* a   comment */ 1"},
+		/* a line comment keeps its end of line, or it would swallow the rest */
+		{"-- patch x\n   UPDATE   t SET a = 1", "-- patch x\nUPDATE t SET a = 1"},
+		{"SELECT 1 # mariadb comment\n  , 2", "SELECT 1 # mariadb comment\n, 2"},
+		{"", ""},
+		{"   ;  ", ""},
+		{"SELECT 'unterminated   ", "SELECT 'unterminated   "},
+	};
+	char		out[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		bool		cut = true;
+		size_t		n = uk_stmt_clean(cases[i].in, strlen(cases[i].in), out,
+									  sizeof(out), &cut);
+
+		CHECK(strcmp(out, cases[i].want) == 0 && n == strlen(out) && !cut,
+			  "clean '%s' -> '%s', want '%s'", cases[i].in, out, cases[i].want);
+	}
+}
+
+static void
+test_clean_truncates(void)
+{
+	char		in[100];
+	char		out[16];
+	bool		cut = false;
+	size_t		n;
+
+	memset(in, 'x', sizeof(in));
+	n = uk_stmt_clean(in, sizeof(in), out, sizeof(out), &cut);
+	CHECK(cut && n == 15 && strcmp(out + 12, "...") == 0, "cut with marker: '%s'", out);
+
+	/* never inside a multi-byte character */
+	strcpy(in, "SELECT 'ééééééééééé'");
+	n = uk_stmt_clean(in, strlen(in), out, sizeof(out), &cut);
+	CHECK(cut && n <= 15 && uk_utf8_cut(out, n, n) == n, "cut at a boundary: '%s'", out);
+	for (size_t i = 0; i + 3 < n; i++)
+		CHECK((unsigned char) out[i] < 0x80 || (unsigned char) out[i] >= 0xc0 ||
+			  i > 0, "no dangling continuation");
+	CHECK(strcmp(out + n - 3, "...") == 0 &&
+		  ((unsigned char) out[n - 4] < 0x80 || (unsigned char) out[n - 4] == 0xa9),
+		  "ends on a whole character then ...: '%s'", out);
+
+	/* exactly fitting text is not cut */
+	n = uk_stmt_clean("SELECT 1234567", 14, out, sizeof(out), &cut);
+	CHECK(!cut && n == 14, "fits exactly");
+	CHECK(uk_stmt_clean("x", 1, NULL, 0, NULL) == 0, "no buffer");
+}
+
+static void
+test_command(void)
+{
+	static const struct
+	{
+		const char *in;
+		const char *want;
+	}			cases[] = {
+		{"select 1", "SELECT"},
+		{"  (SELECT 1) UNION (SELECT 2)", "SELECT"},
+		{"/* hint */ UPDATE `tabItem` SET x = 1", "UPDATE"},
+		{"-- c\ndelete from t", "DELETE"},
+		{"INSERT INTO t VALUES (1)", "INSERT"},
+		{"REPLACE INTO t VALUES (1)", "REPLACE"},
+		{"CREATE INDEX i ON t (a)", "CREATE INDEX"},
+		{"create unique index concurrently if not exists i on t (a)", "CREATE INDEX"},
+		{"CREATE OR REPLACE VIEW v AS SELECT 1", "CREATE VIEW"},
+		{"CREATE TEMPORARY TABLE tt (a int)", "CREATE TABLE"},
+		{"CREATE MATERIALIZED VIEW mv AS SELECT 1", "CREATE MATERIALIZED VIEW"},
+		{"CREATE DEFINER=CURRENT_USER TRIGGER tr", "CREATE TRIGGER"},
+		{"ALTER TABLE `tabSales Invoice` ADD COLUMN x int", "ALTER TABLE"},
+		{"ALTER ONLINE TABLE t ADD INDEX (a)", "ALTER TABLE"},
+		{"DROP TABLE IF EXISTS t", "DROP TABLE"},
+		{"drop index i", "DROP INDEX"},
+		{"TRUNCATE t", "TRUNCATE TABLE"},
+		{"truncate table t", "TRUNCATE TABLE"},
+		{"RENAME TABLE a TO b", "RENAME TABLE"},
+		{"START TRANSACTION", "START TRANSACTION"},
+		{"begin", "BEGIN"},
+		{"CALL p()", "CALL"},
+		{"SET SESSION upkeep_patch = 'x'", "SET"},
+		{"WITH a AS (SELECT 1) UPDATE t SET x = (SELECT * FROM a)", "UPDATE"},
+		{"WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n+1 FROM r) SELECT * FROM r", "SELECT"},
+		{"LOCK TABLES t WRITE", "LOCK TABLE"},
+		{"", ""},
+		{"   ", ""},
+		{"123", ""},
+		{"vacuum analyze t", "VACUUM"},
+	};
+	char		out[UK_COMMAND_MAX];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		uk_stmt_command(cases[i].in, strlen(cases[i].in), out, sizeof(out));
+		CHECK(strcmp(out, cases[i].want) == 0, "command '%s' -> '%s', want '%s'",
+			  cases[i].in, out, cases[i].want);
+	}
+	uk_stmt_command("CREATE MATERIALIZED VIEW", 24, out, 8);
+	CHECK(strcmp(out, "CREATE ") == 0, "short buffer: '%s'", out);
+}
+
+static void
+test_normalize(void)
+{
+	static const struct
+	{
+		const char *in;
+		const char *want;
+	}			cases[] = {
+		{"SELECT * FROM t WHERE a = 1 AND b = 'x'", "SELECT * FROM t WHERE a = ? AND b = ?"},
+		{"select * from t where a in (1, 2, 3)", "select * from t where a in (...)"},
+		{"select * from t where a in ( 'a' , 'b' )", "select * from t where a in (...)"},
+		{"SELECT * FROM `tabItem` WHERE `name`='ITEM-0001'", "SELECT * FROM `tabItem` WHERE `name`=?"},
+		{"SELECT x FROM t WHERE y = $1 -- c\n LIMIT 10", "SELECT x FROM t WHERE y = ? LIMIT ?"},
+		{"UPDATE t SET a = -1.5e3 WHERE id = 0x1F", "UPDATE t SET a = -? WHERE id = ?"},
+		{"SELECT f(a, 1) FROM t1", "SELECT f(a, ?) FROM t1"},
+		{"SELECT $$body$$, E'x\\'y'", "SELECT ?, ?"},
+		{"SELECT \"col 1\" FROM t /* c */ WHERE t.c2 IS NULL", "SELECT \"col 1\" FROM t WHERE t.c2 IS NULL"},
+		{"INSERT INTO t VALUES (1, 'a'), (2, 'b')", "INSERT INTO t VALUES (...), (...)"},
+		{"SELECT (a) FROM t", "SELECT (a) FROM t"},
+	};
+	char		out[256];
+	char		a[256];
+	char		b[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		uk_stmt_normalize(cases[i].in, strlen(cases[i].in), out, sizeof(out));
+		CHECK(strcmp(out, cases[i].want) == 0, "normalize '%s' -> '%s', want '%s'",
+			  cases[i].in, out, cases[i].want);
+	}
+	uk_stmt_normalize("UPDATE t SET a=1 WHERE id IN (5,6)", 34, a, sizeof(a));
+	uk_stmt_normalize("UPDATE  t SET a=77\nWHERE id IN (9)", 34, b, sizeof(b));
+	CHECK(strcmp(a, b) == 0, "same shape: '%s' vs '%s'", a, b);
+}
+
+int
+main(void)
+{
+	test_clean();
+	test_clean_truncates();
+	test_command();
+	test_normalize();
+	return uk_test_done("test_stmt");
+}
