@@ -852,6 +852,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   last= cur;
   phase= UPKEEP_DRAINING;
   pthread_mutex_unlock(&upkeep_lock);
+  upkeep_audit_mask_need();       /* refused writes are counted from now */
 
   if (read_only_get(sql, &ro_before))
   {
@@ -1079,6 +1080,7 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql)
     snprintf(st.engine_restore, sizeof(st.engine_restore), "read_only=%s",
              ro ? "ON" : "OFF");
   }
+  upkeep_audit_mask_need();
   if (read_only_set(sql, 1))
     return 1;
   if (!unreadable)

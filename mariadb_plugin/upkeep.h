@@ -2,7 +2,7 @@
   upkeep.h
     Declarations shared by the files of the MariaDB plugin upkeep.so.
 
-  The plugin has four parts:
+  The plugin has five parts:
 
     upkeep_plugin.c  the plugin declaration: system and status variables
                      (validated in check callbacks), the audit hook, init
@@ -14,14 +14,19 @@
                      SQL connection (MariaDB's SQL service) and runs every
                      statement the plugin needs, one job at a time, from a
                      bounded queue.
+    patchlog.c       patch runs: the session's upkeep_patch brackets a
+                     run; the audit hook times its statements into records
+                     that the worker writes to upkeep.patch_runs and
+                     upkeep.slow_statements.
     udf.c            the read-only UDF upkeep_status() (JSON).
 
   Threads and locks.  Connection threads run the check callbacks, the audit
   hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
   protects the maintenance state; the worker's queue has its own mutex.
   Neither is ever held while SQL runs or while waiting for the worker.  The
-  audit hook takes no lock at all: it reads one atomic flag and increments
-  one atomic counter.
+  audit hook of a connection outside any patch run takes no lock: it
+  reads one atomic flag, increments one atomic counter, and reads one
+  session variable; patchlog.c describes its own locks.
 
   SQL is never run inside a system variable's update callback (which holds
   the server's global variables lock: SET GLOBAL read_only from there
@@ -35,6 +40,7 @@
 #include <mysql/plugin.h>
 
 #include "uk_error.h"
+#include "uk_patch.h"
 #include "uk_state.h"
 #include "uk_validate.h"
 #include "uk_winlog.h"
@@ -197,6 +203,64 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql);
 void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job);
 /* Persist the refused-writes counter if it changed (worker idle, deinit). */
 void upkeep_maintenance_idle(void);
+
+/* ---- patchlog.c: patch runs and slow statements ---- */
+
+struct mysql_event_general;
+
+extern long long upkeep_slow_statement_ms;    /* -1 off, 0 every statement */
+extern long long upkeep_patch_log_max_rows;   /* per table */
+extern my_bool upkeep_audit_on_demand;
+
+typedef struct
+{
+  unsigned long long runs_started;    /* reg_lock */
+  unsigned long long records_written; /* atomic */
+  unsigned long long records_dropped; /* atomic */
+} upkeep_patch_counters;
+extern upkeep_patch_counters upkeep_patch_stats;
+
+typedef struct upkeep_run upkeep_run;   /* a connection's active run */
+
+int upkeep_patchlog_init(void);
+void upkeep_patchlog_deinit(void);
+
+/*
+  Connection thread.  upkeep_run_start() registers a run of this
+  connection (NULL when out of memory); the caller keeps the pointer and
+  gives it back to upkeep_run_general() for each GENERAL event and to
+  upkeep_run_end(), which queues END and frees it (unlinked: the caller
+  already removed it from the registry; only patchlog.c does).
+*/
+upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
+                             const char *name, const char *app);
+void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
+                        const struct mysql_event_general *ev);
+void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked);
+const char *upkeep_run_name(const upkeep_run *run);
+/* The connection ended or was reset: its run, if any, is aborted. */
+void upkeep_run_connection_gone(unsigned long thread_id);
+int upkeep_runs_active(void);
+/* Records not yet written (queued, or being written). */
+long upkeep_patch_records_queued(void);
+
+/*
+  The GENERAL bit of the server's audit mask (see patchlog.c): _need()
+  sets it now (any thread, cheap); _refresh() clears it when nothing
+  needs it (worker).  _enabled(): 1, 0, or -1 when the server does not
+  export the mask.
+*/
+void upkeep_audit_mask_need(void);
+void upkeep_audit_mask_refresh(void);
+int upkeep_audit_general_enabled(void);
+
+/* Worker: tables, base of run ids, runs left by a previous life. */
+int upkeep_patchlog_bootstrap(upkeep_sql *sql);
+/* Worker: write records, sample lock waits, retention.  Returns how many
+   ms the worker may sleep before calling it again. */
+long upkeep_patchlog_work(upkeep_sql *sql);
+/* Wake the worker (records are waiting). */
+void upkeep_worker_wake(void);
 
 /* ---- shared helpers ---- */
 

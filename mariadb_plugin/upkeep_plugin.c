@@ -23,11 +23,28 @@
   runs SQL: they only copy values (the server holds its global variables
   lock while they run).
 
+  Patch runs (patchlog.c), all SESSION unless said otherwise:
+
+    upkeep_patch               a patch name starts a run in this session,
+                               '' ends it; starting while a run is active is
+                               refused, ending when none is active is a note
+    upkeep_patch_status        succeeded (default) | failed | skipped: how
+                               the run ends; back to succeeded after each run
+    upkeep_patch_app           the app the patches belong to (optional)
+    upkeep_slow_statement_ms   GLOBAL: statements of a run this long or
+                               longer are logged; 0 = every one, -1 = none
+    upkeep_patch_log_max_rows  GLOBAL: rows kept in each of the two tables
+    upkeep_audit_on_demand     GLOBAL: let the server skip building
+                               statement events while nothing needs them
+
   The audit hook counts the writes that read_only refused (error 1290) while
-  maintenance mode is on: one atomic increment, nothing else.
+  maintenance mode is on (one atomic increment), and hands the events of a
+  connection inside a patch run to patchlog.c.  A connection outside any
+  run costs it one session variable read.
 */
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -319,6 +336,284 @@ static MYSQL_SYSVAR_ENUM(drain_action, upkeep_drain_action,
   "kill (KILL CONNECTION each, then enter)",
   action_check, NULL, 0, &drain_action_typelib);
 
+/* ------------------------------------------------ patch runs */
+
+/*
+  The run of this session, if any: a pointer kept in a session variable
+  that is neither shown nor settable (PLUGIN_VAR_NOSYSVAR).  The audit
+  hook reads it first; zero means "not in a patch run".
+*/
+static MYSQL_THDVAR_ULONGLONG(run, PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+  "internal: the session's patch run", NULL, NULL, 0, 0, ULLONG_MAX, 0);
+
+static int patch_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                       void *save, struct st_mysql_value *value);
+static void patch_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                         void *var_ptr, const void *save);
+static int status_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *save, struct st_mysql_value *value);
+static void status_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                          void *var_ptr, const void *save);
+static int app_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                     void *save, struct st_mysql_value *value);
+
+static MYSQL_THDVAR_STR(patch, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "The patch this session is running: a name starts a patch run, '' ends "
+  "it (with upkeep_patch_status)",
+  patch_check, patch_update, "");
+
+static MYSQL_THDVAR_STR(patch_status, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "How the session's patch run ends when upkeep_patch is set to '': "
+  "succeeded, failed or skipped; back to succeeded after each run",
+  status_check, status_update, "succeeded");
+
+static MYSQL_THDVAR_STR(patch_app, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT |
+  PLUGIN_VAR_MEMALLOC,
+  "The app the next patch runs of this session belong to (optional)",
+  app_check, NULL, "");
+
+static upkeep_run *session_run(MYSQL_THD thd)
+{
+  return (upkeep_run *) (uintptr_t) THDVAR(thd, run);
+}
+
+/* The three statuses a script may end a run with (static strings). */
+static const char *status_value(UkRunStatus st)
+{
+  return uk_run_status_name(st);
+}
+
+static char empty_patch[]= "";
+
+static int patch_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                       void *save, struct st_mysql_value *value)
+{
+  char buf[512];
+  int len= 0;
+  const char *s;
+  char *copy;
+  UkError *err= NULL;
+
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_STRING)
+  {
+    my_printf_error(ER_WRONG_TYPE_FOR_VAR,
+                    "upkeep: upkeep_patch must be a string (a patch name to "
+                    "start a run, '' to end it)", MYF(0));
+    return 1;
+  }
+  s= value_string(value, buf, &len);
+  if (!s)
+    s= "";
+  if (len > UK_PATCH_NAME_MAX)
+  {
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%d bytes, at most %d allowed", len,
+             UK_PATCH_NAME_MAX);
+    return refuse(var, "upkeep: upkeep_patch is too long: %s", detail);
+  }
+  copy= thd_strmake(thd, s, (size_t) len);
+  if (!copy)
+    return 1;
+  if (len > 0)
+  {
+    upkeep_run *run= session_run(thd);
+    if (strlen(copy) != (size_t) len ||
+        uk_patch_name_validate(copy, &err) != UK_OK)
+    {
+      char detail[600];
+      snprintf(detail, sizeof(detail), "%s",
+               err ? err->message : "a patch name must not contain NUL");
+      uk_error_free(err);
+      return refuse(var, "upkeep: upkeep_patch: %s", detail);
+    }
+    if (run)
+    {
+      char detail[UK_PATCH_NAME_MAX + 1];
+      snprintf(detail, sizeof(detail), "%s", upkeep_run_name(run));
+      return refuse(var, "upkeep: patch run '%s' is still active in this "
+                    "session; end it first with SET SESSION upkeep_patch = ''",
+                    detail);
+    }
+  }
+  *(char **) save= copy;
+  return 0;
+}
+
+static int status_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *save, struct st_mysql_value *value)
+{
+  char buf[64];
+  char name[64];
+  int len= 0;
+  const char *s;
+  UkRunStatus st;
+  UkError *err= NULL;
+
+  (void) thd;
+  s= value_string(value, buf, &len);
+  if (!s || len >= (int) sizeof(name))
+    return refuse(var, "upkeep: invalid patch status: use succeeded, failed "
+                  "or skipped%s", "");
+  snprintf(name, sizeof(name), "%.*s", len, s);
+  if (strlen(name) != (size_t) len ||
+      uk_run_status_parse(name, &st, &err) != UK_OK)
+  {
+    char detail[600];
+    snprintf(detail, sizeof(detail), "%s",
+             err ? err->message : "invalid patch status");
+    uk_error_free(err);
+    return refuse(var, "upkeep: %s", detail);
+  }
+  *(const char **) save= status_value(st);
+  return 0;
+}
+
+static void status_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                          void *var_ptr, const void *save)
+{
+  UkRunStatus st= UK_RUN_SUCCEEDED;
+  const char *v= *(char *const *) save;
+  (void) var;
+  /* DEFAULT skips the check callback: it is "succeeded" */
+  if (v)
+    uk_run_status_parse(v, &st, NULL);
+  if (var_ptr != (void *) &THDVAR(thd, patch_status))
+  {
+    *(const char **) var_ptr= status_value(UK_RUN_SUCCEEDED);
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: upkeep_patch_status is per "
+                    "session; SET GLOBAL changes nothing", MYF(ME_WARNING));
+    return;
+  }
+  *(const char **) var_ptr= status_value(st);
+  if (!session_run(thd))
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: no patch run is active in "
+                    "this session; the status applies to none",
+                    MYF(ME_NOTE));
+}
+
+
+static void patch_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                         void *var_ptr, const void *save)
+{
+  const char *name= *(char *const *) save;
+  upkeep_run *run= session_run(thd);
+  (void) var;
+
+  if (var_ptr != (void *) &THDVAR(thd, patch))
+  {
+    /* SET GLOBAL: a default for new sessions would start no run */
+    *(char **) var_ptr= empty_patch;
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: upkeep_patch is per session; "
+                    "SET GLOBAL changes nothing", MYF(ME_WARNING));
+    return;
+  }
+  if (name && name[0])
+  {
+    if (run)                      /* refused by the check callback */
+      return;
+    run= upkeep_run_start(thd, thd_get_thread_id(thd), name,
+                          THDVAR(thd, patch_app));
+    if (!run)
+    {
+      my_printf_error(ER_UNKNOWN_ERROR, "upkeep: out of memory; no patch "
+                      "run was started", MYF(ME_WARNING));
+      *(char **) var_ptr= empty_patch;
+      return;
+    }
+    THDVAR(thd, run)= (unsigned long long) (uintptr_t) run;
+    *(const char **) var_ptr= upkeep_run_name(run);
+    THDVAR(thd, patch_status)= (char *) status_value(UK_RUN_SUCCEEDED);
+    return;
+  }
+
+  if (run)
+  {
+    UkRunStatus st= UK_RUN_SUCCEEDED;
+    const char *v= THDVAR(thd, patch_status);
+    if (v && uk_run_status_parse(v, &st, NULL) != UK_OK)
+      st= UK_RUN_SUCCEEDED;
+    THDVAR(thd, run)= 0;
+    upkeep_run_end(run, st, 0);
+  }
+  else
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: no patch run is active in "
+                    "this session; nothing was changed", MYF(ME_NOTE));
+  *(char **) var_ptr= empty_patch;
+  THDVAR(thd, patch_status)= (char *) status_value(UK_RUN_SUCCEEDED);
+}
+
+
+static int app_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                     void *save, struct st_mysql_value *value)
+{
+  char buf[128];
+  int len= 0;
+  const char *s;
+  char *copy;
+  UkError *err= NULL;
+
+  s= value_string(value, buf, &len);
+  if (!s)
+    s= "";
+  copy= thd_strmake(thd, s, (size_t) len);
+  if (!copy)
+    return 1;
+  if (strlen(copy) != (size_t) len ||
+      uk_patch_app_validate(copy, &err) != UK_OK)
+  {
+    char detail[600];
+    snprintf(detail, sizeof(detail), "%s",
+             err ? err->message : "an app name must not contain NUL");
+    uk_error_free(err);
+    return refuse(var, "upkeep: upkeep_patch_app: %s", detail);
+  }
+  *(char **) save= copy;
+  return 0;
+}
+
+static int slow_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                      void *save, struct st_mysql_value *value)
+{
+  long long n;
+  (void) thd;
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
+      value->val_int(value, &n) || (value->is_unsigned(value) && n < 0) ||
+      n < -1 || n > 86400000LL * 365)
+    return refuse(var, "upkeep: upkeep_slow_statement_ms must be a whole "
+                  "number of milliseconds, 0 (every statement) or -1 "
+                  "(none)%s", "");
+  *(long long *) save= n;
+  return 0;
+}
+
+static MYSQL_SYSVAR_LONGLONG(slow_statement_ms, upkeep_slow_statement_ms,
+  PLUGIN_VAR_RQCMDARG,
+  "Statements of a patch run that take this many milliseconds or more are "
+  "logged in upkeep.slow_statements; 0 logs every statement, -1 none",
+  slow_check, NULL, 1000, -1, 86400000LL * 365, 0);
+
+static MYSQL_SYSVAR_LONGLONG(patch_log_max_rows, upkeep_patch_log_max_rows,
+  PLUGIN_VAR_RQCMDARG,
+  "Rows kept in upkeep.patch_runs and in upkeep.slow_statements (each); "
+  "the oldest are deleted first, runs still running are kept",
+  NULL, NULL, 100000, 100, 1000000000LL, 0);
+
+static void on_demand_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                             void *var_ptr, const void *save)
+{
+  (void) thd;
+  (void) var;
+  *(my_bool *) var_ptr= *(const my_bool *) save;
+  upkeep_audit_mask_need();      /* the worker clears it again if it may */
+}
+
+static MYSQL_SYSVAR_BOOL(audit_on_demand, upkeep_audit_on_demand,
+  PLUGIN_VAR_OPCMDARG,
+  "Let the server skip building statement events while no patch run is "
+  "active, maintenance mode is off and no other audit plugin is loaded "
+  "(see the documentation)",
+  NULL, on_demand_update, 1);
+
 static struct st_mysql_sys_var *upkeep_system_variables[]=
 {
   MYSQL_SYSVAR(maintenance),
@@ -326,6 +621,13 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(expected_duration),
   MYSQL_SYSVAR(drain_timeout),
   MYSQL_SYSVAR(drain_action),
+  MYSQL_SYSVAR(run),
+  MYSQL_SYSVAR(patch),
+  MYSQL_SYSVAR(patch_status),
+  MYSQL_SYSVAR(patch_app),
+  MYSQL_SYSVAR(slow_statement_ms),
+  MYSQL_SYSVAR(patch_log_max_rows),
+  MYSQL_SYSVAR(audit_on_demand),
   NULL
 };
 
@@ -386,6 +688,34 @@ UPKEEP_SHOW_FUNC(show_windows, STAT_WINDOWS)
 UPKEEP_SHOW_FUNC(show_drain_ms, STAT_DRAIN_MS)
 UPKEEP_SHOW_FUNC(show_drain_outcome, STAT_DRAIN_OUTCOME)
 
+/* Patch run counters (plain numbers, read without a lock). */
+static int show_number(struct st_mysql_show_var *var, void *buff, long long n)
+{
+  var->value= buff;
+  var->type= SHOW_LONGLONG;
+  *(long long *) buff= n;
+  return 0;
+}
+
+#define UPKEEP_SHOW_NUMBER(fn, expr)                                     \
+  static int fn(MYSQL_THD thd, struct st_mysql_show_var *var, void *buff, \
+                struct system_status_var *status, enum enum_var_type scope) \
+  {                                                                      \
+    (void) thd; (void) status; (void) scope;                             \
+    return show_number(var, buff, (long long) (expr));                   \
+  }
+
+UPKEEP_SHOW_NUMBER(show_runs_active, upkeep_runs_active())
+UPKEEP_SHOW_NUMBER(show_runs_started,
+  __atomic_load_n(&upkeep_patch_stats.runs_started, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_records_written,
+  __atomic_load_n(&upkeep_patch_stats.records_written, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_records_dropped,
+  __atomic_load_n(&upkeep_patch_stats.records_dropped, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_records_queued, upkeep_patch_records_queued())
+/* 1: the server builds statement events now; 0: not; -1: unknown */
+UPKEEP_SHOW_NUMBER(show_statement_events, upkeep_audit_general_enabled())
+
 static struct st_mysql_show_var upkeep_status_variables[]=
 {
   {"upkeep_maintenance_active", (char *) &show_active, SHOW_SIMPLE_FUNC},
@@ -395,29 +725,64 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   {"upkeep_drain_last_ms", (char *) &show_drain_ms, SHOW_SIMPLE_FUNC},
   {"upkeep_drain_last_outcome", (char *) &show_drain_outcome,
    SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_runs_active", (char *) &show_runs_active, SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_runs_started", (char *) &show_runs_started,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_records_written", (char *) &show_records_written,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_records_dropped", (char *) &show_records_dropped,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_records_queued", (char *) &show_records_queued,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_statement_events", (char *) &show_statement_events,
+   SHOW_SIMPLE_FUNC},
   {0, 0, 0}
 };
 
 /* ------------------------------------------------ audit hook */
 
 /*
-  Called for every statement: keep it cheap.  Counts writes refused by
-  read_only (1290) while upkeep's maintenance mode is on; upkeep's own
-  connection (thread id 0) is ignored.
+  Called for every statement of every connection (while the server builds
+  the events: see upkeep_audit_on_demand): keep it cheap.  Counts writes
+  refused by read_only (1290) while upkeep's maintenance mode is on, and
+  hands the events of a connection inside a patch run to patchlog.c.
+  upkeep's own connection (thread id 0) is ignored.
 */
 static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
                           const void *event)
 {
-  const struct mysql_event_general *ev= event;
-  (void) thd;
+  upkeep_run *run;
 
-  if (event_class != MYSQL_AUDIT_GENERAL_CLASS ||
-      ev->event_subclass != MYSQL_AUDIT_GENERAL_STATUS ||
-      ev->general_error_code != ER_OPTION_PREVENTS_STATEMENT ||
-      ev->general_thread_id == 0 ||
-      !__atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
+  if (event_class == MYSQL_AUDIT_GENERAL_CLASS)
+  {
+    const struct mysql_event_general *ev= event;
+
+    if (ev->general_thread_id == 0 || !thd)
+      return;
+    if (ev->event_subclass == MYSQL_AUDIT_GENERAL_STATUS &&
+        ev->general_error_code == ER_OPTION_PREVENTS_STATEMENT &&
+        __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
+      __atomic_fetch_add(&upkeep_stats.refused_writes, 1, __ATOMIC_RELAXED);
+    if ((run= session_run(thd)))
+      upkeep_run_general(thd, run, ev);
     return;
-  __atomic_fetch_add(&upkeep_stats.refused_writes, 1, __ATOMIC_RELAXED);
+  }
+  if (event_class == MYSQL_AUDIT_CONNECTION_CLASS)
+  {
+    const struct mysql_event_connection *ev= event;
+
+    if (ev->event_subclass != MYSQL_AUDIT_CONNECTION_DISCONNECT &&
+        ev->event_subclass != MYSQL_AUDIT_CONNECTION_CHANGE_USER)
+      return;
+    if (thd && session_run(thd))
+    {
+      /* a new user or the end: the session's run is aborted */
+      THDVAR(thd, run)= 0;
+      THDVAR(thd, patch)= empty_patch;
+    }
+    if (upkeep_runs_active())
+      upkeep_run_connection_gone(ev->thread_id);
+  }
 }
 
 static struct st_mysql_audit upkeep_audit_descriptor=
@@ -425,7 +790,7 @@ static struct st_mysql_audit upkeep_audit_descriptor=
   MYSQL_AUDIT_INTERFACE_VERSION,
   NULL,
   upkeep_notify,
-  { MYSQL_AUDIT_GENERAL_CLASSMASK }
+  { MYSQL_AUDIT_GENERAL_CLASSMASK | MYSQL_AUDIT_CONNECTION_CLASSMASK }
 };
 
 /* ------------------------------------------------ init / deinit */
@@ -450,7 +815,7 @@ static int upkeep_init(void *p)
   reason_value= reason_shown;
   upkeep_set_reason_setting(reason_shown);
 
-  if (upkeep_maintenance_init())
+  if (upkeep_maintenance_init() || upkeep_patchlog_init())
     return 1;
   maintenance_value= (my_bool) upkeep_maintenance_is_on();
   if (upkeep_worker_start())
@@ -464,6 +829,7 @@ static int upkeep_deinit(void *p)
   (void) p;
   upkeep_plugin_running= 0;
   upkeep_worker_stop();
+  upkeep_patchlog_deinit();
   upkeep_maintenance_deinit();
   return 0;
 }
@@ -474,7 +840,8 @@ maria_declare_plugin(upkeep)
   &upkeep_audit_descriptor,
   "upkeep",
   "upkeep authors",
-  "Maintenance mode for ERP databases: drain, read-only, durable",
+  "Maintenance mode for ERP databases (drain, read-only, durable) and "
+  "patch runs with their slow statements",
   PLUGIN_LICENSE_GPL,
   upkeep_init,
   upkeep_deinit,

@@ -14,7 +14,12 @@
   connects, retrying every 100 ms while the connection is refused, then
   runs
   upkeep_maintenance_bootstrap() (schema, table, UDF, re-applying
-  maintenance mode after a restart), then takes jobs from a bounded queue.
+  maintenance mode after a restart) and upkeep_patchlog_bootstrap() (the
+  patch run tables), then takes jobs from a bounded queue.  Between jobs,
+  and at least every second (every 200 ms while a patch run is active),
+  it calls upkeep_patchlog_work(), which writes the records of patch runs
+  and samples their lock waits; upkeep_worker_wake() wakes it early when
+  records arrive.
   A lost connection is re-made, with the bootstrap again, before the next
   job.
 
@@ -76,6 +81,7 @@ static int thread_started;
 /* mariadbd's abort_loop: set when the server begins to shut down */
 static const volatile char *server_abort_loop;
 static pthread_t worker_thread;
+static int wake_pending;          /* records are waiting (queue_lock) */
 
 /* ------------------------------------------------------------ time, log */
 
@@ -233,18 +239,30 @@ int upkeep_job_run(MYSQL_THD thd, upkeep_job *job, long long wait_sec)
   return 0;
 }
 
-/* Take the next job, or NULL when stopping.  Waits at most wait_ms. */
+void upkeep_worker_wake(void)
+{
+  pthread_mutex_lock(&queue_lock);
+  wake_pending= 1;
+  pthread_cond_signal(&queue_cond);
+  pthread_mutex_unlock(&queue_lock);
+}
+
+/*
+  Take the next job, or NULL when stopping.  Waits at most wait_ms, less
+  when upkeep_worker_wake() is called.
+*/
 static upkeep_job *queue_take(long wait_ms)
 {
   upkeep_job *job= NULL;
   struct timespec until= time_in_ms(wait_ms);
 
   pthread_mutex_lock(&queue_lock);
-  while (!stopping && !queue_head)
+  while (!stopping && !queue_head && !wake_pending)
   {
     if (pthread_cond_timedwait(&queue_cond, &queue_lock, &until) == ETIMEDOUT)
       break;
   }
+  wake_pending= 0;
   if (!stopping && queue_head)
   {
     job= queue_head;
@@ -540,7 +558,8 @@ static int sql_connect(upkeep_sql *sql)
     sql->mysql= mysql_init(NULL);
     if (sql->mysql && mysql_real_connect_local(sql->mysql))
     {
-      if (upkeep_maintenance_bootstrap(sql) == 0)
+      if (upkeep_maintenance_bootstrap(sql) == 0 &&
+          upkeep_patchlog_bootstrap(sql) == 0)
       {
         __atomic_store_n(&upkeep_stats.worker_ready, 1, __ATOMIC_RELAXED);
         if (attempts > 0)
@@ -567,6 +586,8 @@ static int sql_connect(upkeep_sql *sql)
 static void *worker_main(void *arg)
 {
   upkeep_sql sql;
+  long wait_ms= 1000;
+  int64_t next_idle= 0;
   (void) arg;
 
   memset(&sql, 0, sizeof(sql));
@@ -576,23 +597,29 @@ static void *worker_main(void *arg)
   while (!upkeep_worker_stopping())
   {
     upkeep_job *job;
+    int64_t now;
 
     if (!sql.mysql && sql_connect(&sql))
       break;
-    job= queue_take(1000);
-    if (!job)
+    job= queue_take(wait_ms);
+    if (job)
+    {
+      if (!upkeep_job_abandoned(job))
+        upkeep_maintenance_run_job(&sql, job);
+      else
+      {
+        job->error_code= ER_UNKNOWN_ERROR;
+        snprintf(job->message, sizeof(job->message), "upkeep: abandoned");
+      }
+      job_finish(job);
+    }
+    now= upkeep_monotonic_ms();
+    if (now >= next_idle)
     {
       upkeep_maintenance_idle();
-      continue;
+      next_idle= now + 1000;
     }
-    if (!upkeep_job_abandoned(job))
-      upkeep_maintenance_run_job(&sql, job);
-    else
-    {
-      job->error_code= ER_UNKNOWN_ERROR;
-      snprintf(job->message, sizeof(job->message), "upkeep: abandoned");
-    }
-    job_finish(job);
+    wait_ms= upkeep_patchlog_work(&sql);
     if (sql.err_no && sql_connection_lost(sql.err_no))
       sql_disconnect(&sql);
   }
@@ -612,6 +639,7 @@ int upkeep_worker_start(void)
 
   pthread_mutex_lock(&queue_lock);
   stopping= 0;
+  wake_pending= 0;
   queue_head= queue_tail= NULL;
   queue_len= 0;
   pthread_mutex_unlock(&queue_lock);
