@@ -33,6 +33,7 @@ char	   *upkeep_join_token = NULL;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 static emit_log_hook_type prev_emit_log_hook = NULL;
 static object_access_hook_type prev_object_access_hook = NULL;
@@ -40,6 +41,7 @@ static object_access_hook_type prev_object_access_hook = NULL;
 static void upkeep_shmem_request(void);
 static void upkeep_shmem_startup(void);
 static void upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags);
+static void upkeep_ExecutorEnd(QueryDesc *queryDesc);
 static void upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								  bool readOnlyTree,
 								  ProcessUtilityContext context,
@@ -48,6 +50,8 @@ static void upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								  DestReceiver *dest, QueryCompletion *qc);
 static void upkeep_emit_log(ErrorData *edata);
 static void upkeep_xact_callback(XactEvent event, void *arg);
+static void upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+									SubTransactionId parentSubid, void *arg);
 static void upkeep_object_access(ObjectAccessType access, Oid classId,
 								 Oid objectId, int subId, void *arg);
 
@@ -79,6 +83,30 @@ _PG_init(void)
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_SUPERUSER_ONLY,
 							   NULL, upkeep_join_token_assign, NULL);
 
+	DefineCustomIntVariable("upkeep.slow_statement_ms",
+							"Statements of a patch run taking at least this long are recorded in upkeep.slow_statements.",
+							"-1 records none, 0 records every statement of a patch run.",
+							&upkeep_slow_statement_ms,
+							1000, -1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("upkeep.log_plans",
+							 "Record the plan (EXPLAIN text, without ANALYZE) of each slow statement of a patch run.",
+							 NULL,
+							 &upkeep_log_plans,
+							 false,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("upkeep.patch_log_max_size",
+							"Disk space kept for the patch run log (upkeep.patch_runs, upkeep.slow_statements).",
+							"The oldest records are dropped first.",
+							&upkeep_patch_log_max_kb,
+							65536, 1024, INT_MAX / 2,
+							PGC_SIGHUP, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("upkeep");
 
 	prev_shmem_request_hook = shmem_request_hook;
@@ -87,6 +115,8 @@ _PG_init(void)
 	shmem_startup_hook = upkeep_shmem_startup;
 	prev_ExecutorStart = ExecutorStart_hook;
 	ExecutorStart_hook = upkeep_ExecutorStart;
+	prev_ExecutorEnd = ExecutorEnd_hook;
+	ExecutorEnd_hook = upkeep_ExecutorEnd;
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = upkeep_ProcessUtility;
 	prev_emit_log_hook = emit_log_hook;
@@ -94,6 +124,7 @@ _PG_init(void)
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = upkeep_object_access;
 	RegisterXactCallback(upkeep_xact_callback, NULL);
+	RegisterSubXactCallback(upkeep_subxact_callback, NULL);
 }
 
 static void
@@ -102,7 +133,8 @@ upkeep_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(upkeep_maintenance_shmem_size());
-	RequestNamedLWLockTranche("upkeep", 1);
+	RequestAddinShmemSpace(upkeep_patch_shmem_size());
+	RequestNamedLWLockTranche("upkeep", 2);	/* maintenance, patch log */
 }
 
 /*
@@ -124,6 +156,7 @@ upkeep_shmem_startup(void)
 	if (!found)
 		upkeep_shared->lock = &(GetNamedLWLockTranche("upkeep"))->lock;
 	upkeep_maintenance_shmem_init(found);
+	upkeep_patch_shmem_init(found);
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -131,10 +164,23 @@ static void
 upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	upkeep_enforce();
-	if (prev_ExecutorStart)
+	if (upkeep_in_patch())
+		upkeep_patch_executor_start(queryDesc, eflags, prev_ExecutorStart);
+	else if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
 		standard_ExecutorStart(queryDesc, eflags);
+}
+
+static void
+upkeep_ExecutorEnd(QueryDesc *queryDesc)
+{
+	if (upkeep_in_patch())
+		upkeep_patch_executor_end(queryDesc);
+	if (prev_ExecutorEnd)
+		prev_ExecutorEnd(queryDesc);
+	else
+		standard_ExecutorEnd(queryDesc);
 }
 
 /*
@@ -149,7 +195,11 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					  DestReceiver *dest, QueryCompletion *qc)
 {
 	upkeep_enforce();
-	if (prev_ProcessUtility)
+	if (upkeep_in_patch())
+		upkeep_patch_process_utility(pstmt, queryString, readOnlyTree, context,
+									 params, queryEnv, dest, qc,
+									 prev_ProcessUtility);
+	else if (prev_ProcessUtility)
 		prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 							params, queryEnv, dest, qc);
 	else
@@ -165,6 +215,8 @@ upkeep_emit_log(ErrorData *edata)
 	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
 		upkeep_shared != NULL)
 		upkeep_maintenance_emit_log(edata);
+	if (upkeep_in_patch())
+		upkeep_patch_emit_log(edata);
 	if (prev_emit_log_hook)
 		prev_emit_log_hook(edata);
 }
@@ -175,6 +227,16 @@ upkeep_xact_callback(XactEvent event, void *arg)
 	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) &&
 		unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
 		upkeep_maintenance_xact_callback((int) event);
+	if (event == XACT_EVENT_ABORT && upkeep_in_patch())
+		upkeep_patch_xact_abort();
+}
+
+static void
+upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && upkeep_in_patch())
+		upkeep_patch_subxact_abort();
 }
 
 /*

@@ -12,7 +12,9 @@
 
 #include "postgres.h"
 
+#include "executor/executor.h"
 #include "port/atomics.h"
+#include "tcop/utility.h"
 #include "storage/lwlock.h"
 #include "storage/lock.h"
 #include "utils/elog.h"
@@ -81,6 +83,34 @@ extern void upkeep_maintenance_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_xact_callback(int event);
 extern void upkeep_maintenance_object_access(int access, Oid classId,
 											 Oid objectId);
+
+/* settings (patchlog.c) */
+extern int	upkeep_slow_statement_ms;
+extern bool upkeep_log_plans;
+extern int	upkeep_patch_log_max_kb;
+
+/* patchlog.c */
+extern uint64 upkeep_my_run_id;
+extern Size upkeep_patch_shmem_size(void);
+extern void upkeep_patch_shmem_init(bool found);
+extern void upkeep_patch_executor_start(QueryDesc *qd, int eflags,
+										ExecutorStart_hook_type next);
+extern void upkeep_patch_executor_end(QueryDesc *qd);
+extern void upkeep_patch_process_utility(PlannedStmt *pstmt,
+										 const char *queryString,
+										 bool readOnlyTree,
+										 ProcessUtilityContext context,
+										 ParamListInfo params,
+										 QueryEnvironment *queryEnv,
+										 DestReceiver *dest,
+										 QueryCompletion *qc,
+										 ProcessUtility_hook_type next);
+extern void upkeep_patch_emit_log(ErrorData *edata);
+extern void upkeep_patch_xact_abort(void);
+extern void upkeep_patch_subxact_abort(void);
+
+/* True inside a patch run: the one test a session outside a patch pays. */
+#define upkeep_in_patch() unlikely(upkeep_my_run_id != 0)
 
 /*
  * Called at the start of every statement (executor and utility).  When

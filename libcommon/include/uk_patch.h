@@ -187,7 +187,9 @@ typedef struct UkRunFold
 
 /*
  * Add one parsed record to the fold.  Records of a run whose BEGIN was not
- * seen (rotated away) are counted in orphans.  UK_ERR_NOMEM only.
+ * seen (rotated away) are counted in orphans.  A second BEGIN of a run
+ * (a writer starting a new file repeats the BEGIN of each open run) is
+ * ignored.  UK_ERR_NOMEM only.
  */
 extern UkStatus uk_run_fold_add(UkRunFold *fold, const UkPatchRec *rec,
 								UkError **err);

@@ -516,6 +516,9 @@ uk_run_fold_add(UkRunFold *fold, const UkPatchRec *rec, UkError **err)
 
 	if (rec->kind == UK_REC_BEGIN)
 	{
+		/* a BEGIN carried over into a newer file: the first one counts */
+		if (fold->n > 0 && uk_run_fold_find(fold, rec->run_id) != NULL)
+			return UK_OK;
 		if (fold->n == fold->cap)
 		{
 			size_t		ncap = fold->cap == 0 ? 64 : fold->cap * 2;

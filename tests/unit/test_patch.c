@@ -243,6 +243,12 @@ test_fold(void)
 	r.run_id = 2;
 	r.name = "p2";
 	feed(&f, &r);
+	/* run 1's BEGIN repeated at the top of a newer file changes nothing */
+	uk_patchrec_init(&r, UK_REC_BEGIN);
+	r.run_id = 1;
+	r.at_us = 999;
+	r.name = "p1-again";
+	feed(&f, &r);
 	uk_patchrec_init(&r, UK_REC_STMT);
 	r.run_id = 1;
 	r.lock_wait_us = 10;
@@ -282,7 +288,8 @@ test_fold(void)
 	run = uk_run_fold_find(&f, 1);
 	CHECK(run != NULL && run->status == UK_RUN_FAILED && run->ended &&
 		  run->ended_at_us == 500 && run->statements == 40 &&
-		  run->slow_statements == 2 && run->lock_wait_us == 20, "run 1 totals");
+		  run->slow_statements == 2 && run->lock_wait_us == 20 &&
+		  run->started_at_us == 100 && strcmp(run->name, "p1") == 0, "run 1 totals");
 	CHECK(run != NULL && strcmp(run->error_sqlstate, "42P01") == 0 &&
 		  strcmp(run->error_statement, "SELECT * FROM nope") == 0 &&
 		  strcmp(run->error_message, "Traceback: ProgrammingError") == 0,
