@@ -6,6 +6,9 @@
 #
 #   none   no preload library
 #   idle   upkeep preloaded, maintenance off
+#   patch  upkeep preloaded, the backend inside a patch run (default
+#          slow-statement threshold: every statement is timed and counted,
+#          none is slow enough to be written)
 #   on     upkeep preloaded, maintenance on (the backend is not a maintainer)
 #
 # Environment: N (500).
@@ -36,15 +39,20 @@ count() {
 	rm -f "$out"
 }
 
+# per_stmt PRELOAD [PREFIX]: PREFIX (statements) runs first in both runs
 per_stmt() {
 	local with without
-	with=$(count "$1" "$W/stmts.sql")
-	without=$(count "$1" "$W/empty.sql")
+	printf '%s\n' "${2:-}" | cat - "$W/stmts.sql" >"$W/with.sql"
+	printf '%s\n' "${2:-}" >"$W/without.sql"
+	chmod 644 "$W/with.sql" "$W/without.sql"
+	with=$(count "$1" "$W/with.sql")
+	without=$(count "$1" "$W/without.sql")
 	echo $(( (with - without) / N ))
 }
 
 none=$(per_stmt "")
 idle=$(per_stmt upkeep)
+patch=$(per_stmt upkeep "SELECT upkeep.patch_begin('bench');")
 echo "SELECT upkeep.enter_maintenance('bench', drain_timeout => '0');" >"$W/enter.sql"
 chmod 644 "$W/enter.sql"
 as_pg "$PGBIN/postgres" --single -D "$W/data" -c shared_preload_libraries=upkeep \
@@ -55,4 +63,5 @@ on=$(per_stmt upkeep)
 echo "instructions per indexed point SELECT (callgrind, single-user backend, N = $N)"
 printf '%-28s %9d\n' "no library" "$none"
 printf '%-28s %9d  (%+d)\n' "upkeep, maintenance off" "$idle" $((idle - none))
+printf '%-28s %9d  (%+d)\n' "upkeep, inside a patch" "$patch" $((patch - none))
 printf '%-28s %9d  (%+d)\n' "upkeep, maintenance on" "$on" $((on - none))
