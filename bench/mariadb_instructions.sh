@@ -17,6 +17,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/mariadb.sh"
 
 N=${N:-2000}
+CONFIGS=${CONFIGS:-"none upkeep upkeep_events upkeep_patch server_audit"}
 command -v valgrind >/dev/null || { echo "valgrind is not installed (make deps)" >&2; exit 1; }
 make -s -C "$TOP" libcommon mariadb >/dev/null
 
@@ -28,13 +29,18 @@ for i in $(seq 1 "$N"); do
 	echo "SELECT c FROM b.t WHERE id = $(( (i * 7919) % 1000 + 1 ));"
 done >"$W/stmts.sql"
 : >"$W/none.sql"
+# inside a patch run: the same, after one SET that starts the run
+{ echo "SET SESSION upkeep_patch = 'bench.instructions';"; cat "$W/stmts.sql"; } >"$W/stmts_patch.sql"
+echo "SET SESSION upkeep_patch = 'bench.instructions';" >"$W/none_patch.sql"
 
 measure() {	# measure CONFIG: prints instructions per statement
 	local cfg=$1 d="$W/$1" load=() vpid total0 totaln
 	mkdir -p "$d"
 	md_new_server "$d" >/dev/null
 	case $cfg in
-	upkeep) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
+	upkeep | upkeep_patch) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
+	upkeep_events) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
+		--upkeep-audit-on-demand=OFF) ;;
 	server_audit) load=(--plugin-load-add=server_audit.so --server-audit-logging=OFF) ;;
 	esac
 	# io_uring and a huge buffer pool reservation do not work under valgrind
@@ -61,19 +67,21 @@ measure() {	# measure CONFIG: prints instructions per statement
 		sleep 1
 		grep -h '^summary:' "$(ls -t "$d"/cg.out.* | head -1)" | awk '{ print $2 }'
 	}
-	run "$W/stmts.sql" >/dev/null	# warm up
-	total0=$(run "$W/none.sql")
-	totaln=$(run "$W/stmts.sql")
+	local suffix=""
+	[ "$cfg" = upkeep_patch ] && suffix=_patch
+	run "$W/stmts$suffix.sql" >/dev/null	# warm up
+	total0=$(run "$W/none$suffix.sql")
+	totaln=$(run "$W/stmts$suffix.sql")
 	md_sql "$d" -e "SHUTDOWN" >/dev/null 2>&1 || kill "$vpid"
 	wait "$vpid" 2>/dev/null || true
 	echo $(( (totaln - total0) / N ))
 }
 
 declare -A per
-for cfg in none upkeep server_audit; do
+for cfg in $CONFIGS; do
 	per[$cfg]=$(measure "$cfg")
 done
 echo "instructions per indexed point SELECT (whole server, N = $N, callgrind)"
-for cfg in none upkeep server_audit; do
-	printf '%-13s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - per[none] ))"
+for cfg in $CONFIGS; do
+	printf '%-13s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - ${per[none]:-0} ))"
 done
