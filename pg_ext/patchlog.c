@@ -661,6 +661,10 @@ statement_done(TimestampTz start, int64 lock_wait_start, const char *command,
 static void
 statement_start(bool toplevel, TimestampTz *start, int64 *lock_wait_start)
 {
+	/* error recovery disables every timeout: sample again */
+	if (lock_sample_timeout != MAX_TIMEOUTS &&
+		!get_timeout_active(lock_sample_timeout))
+		start_lock_sampling();
 	if (toplevel)
 	{
 		*start = Max(GetCurrentStatementStartTimestamp(), last_toplevel_end);
