@@ -96,8 +96,7 @@ typedef struct PatchShared
 	LWLock	   *lock;
 	uint64		next_run_id;	/* under lock */
 	pg_atomic_uint64 next_stmt_id;
-	uint64		log_bytes;		/* size of patch.log; under lock */
-	uint32		log_generation; /* bumped by each rotation; under lock */
+	UpkeepLogShared log;		/* under lock */
 	int			nslots;
 	PatchSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } PatchShared;
@@ -127,9 +126,12 @@ static TimestampTz last_toplevel_end = 0;
 static int64 last_toplevel_lock_wait = 0;
 static int	utility_depth = 0;
 
-/* The log file as this backend has it open. */
-static int	log_fd = -1;
-static uint32 log_fd_generation = 0;
+static void carry_over_begins_locked(UpkeepLog *log);
+
+static UpkeepLog patch_log = {
+	PATCH_LOG_FILE, PATCH_LOG_OLD_FILE, &upkeep_patch_log_max_kb, NULL,
+	carry_over_begins_locked, -1, 0
+};
 
 /*
  * Executor statements being timed, innermost last.  Entries of aborted
@@ -173,65 +175,37 @@ upkeep_patch_shmem_size(void)
 					mul_size(sizeof(PatchSlot), patch_nslots()));
 }
 
-/*
- * Highest run and statement ids in one log file, so that ids keep growing
- * across restarts; and make sure the file ends with a newline, so that a
- * line torn by a crash does not swallow the next record.  Postmaster only.
- */
-static void
-scan_log_file(const char *path, uint64 *max_run, uint64 *max_stmt,
-			  bool fix_tail, uint64 *bytes)
+/* Highest run and statement ids of the log, so that ids keep growing. */
+typedef struct MaxIds
 {
-	FILE	   *f = fopen(path, "r");
+	uint64		run;
+	uint64		stmt;
 	char	   *scratch;
-	char	   *line = NULL;
-	size_t		cap = 0;
-	ssize_t		n;
-	bool		last_had_newline = true;
+} MaxIds;
 
-	if (f == NULL)
+static void
+scan_line(const char *line, size_t len, void *arg)
+{
+	MaxIds	   *ids = (MaxIds *) arg;
+	UkPatchRec	rec;
+
+	if (ids->scratch == NULL ||
+		!uk_patchrec_parse(line, len, &rec, ids->scratch, UK_PATCHREC_LINE_MAX + 1))
 		return;
-	scratch = malloc(UK_PATCHREC_LINE_MAX + 1);
-	while (scratch != NULL && (n = getline(&line, &cap, f)) > 0)
-	{
-		UkPatchRec	rec;
-
-		last_had_newline = line[n - 1] == '\n';
-		if (last_had_newline)
-			n--;
-		if (!uk_patchrec_parse(line, n, &rec, scratch, UK_PATCHREC_LINE_MAX + 1))
-			continue;
-		*max_run = Max(*max_run, rec.run_id);
-		if (rec.kind == UK_REC_STMT)
-			*max_stmt = Max(*max_stmt, rec.stmt_id);
-	}
-	*bytes = (uint64) ftell(f);
-	free(line);
-	free(scratch);
-	fclose(f);
-	if (fix_tail && !last_had_newline)
-	{
-		int			fd = open(path, O_WRONLY | O_APPEND);
-
-		if (fd >= 0)
-		{
-			if (write(fd, "\n", 1) == 1)
-				(*bytes)++;
-			close(fd);
-		}
-	}
+	ids->run = Max(ids->run, rec.run_id);
+	if (rec.kind == UK_REC_STMT)
+		ids->stmt = Max(ids->stmt, rec.stmt_id);
 }
 
 void
 upkeep_patch_shmem_init(bool found)
 {
-	uint64		max_run = 0;
-	uint64		max_stmt = 0;
-	uint64		old_bytes = 0;
-	uint64		bytes = 0;
+	MaxIds		ids = {0, 0, NULL};
+	uint64		bytes;
 
 	patch_shared = ShmemInitStruct("upkeep patch runs",
 								   upkeep_patch_shmem_size(), &found);
+	patch_log.shared = &patch_shared->log;
 	if (found)
 		return;
 
@@ -244,12 +218,14 @@ upkeep_patch_shmem_init(bool found)
 		pg_atomic_init_u64(&patch_shared->slots[i].slow_statements, 0);
 		pg_atomic_init_u64(&patch_shared->slots[i].lock_wait_us, 0);
 	}
-	scan_log_file(PATCH_LOG_OLD_FILE, &max_run, &max_stmt, false, &old_bytes);
-	scan_log_file(PATCH_LOG_FILE, &max_run, &max_stmt, true, &bytes);
-	patch_shared->next_run_id = max_run + 1;
-	pg_atomic_init_u64(&patch_shared->next_stmt_id, max_stmt + 1);
-	patch_shared->log_bytes = bytes;
-	patch_shared->log_generation = 1;
+	ids.scratch = malloc(UK_PATCHREC_LINE_MAX + 1);
+	(void) upkeep_log_scan(PATCH_LOG_OLD_FILE, false, scan_line, &ids);
+	bytes = upkeep_log_scan(PATCH_LOG_FILE, true, scan_line, &ids);
+	free(ids.scratch);
+	patch_shared->next_run_id = ids.run + 1;
+	pg_atomic_init_u64(&patch_shared->next_stmt_id, ids.stmt + 1);
+	patch_shared->log.bytes = bytes;
+	patch_shared->log.generation = 1;
 }
 
 /* ---------- the log file ---------- */
@@ -257,11 +233,10 @@ upkeep_patch_shmem_init(bool found)
 /*
  * A new log file starts with the BEGIN records of the runs still open, so
  * that every record in the files kept has its run's BEGIN before it.
- * Caller must hold patch_shared->lock exclusively, with log_fd open on the
- * new file.
+ * Caller must hold patch_shared->lock exclusively.
  */
 static void
-carry_over_begins_locked(void)
+carry_over_begins_locked(UpkeepLog *log)
 {
 	static char begin_buf[UK_PATCHREC_LINE_MAX + 1];
 
@@ -282,78 +257,8 @@ carry_over_begins_locked(void)
 		rec.name = slot->name;
 		rec.app = slot->app;
 		len = uk_patchrec_format(&rec, begin_buf, sizeof(begin_buf));
-		if (write(log_fd, begin_buf, len) == (ssize_t) len)
-			patch_shared->log_bytes += len;
+		upkeep_log_write_raw_locked(log, begin_buf, len);
 	}
-}
-
-/*
- * Append one formatted line.  Never raises an error (it runs in error
- * handling and at process exit); returns false if the line could not be
- * written, after a WARNING when that is safe (not inside emit_log_hook).
- * Caller must hold patch_shared->lock exclusively.
- */
-static bool
-append_line_locked(const char *line, size_t len, bool sync, bool quiet)
-{
-	uint64		max_bytes = (uint64) upkeep_patch_log_max_kb * 1024;
-	ssize_t		written;
-	bool		rotated = false;
-
-	/* rotate: the current file becomes the old one, replacing it */
-	if (patch_shared->log_bytes > 0 &&
-		patch_shared->log_bytes + len > max_bytes / 2)
-	{
-		if (rename(PATCH_LOG_FILE, PATCH_LOG_OLD_FILE) != 0 && errno != ENOENT)
-		{
-			if (!quiet)
-				ereport(WARNING,
-						(errcode_for_file_access(),
-						 errmsg("could not rotate upkeep patch log \"%s\": %m",
-								PATCH_LOG_FILE)));
-		}
-		patch_shared->log_bytes = 0;
-		patch_shared->log_generation++;
-		rotated = true;
-	}
-	if (log_fd >= 0 && log_fd_generation != patch_shared->log_generation)
-	{
-		close(log_fd);
-		log_fd = -1;
-	}
-	if (log_fd < 0)
-	{
-		(void) mkdir("upkeep", S_IRWXU);
-		log_fd = open(PATCH_LOG_FILE, O_WRONLY | O_APPEND | O_CREAT | PG_BINARY,
-					  pg_file_create_mode);
-		log_fd_generation = patch_shared->log_generation;
-		if (log_fd < 0)
-		{
-			if (!quiet)
-				ereport(WARNING,
-						(errcode_for_file_access(),
-						 errmsg("could not open upkeep patch log \"%s\": %m",
-								PATCH_LOG_FILE)));
-			return false;
-		}
-	}
-	if (rotated)
-		carry_over_begins_locked();
-	written = write(log_fd, line, len);
-	if (written > 0)
-		patch_shared->log_bytes += (uint64) written;
-	if (written != (ssize_t) len)
-	{
-		if (!quiet)
-			ereport(WARNING,
-					(errcode_for_file_access(),
-					 errmsg("could not write upkeep patch log \"%s\": %m",
-							PATCH_LOG_FILE)));
-		return false;
-	}
-	if (sync)
-		(void) pg_fsync(log_fd);
-	return true;
 }
 
 /* Format and append rec.  Caller must hold patch_shared->lock exclusively. */
@@ -362,7 +267,8 @@ write_record_locked(const UkPatchRec *rec, bool quiet)
 {
 	size_t		len = uk_patchrec_format(rec, line_buf, sizeof(line_buf));
 
-	return append_line_locked(line_buf, len, rec->kind == UK_REC_END, quiet);
+	return upkeep_log_append_locked(&patch_log, line_buf, len,
+									rec->kind == UK_REC_END, quiet);
 }
 
 static bool
@@ -880,25 +786,13 @@ typedef struct LiveRuns
 	uint64		next_run_id;	/* runs from here on began after the snapshot */
 } LiveRuns;
 
-/* Read both log files into one palloc'd buffer (old file first). */
-static char *
-read_log_files(size_t *len, LiveRuns *live)
+/* Snapshot of the live runs, taken under the lock while the files are opened. */
+static void
+snapshot_live_runs(void *arg)
 {
-	const char *paths[2] = {PATCH_LOG_OLD_FILE, PATCH_LOG_FILE};
-	int			fds[2];
-	StringInfoData buf;
+	LiveRuns   *live = (LiveRuns *) arg;
 
-	initStringInfo(&buf);
-	live->run_ids = palloc0(sizeof(uint64) * patch_shared->nslots);
-	live->statements = palloc0(sizeof(uint64) * patch_shared->nslots);
-	live->slow = palloc0(sizeof(uint64) * patch_shared->nslots);
-	live->lock_wait_us = palloc0(sizeof(int64) * patch_shared->nslots);
 	live->n = 0;
-
-	/* open both under the lock so that no rotation falls in between */
-	LWLockAcquire(patch_shared->lock, LW_SHARED);
-	for (int i = 0; i < 2; i++)
-		fds[i] = open(paths[i], O_RDONLY | PG_BINARY, 0);
 	for (int i = 0; i < patch_shared->nslots; i++)
 	{
 		PatchSlot  *s = &patch_shared->slots[i];
@@ -912,23 +806,18 @@ read_log_files(size_t *len, LiveRuns *live)
 		live->n++;
 	}
 	live->next_run_id = patch_shared->next_run_id;
-	LWLockRelease(patch_shared->lock);
+}
 
-	for (int i = 0; i < 2; i++)
-	{
-		char		chunk[65536];
-		ssize_t		n;
-
-		if (fds[i] < 0)
-			continue;
-		while ((n = read(fds[i], chunk, sizeof(chunk))) > 0)
-			appendBinaryStringInfo(&buf, chunk, (int) n);
-		close(fds[i]);
-		if (buf.len > 0 && buf.data[buf.len - 1] != '\n')
-			appendStringInfoChar(&buf, '\n');
-	}
-	*len = buf.len;
-	return buf.data;
+/* Read both log files into one palloc'd buffer (old file first). */
+static char *
+read_log_files(size_t *len, LiveRuns *live)
+{
+	live->run_ids = palloc0(sizeof(uint64) * patch_shared->nslots);
+	live->statements = palloc0(sizeof(uint64) * patch_shared->nslots);
+	live->slow = palloc0(sizeof(uint64) * patch_shared->nslots);
+	live->lock_wait_us = palloc0(sizeof(int64) * patch_shared->nslots);
+	return upkeep_log_read_all(&patch_log, patch_shared->lock, len,
+							   snapshot_live_runs, live);
 }
 
 /* Calls fn for every record of the log, in order. */

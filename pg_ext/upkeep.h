@@ -84,6 +84,39 @@ extern void upkeep_maintenance_xact_callback(int event);
 extern void upkeep_maintenance_object_access(int access, Oid classId,
 											 Oid objectId);
 
+/*
+ * An append-only log file pair (logfile.c).  shared lives in shared memory
+ * and is protected by the lock of the module owning the log; the rest is
+ * backend-local.
+ */
+typedef struct UpkeepLogShared
+{
+	uint64		bytes;			/* size of the current file */
+	uint32		generation;		/* bumped by each rotation */
+} UpkeepLogShared;
+
+typedef struct UpkeepLog UpkeepLog;
+struct UpkeepLog
+{
+	const char *path;			/* current file, relative to the data directory */
+	const char *old_path;		/* the file before it */
+	int		   *max_kb;			/* size limit of both together (a setting) */
+	UpkeepLogShared *shared;
+	void		(*on_rotate) (UpkeepLog *log);	/* starts each new file, or NULL */
+	int			fd;				/* this backend's descriptor, -1 if closed */
+	uint32		fd_generation;
+};
+
+extern uint64 upkeep_log_scan(const char *path, bool fix_tail,
+							  void (*fn) (const char *line, size_t len, void *arg),
+							  void *arg);
+extern bool upkeep_log_append_locked(UpkeepLog *log, const char *line,
+									 size_t len, bool sync, bool quiet);
+extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
+										size_t len);
+extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
+								 void (*snapshot) (void *arg), void *arg);
+
 /* settings (patchlog.c) */
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
