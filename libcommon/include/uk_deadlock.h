@@ -24,9 +24,12 @@
  * Both parsers accept any bytes: a truncated or unexpected report gives
  * what could be read, with UkDeadlock.incomplete set, or UK_ERR_INVALID
  * when not even one member could be read.  They never read past len.
+ * English server messages only (lc_messages C / en_US).
  *
  * Memory: a parsed UkDeadlock owns its participants and their strings;
- * free it with uk_deadlock_free().
+ * free it with uk_deadlock_free().  Every string of a parsed report is
+ * non-NULL ("" when absent).  On failure the parsers leave *out empty
+ * (n = 0, NULL pointers, victim -1); uk_deadlock_free() on it is harmless.
  */
 #ifndef UK_DEADLOCK_H
 #define UK_DEADLOCK_H
@@ -41,6 +44,8 @@
 #define UK_LOCK_MODE_MAX 64			/* bytes of a lock mode */
 #define UK_LOCK_TARGET_MAX 512		/* bytes of a lock target description */
 #define UK_DEADLOCK_KEY_MAX 4096	/* bytes of a pattern key */
+#define UK_DEADLOCK_QUERY_MAX 16384	/* bytes kept of a member's query */
+#define UK_DEADLOCK_NAME_MAX 512	/* bytes kept of table/index/user/host */
 
 typedef enum UkLockTargetKind
 {
@@ -49,10 +54,11 @@ typedef enum UkLockTargetKind
 	UK_LOCK_EXTEND,				/* PG "extension of relation R of database D" */
 	UK_LOCK_PAGE,				/* PG "page P of relation R of database D" */
 	UK_LOCK_TUPLE,				/* PG "tuple (P,T) of relation R of database D" */
-	UK_LOCK_TRANSACTION,		/* PG "transaction X" */
+	UK_LOCK_TRANSACTION,		/* PG "transaction X", "speculative token T of
+								 * transaction X" */
 	UK_LOCK_VIRTUAL_TRANSACTION,	/* PG "virtual transaction B/X" */
 	UK_LOCK_OBJECT,				/* PG "object O of class C of database D" */
-	UK_LOCK_ADVISORY,			/* PG "advisory lock [...]" */
+	UK_LOCK_ADVISORY,			/* PG "advisory lock [...]", "user lock [...]" */
 	UK_LOCK_RECORD				/* InnoDB RECORD LOCKS ... index I of table T */
 } UkLockTargetKind;
 
@@ -60,18 +66,24 @@ typedef struct UkDeadlockParticipant
 {
 	int64_t		pid;			/* PG process id / MariaDB thread id; 0 unknown */
 	bool		is_victim;
-	int64_t		blocked_by;		/* pid / thread id of the member it waits for; 0 unknown */
+	int64_t		blocked_by;		/* pid / thread id of the member it waits for; 0
+								 * unknown.  PG: from "blocked by process M".
+								 * InnoDB: the next member in report order (the
+								 * cycle is printed in order), the last one
+								 * waits for the first. */
 	char		lock_mode[UK_LOCK_MODE_MAX + 1];	/* "ShareLock", "X", "X locks rec but not gap", ... */
 	UkLockTargetKind target_kind;
 	char		lock_target[UK_LOCK_TARGET_MAX + 1];	/* the target as the server wrote it */
 	uint32_t	relation_oid;	/* PG; 0 if none */
-	uint32_t	database_oid;	/* PG; 0 if none */
+	uint32_t	database_oid;	/* PG (also of object and advisory locks); 0 if none */
 	uint64_t	transaction_id; /* PG "transaction X" / InnoDB TRANSACTION X; 0 if none */
 	char	   *table_name;		/* InnoDB "db.table" (unquoted), index in index_name; PG "" */
 	char	   *index_name;		/* InnoDB; "" if none */
 	char	   *username;		/* InnoDB "user"; PG "" (the caller knows it) */
 	char	   *host;			/* InnoDB; "" */
-	char	   *query;			/* the member's statement; "" if not in the report */
+	char	   *query;			/* the member's statement; "" if not in the report.
+								 * InnoDB prints at most about 3000 bytes of it,
+								 * PG track_activity_query_size bytes */
 } UkDeadlockParticipant;
 
 typedef struct UkDeadlock
@@ -80,7 +92,8 @@ typedef struct UkDeadlock
 	size_t		n;
 	int			victim;			/* index of the victim, -1 if the report does not say */
 	bool		incomplete;		/* the report was cut or partly unreadable */
-	char	   *detected_at;	/* InnoDB's timestamp line ("2026-11-21 22:50:01"); "" for PG */
+	char	   *detected_at;	/* InnoDB's timestamp ("2026-11-21 22:50:01", the
+								 * server's local time); "" for PG */
 } UkDeadlock;
 
 /*
@@ -107,14 +120,22 @@ extern UkStatus uk_deadlock_parse_innodb(const char *text, size_t len,
  * (uk_stmt_normalize(): constants removed), joined into one line.  Two
  * deadlocks between the same statements on the same tables, whatever the
  * constants, pids and order of members, get the same key.  table_names
- * gives a resolved table name per participant (NULL: use table_name, or
- * the relation OID for PG).  Writes at most cap bytes; returns the length.
+ * gives a resolved table name per participant (the array, or an entry,
+ * NULL or "": use table_name, or
+ * "rel:<oid>" for PG relation, extension, page and tuple targets;
+ * transaction targets add no table).  The key is
+ *
+ *		<table>,<table> | <shape> | <shape>
+ *
+ * tables distinct, shapes sorted (a shape per member that has a query),
+ * newlines replaced by spaces.  Writes at most cap bytes including the
+ * NUL, cut on a UTF-8 boundary; returns the length (0 if cap is 0).
  */
 extern size_t uk_deadlock_pattern_key(const UkDeadlock *d,
 									  const char *const *table_names,
 									  char *out, size_t cap);
 
-/* "relation", "tuple", "transaction", "record", ... */
+/* "relation", "extend", "tuple", "transaction", "record", ... ("other") */
 extern const char *uk_lock_target_kind_name(UkLockTargetKind k);
 
 extern void uk_deadlock_free(UkDeadlock *d);
