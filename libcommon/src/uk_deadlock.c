@@ -538,7 +538,12 @@ uk_deadlock_parse_pg(const char *detail, size_t len, int64_t victim_pid,
 	 * incomplete.
 	 */
 	if (pos >= len)
+	{
+		/* errdetail ends without a newline: one here was cut after it */
+		if (detail[len - 1] == '\n')
+			out->incomplete = true;
 		return UK_OK;
+	}
 	hlen = (size_t) snprintf(hdr, sizeof(hdr), "Process %lld: ",
 							 (long long) out->participants[0].pid);
 	if (!starts_with(detail + pos, len - pos, hdr))
