@@ -57,6 +57,7 @@ bench: deps build
 	@./bench/pg_tps.sh
 	@./bench/mariadb_instructions.sh
 	@./bench/mariadb_sysbench.sh
+	@./bench/mariadb_patch_sysbench.sh
 
 clean:
 	$(MAKE) -C libcommon clean

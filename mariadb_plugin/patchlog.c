@@ -140,6 +140,7 @@ struct upkeep_run
   int64_t lw_open_start_us;       /* 0 = not waiting at the last sample */
   int64_t lw_stmt_us;             /* top_start_us the fields below are for */
   int64_t lw_last_sample_us;
+  int dead;                       /* atomic; the plugin was stopped */
   struct upkeep_run *next;        /* reg_lock */
 };
 
@@ -444,6 +445,11 @@ upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
 const char *upkeep_run_name(const upkeep_run *run)
 {
   return run->name;
+}
+
+int upkeep_run_dead(const upkeep_run *run)
+{
+  return __atomic_load_n(&run->dead, __ATOMIC_ACQUIRE);
 }
 
 /* The run's lock wait clock now.  Caller holds run->lw_lock. */
@@ -765,8 +771,11 @@ int upkeep_patchlog_init(void)
 
 /*
   Plugin deinit, after the worker stopped: runs still active stay
-  'running' in the table (the next start marks them aborted); their
-  memory is freed here.  The server calls no hook of the plugin any more.
+  'running' in the table (the next start marks them aborted).  Their
+  sessions may still hold pointers to them (a session variable can
+  outlive UNINSTALL PLUGIN and see the plugin installed again), so they
+  are marked dead and left allocated: a few hundred bytes per session
+  that was inside a run, against a pointer to freed memory.
 */
 void upkeep_patchlog_deinit(void)
 {
@@ -777,10 +786,8 @@ void upkeep_patchlog_deinit(void)
   {
     upkeep_run *run= runs;
     runs= run->next;
-    free(run->pending_message);
-    free(run->pending_query);
-    pthread_mutex_destroy(&run->lw_lock);
-    free(run);
+    run->next= NULL;
+    __atomic_store_n(&run->dead, 1, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&reg_lock);
   pthread_mutex_lock(&rec_lock);

@@ -238,6 +238,8 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
                         const struct mysql_event_general *ev);
 void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked);
 const char *upkeep_run_name(const upkeep_run *run);
+/* The plugin was stopped since the run started: forget it. */
+int upkeep_run_dead(const upkeep_run *run);
 /* The connection ended or was reset: its run, if any, is aborted. */
 void upkeep_run_connection_gone(unsigned long thread_id);
 int upkeep_runs_active(void);

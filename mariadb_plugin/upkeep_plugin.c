@@ -372,9 +372,19 @@ static MYSQL_THDVAR_STR(patch_app, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT |
   "The app the next patch runs of this session belong to (optional)",
   app_check, NULL, "");
 
+static char empty_patch[]= "";
+
 static upkeep_run *session_run(MYSQL_THD thd)
 {
-  return (upkeep_run *) (uintptr_t) THDVAR(thd, run);
+  upkeep_run *run= (upkeep_run *) (uintptr_t) THDVAR(thd, run);
+  if (run && upkeep_run_dead(run))
+  {
+    /* from before the plugin was last stopped */
+    THDVAR(thd, run)= 0;
+    THDVAR(thd, patch)= empty_patch;
+    run= NULL;
+  }
+  return run;
 }
 
 /* The three statuses a script may end a run with (static strings). */
@@ -383,7 +393,6 @@ static const char *status_value(UkRunStatus st)
   return uk_run_status_name(st);
 }
 
-static char empty_patch[]= "";
 
 static int patch_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
                        void *save, struct st_mysql_value *value)
