@@ -1033,9 +1033,17 @@ static int flush_records(upkeep_sql *sql)
       failed= 1;
     if (failed)
     {
+      unsigned int err= upkeep_sql_errno(sql);
       upkeep_log(UPKEEP_LOG_WARNING, "could not write %d patch run "
                  "record%s: %s", n, n == 1 ? "" : "s", upkeep_sql_error(sql));
       upkeep_sql_exec(sql, "ROLLBACK");
+      if (err == ER_NO_SUCH_TABLE || err == ER_BAD_DB_ERROR)
+      {
+        /* a DBA dropped them: the next batch goes to new ones */
+        upkeep_sql_exec(sql, "CREATE DATABASE IF NOT EXISTS upkeep"
+                        " DEFAULT CHARACTER SET utf8mb4");
+        upkeep_patchlog_bootstrap(sql);
+      }
       __atomic_fetch_add(&upkeep_patch_stats.records_dropped,
                          (unsigned long long) n, __ATOMIC_RELAXED);
       free_recs(batch);
@@ -1073,6 +1081,7 @@ static void retention(upkeep_sql *sql)
 typedef struct
 {
   unsigned long id[MAX_SAMPLED];
+  int64_t top[MAX_SAMPLED];       /* the statement sampled (its start) */
   int waiting[MAX_SAMPLED];
   int n;
 } sample_set;
@@ -1107,6 +1116,7 @@ static void sample_lock_waits(upkeep_sql *sql, int64_t now)
     if (top && now - top >= LOCKWAIT_MIN_MS * 1000)
     {
       s.id[s.n]= run->thread_id;
+      s.top[s.n]= top;
       s.waiting[s.n]= 0;
       len+= (size_t) snprintf(ids + len, sizeof(ids) - len, "%s%lu",
                               s.n ? "," : "", run->thread_id);
@@ -1134,8 +1144,8 @@ static void sample_lock_waits(upkeep_sql *sql, int64_t now)
 
     for (i= 0; i < s.n && s.id[i] != run->thread_id; i++)
       ;
-    if (i == s.n || !top)
-      continue;
+    if (i == s.n || !top || top != s.top[i])
+      continue;                 /* not sampled, or another statement now */
     pthread_mutex_lock(&run->lw_lock);
     if (run->lw_stmt_us != top)
     {
