@@ -50,4 +50,23 @@ extern const char *uk_stmt_command(const char *sql, size_t len, char *out,
 extern size_t uk_stmt_normalize(const char *sql, size_t len, char *out,
 								size_t cap);
 
+/* A table named in a statement, unquoted; schema "" when not given. */
+#define UK_IDENT_MAX 128
+
+typedef struct UkTableRef
+{
+	char		schema[UK_IDENT_MAX + 1];
+	char		name[UK_IDENT_MAX + 1];
+	bool		schema_quoted;	/* written in quotes: keep the case */
+	bool		name_quoted;
+} UkTableRef;
+
+/*
+ * The table a statement works on: the target of UPDATE, INSERT / REPLACE /
+ * MERGE INTO, DELETE FROM, TRUNCATE, LOCK, ALTER TABLE, or the first table
+ * after FROM of a SELECT (a WITH query: of its main statement).  Works on
+ * cut statements too.  False when there is none or it cannot be told.
+ */
+extern bool uk_stmt_main_table(const char *sql, size_t len, UkTableRef *out);
+
 #endif							/* UK_STMT_H */

@@ -7,7 +7,8 @@
  *	- for valid UTF-8 input, the output is valid UTF-8 (cuts never split a
  *	  character);
  *	- tidying is idempotent when nothing was cut;
- *	- a cut result ends in "...".
+ *	- a cut result ends in "...";
+ *	- a main table, when found, has a name within UK_IDENT_MAX bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +64,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (valid && !uk_utf8_valid(tag, strlen(tag)))
 		abort();
+	{
+		UkTableRef	t;
+
+		if (uk_stmt_main_table(in, size, &t))
+		{
+			if (t.name[0] == '\0' || strlen(t.name) > UK_IDENT_MAX ||
+				strlen(t.schema) > UK_IDENT_MAX)
+				abort();
+			if (valid && (!uk_utf8_valid(t.name, strlen(t.name)) ||
+						  !uk_utf8_valid(t.schema, strlen(t.schema))))
+				abort();
+		}
+	}
 	free(out);
 	free(again);
 	return 0;

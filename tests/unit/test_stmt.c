@@ -158,6 +158,55 @@ test_normalize(void)
 	CHECK(strcmp(a, b) == 0, "same shape: '%s' vs '%s'", a, b);
 }
 
+static void
+test_main_table(void)
+{
+	static const struct
+	{
+		const char *in;
+		bool		ok;
+		const char *schema;
+		const char *name;
+		bool		quoted;
+	}			cases[] = {
+		{"UPDATE dl_accounts SET balance = 1 WHERE id = 2", true, "", "dl_accounts", false},
+		{"update ONLY public.t set a = 1", true, "public", "t", false},
+		{"UPDATE `tabSales Invoice` SET x = 1", true, "", "tabSales Invoice", true},
+		{"UPDATE LOW_PRIORITY IGNORE `erp`.`tab``x` SET a = 1", true, "erp", "tab`x", true},
+		{"INSERT INTO \"Stock Ledger\" (a) VALUES (1)", true, "", "Stock Ledger", true},
+		{"insert ignore into t values (1)", true, "", "t", false},
+		{"REPLACE INTO s.t VALUES (1)", true, "s", "t", false},
+		{"DELETE FROM t WHERE a IN (SELECT b FROM u)", true, "", "t", false},
+		{"DELETE QUICK FROM t", true, "", "t", false},
+		{"SELECT * FROM (SELECT 1 FROM inner_t) x", false, "", "", false},
+		{"SELECT a, (SELECT max(b) FROM u) FROM main_t JOIN u ON true FOR UPDATE", true, "", "main_t", false},
+		{"WITH c AS (SELECT * FROM src) UPDATE dst SET a = 1", true, "", "dst", false},
+		{"/* c */ LOCK TABLE ONLY accounts IN EXCLUSIVE MODE", true, "", "accounts", false},
+		{"LOCK TABLES t1 WRITE", true, "", "t1", false},
+		{"TRUNCATE TABLE IF EXISTS x.y", true, "x", "y", false},
+		{"ALTER TABLE t ADD COLUMN c int", true, "", "t", false},
+		{"UPDATE t", true, "", "t", false},
+		{"UPDATE", false, "", "", false},
+		{"SELECT 1", false, "", "", false},
+		{"VACUUM t", false, "", "", false},
+		{"", false, "", "", false},
+		{"UPDATE public.", false, "", "", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		UkTableRef	t;
+		bool		ok = uk_stmt_main_table(cases[i].in, strlen(cases[i].in), &t);
+
+		CHECK(ok == cases[i].ok, "main table of '%s': %d", cases[i].in, ok);
+		if (ok && cases[i].ok)
+			CHECK(strcmp(t.schema, cases[i].schema) == 0 && strcmp(t.name, cases[i].name) == 0 &&
+				  t.name_quoted == cases[i].quoted,
+				  "main table of '%s': '%s'.'%s' quoted %d", cases[i].in, t.schema, t.name,
+				  t.name_quoted);
+	}
+}
+
 int
 main(void)
 {
@@ -165,5 +214,6 @@ main(void)
 	test_clean_truncates();
 	test_command();
 	test_normalize();
+	test_main_table();
 	return uk_test_done("test_stmt");
 }
