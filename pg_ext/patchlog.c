@@ -764,6 +764,34 @@ upkeep_patch_subxact_abort(void)
 		stack_depth--;
 }
 
+/*
+ * The run a backend is in: its id (0 if none), its name into name.  Takes
+ * the lock; never raises an error (used by the deadlock capture).
+ */
+uint64
+upkeep_patch_of_pid(int pid, char *name, size_t cap)
+{
+	uint64		run_id = 0;
+
+	name[0] = '\0';
+	if (patch_shared == NULL || pid == 0)
+		return 0;
+	LWLockAcquire(patch_shared->lock, LW_SHARED);
+	for (int i = 0; i < patch_shared->nslots; i++)
+	{
+		PatchSlot  *s = &patch_shared->slots[i];
+
+		if (s->run_id != 0 && s->pid == pid)
+		{
+			run_id = s->run_id;
+			strlcpy(name, s->name, cap);
+			break;
+		}
+	}
+	LWLockRelease(patch_shared->lock);
+	return run_id;
+}
+
 /* ---------- the views ---------- */
 
 /* May the caller see the text of statements run by username? */

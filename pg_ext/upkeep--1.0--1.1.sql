@@ -1,4 +1,4 @@
-/* upkeep--1.0--1.1.sql: patch runs and slow statements */
+/* upkeep--1.0--1.1.sql: patch runs and slow statements; deadlocks */
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION upkeep UPDATE TO '1.1'" to load this file. \quit
@@ -102,3 +102,69 @@ COMMENT ON VIEW @extschema@.patch_activity IS
 
 GRANT SELECT ON @extschema@.patch_runs, @extschema@.slow_statements,
 	@extschema@.patch_activity TO PUBLIC;
+
+-- Deadlocks ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.deadlock_entries(
+	OUT deadlock_id bigint,
+	OUT detected_at timestamptz,
+	OUT database text,
+	OUT victim_pid int,
+	OUT victim_patch text,
+	OUT participants int,
+	OUT tables text[],
+	OUT statement_shapes text[],
+	OUT pattern text,
+	OUT report text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'deadlock_entries'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW @extschema@.deadlocks AS
+	SELECT * FROM @extschema@.deadlock_entries();
+
+COMMENT ON VIEW @extschema@.deadlocks IS
+'Every deadlock of the cluster, captured when it happened, kept across restarts within upkeep.deadlock_log_max_size';
+
+CREATE FUNCTION @extschema@.deadlock_participant_entries(
+	OUT deadlock_id bigint,
+	OUT pid int,
+	OUT is_victim boolean,
+	OUT username text,
+	OUT application_name text,
+	OUT patch text,
+	OUT query text,
+	OUT lock_mode text,
+	OUT lock_type text,
+	OUT lock_target text,
+	OUT table_name text,
+	OUT blocked_by int)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'deadlock_participant_entries'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW @extschema@.deadlock_participants AS
+	SELECT * FROM @extschema@.deadlock_participant_entries();
+
+COMMENT ON VIEW @extschema@.deadlock_participants IS
+'One row per member of each captured deadlock: its query, the lock it waited for, who blocked it, its patch';
+
+CREATE VIEW @extschema@.deadlock_summary AS
+	WITH d AS (SELECT * FROM @extschema@.deadlocks),
+	g AS (SELECT pattern,
+				 count(*) AS occurrences,
+				 min(detected_at) AS first_seen,
+				 max(detected_at) AS last_seen,
+				 array_agg(DISTINCT victim_patch) FILTER (WHERE victim_patch IS NOT NULL) AS victim_patches,
+				 array_agg(deadlock_id ORDER BY deadlock_id) AS deadlock_ids,
+				 max(deadlock_id) AS last_id
+			FROM d GROUP BY pattern)
+	SELECT g.pattern, d.tables, d.statement_shapes, g.occurrences, g.first_seen,
+		   g.last_seen, g.victim_patches, g.deadlock_ids
+	  FROM g JOIN d ON d.deadlock_id = g.last_id;
+
+COMMENT ON VIEW @extschema@.deadlock_summary IS
+'Recurring deadlocks: one row per pattern (tables and statement shapes without constants)';
+
+GRANT SELECT ON @extschema@.deadlocks, @extschema@.deadlock_participants,
+	@extschema@.deadlock_summary TO PUBLIC;

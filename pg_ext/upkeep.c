@@ -107,6 +107,14 @@ _PG_init(void)
 							PGC_SIGHUP, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("upkeep.deadlock_log_max_size",
+							"Disk space kept for captured deadlocks (upkeep.deadlocks).",
+							"The oldest deadlocks are dropped first.",
+							&upkeep_deadlock_log_max_kb,
+							16384, 1024, INT_MAX / 2,
+							PGC_SIGHUP, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("upkeep");
 
 	prev_shmem_request_hook = shmem_request_hook;
@@ -134,7 +142,8 @@ upkeep_shmem_request(void)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(upkeep_maintenance_shmem_size());
 	RequestAddinShmemSpace(upkeep_patch_shmem_size());
-	RequestNamedLWLockTranche("upkeep", 2);	/* maintenance, patch log */
+	RequestAddinShmemSpace(upkeep_deadlock_shmem_size());
+	RequestNamedLWLockTranche("upkeep", 3);	/* maintenance, patch log, deadlock log */
 }
 
 /*
@@ -157,6 +166,7 @@ upkeep_shmem_startup(void)
 		upkeep_shared->lock = &(GetNamedLWLockTranche("upkeep"))->lock;
 	upkeep_maintenance_shmem_init(found);
 	upkeep_patch_shmem_init(found);
+	upkeep_deadlock_shmem_init(found);
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -215,6 +225,8 @@ upkeep_emit_log(ErrorData *edata)
 	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
 		upkeep_shared != NULL)
 		upkeep_maintenance_emit_log(edata);
+	if (unlikely(edata->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED))
+		upkeep_deadlock_emit_log(edata);
 	if (upkeep_in_patch())
 		upkeep_patch_emit_log(edata);
 	if (prev_emit_log_hook)
@@ -227,16 +239,26 @@ upkeep_xact_callback(XactEvent event, void *arg)
 	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) &&
 		unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
 		upkeep_maintenance_xact_callback((int) event);
-	if (event == XACT_EVENT_ABORT && upkeep_in_patch())
-		upkeep_patch_xact_abort();
+	if (event == XACT_EVENT_ABORT)
+	{
+		if (upkeep_in_patch())
+			upkeep_patch_xact_abort();
+		if (unlikely(upkeep_deadlock_pending))
+			upkeep_deadlock_record();
+	}
 }
 
 static void
 upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB && upkeep_in_patch())
-		upkeep_patch_subxact_abort();
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		if (upkeep_in_patch())
+			upkeep_patch_subxact_abort();
+		if (unlikely(upkeep_deadlock_pending))
+			upkeep_deadlock_record();
+	}
 }
 
 /*

@@ -142,6 +142,16 @@ extern void upkeep_patch_emit_log(ErrorData *edata);
 extern void upkeep_patch_xact_abort(void);
 extern void upkeep_patch_subxact_abort(void);
 
+extern uint64 upkeep_patch_of_pid(int pid, char *name, size_t cap);
+
+/* deadlock.c */
+extern int	upkeep_deadlock_log_max_kb;
+extern bool upkeep_deadlock_pending;
+extern Size upkeep_deadlock_shmem_size(void);
+extern void upkeep_deadlock_shmem_init(bool found);
+extern void upkeep_deadlock_emit_log(ErrorData *edata);
+extern void upkeep_deadlock_record(void);
+
 /* True inside a patch run: the one test a session outside a patch pays. */
 #define upkeep_in_patch() unlikely(upkeep_my_run_id != 0)
 
