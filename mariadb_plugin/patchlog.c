@@ -148,6 +148,22 @@ static pthread_mutex_t reg_lock= PTHREAD_MUTEX_INITIALIZER;
 static upkeep_run *runs;
 static uint64_t next_token;       /* reg_lock */
 
+/*
+  The last runs that ended (reg_lock), so that the deadlock capture can
+  name the patch of a connection whose run ended between a deadlock and
+  the worker's look at it (upkeep_patch_at()).
+*/
+#define ENDED_RING 64
+typedef struct
+{
+  unsigned long thread_id;
+  int64_t started_mono_us;
+  int64_t ended_mono_us;          /* 0 = empty slot */
+  char name[UK_PATCH_NAME_MAX + 1];
+} ended_run;
+static ended_run ended[ENDED_RING];
+static unsigned ended_next;
+
 /* ------------------------------------------------------------ records */
 
 typedef struct upkeep_rec
@@ -463,19 +479,25 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
 {
   upkeep_rec *rec;
   int64_t now= mono_us();
+  ended_run *e;
 
+  pthread_mutex_lock(&reg_lock);
   if (!unlinked)
   {
     upkeep_run **pp;
-    pthread_mutex_lock(&reg_lock);
     for (pp= &runs; *pp; pp= &(*pp)->next)
       if (*pp == run)
       {
         *pp= run->next;
         break;
       }
-    pthread_mutex_unlock(&reg_lock);
   }
+  e= &ended[ended_next++ % ENDED_RING];
+  e->thread_id= run->thread_id;
+  e->started_mono_us= run->started_mono_us;
+  e->ended_mono_us= now;
+  memcpy(e->name, run->name, sizeof(e->name));
+  pthread_mutex_unlock(&reg_lock);
   if (!run->begun)
     queue_begin(run, NULL, 0, NULL, 0);
   if (!uk_run_transition_valid(UK_RUN_RUNNING, status))
@@ -511,6 +533,36 @@ void upkeep_run_connection_gone(unsigned long thread_id)
   pthread_mutex_unlock(&reg_lock);
   if (run)
     upkeep_run_end(run, UK_RUN_ABORTED, 1);
+}
+
+int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
+                    char *out, size_t cap)
+{
+  const upkeep_run *run;
+  int64_t best= -1;
+
+  out[0]= '\0';
+  pthread_mutex_lock(&reg_lock);
+  for (run= runs; run; run= run->next)
+    if (run->thread_id == thread_id && run->started_mono_us <= to_us)
+    {
+      snprintf(out, cap, "%s", run->name);
+      best= INT64_MAX;
+      break;
+    }
+  for (unsigned i= 0; best < INT64_MAX && i < ENDED_RING; i++)
+  {
+    const ended_run *e= &ended[i];
+    if (e->ended_mono_us && e->thread_id == thread_id &&
+        e->started_mono_us <= to_us && e->ended_mono_us >= from_us &&
+        e->ended_mono_us > best)
+    {
+      best= e->ended_mono_us;
+      snprintf(out, cap, "%s", e->name);
+    }
+  }
+  pthread_mutex_unlock(&reg_lock);
+  return best >= 0;
 }
 
 int upkeep_runs_active(void)
@@ -752,6 +804,8 @@ int upkeep_patchlog_init(void)
   pthread_mutex_lock(&reg_lock);
   runs= NULL;
   next_token= 0;
+  memset(ended, 0, sizeof(ended));
+  ended_next= 0;
   other_audit_plugins= 1;
   other_audit_version= -1;
   pthread_mutex_unlock(&reg_lock);

@@ -2,7 +2,7 @@
   upkeep.h
     Declarations shared by the files of the MariaDB plugin upkeep.so.
 
-  The plugin has five parts:
+  The plugin has six parts:
 
     upkeep_plugin.c  the plugin declaration: system and status variables
                      (validated in check callbacks), the audit hook, init
@@ -18,6 +18,10 @@
                      run; the audit hook times its statements into records
                      that the worker writes to upkeep.patch_runs and
                      upkeep.slow_statements.
+    deadlock.c       InnoDB deadlocks: the worker polls InnoDB's deadlock
+                     counter (woken at once by a 1213 seen in the audit
+                     hook) and stores each deadlock, parsed by libcommon,
+                     in upkeep.deadlocks and upkeep.deadlock_participants.
     udf.c            the read-only UDF upkeep_status() (JSON).
 
   Threads and locks.  Connection threads run the check callbacks, the audit
@@ -263,6 +267,39 @@ int upkeep_patchlog_bootstrap(upkeep_sql *sql);
 long upkeep_patchlog_work(upkeep_sql *sql);
 /* Wake the worker (records are waiting). */
 void upkeep_worker_wake(void);
+/*
+  Worker: the patch connection thread_id was running at some moment
+  between from_us and to_us (monotonic microseconds): an active run
+  started by to_us, or one of the last runs that ended, if it ended at or
+  after from_us.  1 and its name in out, or 0 ("" in out).
+*/
+int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
+                    char *out, size_t cap);
+
+/* ---- deadlock.c: InnoDB deadlocks ---- */
+
+extern long long upkeep_deadlock_poll_ms;
+extern long long upkeep_deadlock_log_max_rows;
+
+typedef struct
+{
+  unsigned long long captured;      /* rows written (atomic) */
+  unsigned long long reports_lost;  /* of those, 'lost' (atomic) */
+  unsigned long long polls;         /* counter reads (atomic) */
+  unsigned long long victim_events; /* 1213 seen by the audit hook */
+} upkeep_deadlock_counters;
+extern upkeep_deadlock_counters upkeep_deadlock_stats;
+
+int upkeep_deadlock_init(void);
+/*
+  Audit hook: the statement of thread_id ended with ER_LOCK_DEADLOCK;
+  patch is its run's name, or NULL.  Wakes the worker.
+*/
+void upkeep_deadlock_victim(unsigned long thread_id, const char *patch);
+/* Worker: tables and view; the counter's starting point. */
+int upkeep_deadlock_bootstrap(upkeep_sql *sql);
+/* Worker: poll, capture, retention.  Returns the ms until the next poll. */
+long upkeep_deadlock_work(upkeep_sql *sql);
 
 /* ---- shared helpers ---- */
 

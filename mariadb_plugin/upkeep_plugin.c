@@ -37,9 +37,17 @@
     upkeep_audit_on_demand     GLOBAL: let the server skip building
                                statement events while nothing needs them
 
+  Deadlocks (deadlock.c), GLOBAL:
+
+    upkeep_deadlock_poll_ms    how often the worker reads InnoDB's
+                               deadlock counter (a 1213 seen by the audit
+                               hook wakes it sooner)
+    upkeep_deadlock_log_max_rows  rows kept in upkeep.deadlocks
+
   The audit hook counts the writes that read_only refused (error 1290) while
-  maintenance mode is on (one atomic increment), and hands the events of a
-  connection inside a patch run to patchlog.c.  A connection outside any
+  maintenance mode is on (one atomic increment), tells deadlock.c about a
+  statement that ended with a deadlock (error 1213), and hands the events
+  of a connection inside a patch run to patchlog.c.  A connection outside any
   run costs it one session variable read.
 */
 
@@ -623,6 +631,19 @@ static MYSQL_SYSVAR_BOOL(audit_on_demand, upkeep_audit_on_demand,
   "(see the documentation)",
   NULL, on_demand_update, 1);
 
+static MYSQL_SYSVAR_LONGLONG(deadlock_poll_ms, upkeep_deadlock_poll_ms,
+  PLUGIN_VAR_RQCMDARG,
+  "Milliseconds between two reads of InnoDB's deadlock counter by the "
+  "background thread, which stores each new deadlock in upkeep.deadlocks; "
+  "a deadlock error seen while statement events are on wakes it at once",
+  NULL, NULL, 200, 10, 60000, 0);
+
+static MYSQL_SYSVAR_LONGLONG(deadlock_log_max_rows,
+  upkeep_deadlock_log_max_rows, PLUGIN_VAR_RQCMDARG,
+  "Rows kept in upkeep.deadlocks (with their members in "
+  "upkeep.deadlock_participants); the oldest are deleted first",
+  NULL, NULL, 10000, 10, 1000000000LL, 0);
+
 static struct st_mysql_sys_var *upkeep_system_variables[]=
 {
   MYSQL_SYSVAR(maintenance),
@@ -637,6 +658,8 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(slow_statement_ms),
   MYSQL_SYSVAR(patch_log_max_rows),
   MYSQL_SYSVAR(audit_on_demand),
+  MYSQL_SYSVAR(deadlock_poll_ms),
+  MYSQL_SYSVAR(deadlock_log_max_rows),
   NULL
 };
 
@@ -724,6 +747,14 @@ UPKEEP_SHOW_NUMBER(show_records_dropped,
 UPKEEP_SHOW_NUMBER(show_records_queued, upkeep_patch_records_queued())
 /* 1: the server builds statement events now; 0: not; -1: unknown */
 UPKEEP_SHOW_NUMBER(show_statement_events, upkeep_audit_general_enabled())
+UPKEEP_SHOW_NUMBER(show_deadlocks_captured,
+  __atomic_load_n(&upkeep_deadlock_stats.captured, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_deadlock_reports_lost,
+  __atomic_load_n(&upkeep_deadlock_stats.reports_lost, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_deadlock_polls,
+  __atomic_load_n(&upkeep_deadlock_stats.polls, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_deadlock_victim_events,
+  __atomic_load_n(&upkeep_deadlock_stats.victim_events, __ATOMIC_RELAXED))
 
 static struct st_mysql_show_var upkeep_status_variables[]=
 {
@@ -744,6 +775,13 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   {"upkeep_patch_records_queued", (char *) &show_records_queued,
    SHOW_SIMPLE_FUNC},
   {"upkeep_statement_events", (char *) &show_statement_events,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_deadlocks_captured", (char *) &show_deadlocks_captured,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_deadlock_reports_lost", (char *) &show_deadlock_reports_lost,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_deadlock_polls", (char *) &show_deadlock_polls, SHOW_SIMPLE_FUNC},
+  {"upkeep_deadlock_victim_events", (char *) &show_deadlock_victim_events,
    SHOW_SIMPLE_FUNC},
   {0, 0, 0}
 };
@@ -768,11 +806,19 @@ static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
 
     if (ev->general_thread_id == 0 || !thd)
       return;
+    run= session_run(thd);
     if (ev->event_subclass == MYSQL_AUDIT_GENERAL_STATUS &&
-        ev->general_error_code == ER_OPTION_PREVENTS_STATEMENT &&
-        __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
-      __atomic_fetch_add(&upkeep_stats.refused_writes, 1, __ATOMIC_RELAXED);
-    if ((run= session_run(thd)))
+        ev->general_error_code)
+    {
+      if (ev->general_error_code == ER_OPTION_PREVENTS_STATEMENT &&
+          __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
+        __atomic_fetch_add(&upkeep_stats.refused_writes, 1,
+                           __ATOMIC_RELAXED);
+      else if (ev->general_error_code == ER_LOCK_DEADLOCK)
+        upkeep_deadlock_victim(ev->general_thread_id,
+                               run ? upkeep_run_name(run) : NULL);
+    }
+    if (run)
       upkeep_run_general(thd, run, ev);
     return;
   }
@@ -824,7 +870,8 @@ static int upkeep_init(void *p)
   reason_value= reason_shown;
   upkeep_set_reason_setting(reason_shown);
 
-  if (upkeep_maintenance_init() || upkeep_patchlog_init())
+  if (upkeep_maintenance_init() || upkeep_patchlog_init() ||
+      upkeep_deadlock_init())
     return 1;
   maintenance_value= (my_bool) upkeep_maintenance_is_on();
   if (upkeep_worker_start())
@@ -849,8 +896,8 @@ maria_declare_plugin(upkeep)
   &upkeep_audit_descriptor,
   "upkeep",
   "upkeep authors",
-  "Maintenance mode for ERP databases (drain, read-only, durable) and "
-  "patch runs with their slow statements",
+  "Maintenance mode for ERP databases (drain, read-only, durable), "
+  "patch runs with their slow statements, and InnoDB deadlocks",
   PLUGIN_LICENSE_GPL,
   upkeep_init,
   upkeep_deinit,

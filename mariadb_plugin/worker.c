@@ -14,12 +14,15 @@
   connects, retrying every 100 ms while the connection is refused, then
   runs
   upkeep_maintenance_bootstrap() (schema, table, UDF, re-applying
-  maintenance mode after a restart) and upkeep_patchlog_bootstrap() (the
-  patch run tables), then takes jobs from a bounded queue.  Between jobs,
-  and at least every second (every 200 ms while a patch run is active),
-  it calls upkeep_patchlog_work(), which writes the records of patch runs
-  and samples their lock waits; upkeep_worker_wake() wakes it early when
-  records arrive.
+  maintenance mode after a restart), upkeep_patchlog_bootstrap() (the
+  patch run tables) and upkeep_deadlock_bootstrap() (the deadlock tables),
+  then takes jobs from a bounded queue.  Between jobs, and at least every
+  second (every 200 ms while a patch run is active), it calls
+  upkeep_patchlog_work(), which writes the records of patch runs and
+  samples their lock waits, and, every upkeep_deadlock_poll_ms,
+  upkeep_deadlock_work(), which polls InnoDB's deadlock counter;
+  upkeep_worker_wake() wakes it early when records arrive or a statement
+  ends with a deadlock error.
   A lost connection is re-made, with the bootstrap again, before the next
   job.
 
@@ -559,7 +562,8 @@ static int sql_connect(upkeep_sql *sql)
     if (sql->mysql && mysql_real_connect_local(sql->mysql))
     {
       if (upkeep_maintenance_bootstrap(sql) == 0 &&
-          upkeep_patchlog_bootstrap(sql) == 0)
+          upkeep_patchlog_bootstrap(sql) == 0 &&
+          upkeep_deadlock_bootstrap(sql) == 0)
       {
         __atomic_store_n(&upkeep_stats.worker_ready, 1, __ATOMIC_RELAXED);
         if (attempts > 0)
@@ -620,6 +624,12 @@ static void *worker_main(void *arg)
       next_idle= now + 1000;
     }
     wait_ms= upkeep_patchlog_work(&sql);
+    if (!(sql.err_no && sql_connection_lost(sql.err_no)))
+    {
+      long dl_ms= upkeep_deadlock_work(&sql);
+      if (dl_ms < wait_ms)
+        wait_ms= dl_ms;
+    }
     if (sql.err_no && sql_connection_lost(sql.err_no))
       sql_disconnect(&sql);
   }

@@ -1,0 +1,808 @@
+/*
+  deadlock.c
+    InnoDB deadlocks on MariaDB: every deadlock the server counts becomes a
+    row of upkeep.deadlocks, with its members in
+    upkeep.deadlock_participants (query, lock waited for, who blocked it,
+    the patch it was running); the view upkeep.deadlock_summary groups
+    recurring ones.  Parsing InnoDB's report and the pattern key come from
+    libcommon (uk_deadlock.h).
+
+  Capture.  InnoDB counts every deadlock (Innodb_deadlocks) but keeps the
+  report of the latest only (LATEST DETECTED DEADLOCK in SHOW ENGINE
+  INNODB STATUS).  Only the victim's statement ends with error 1213, and
+  the audit hook sees it only while the server builds statement events,
+  which upkeep_audit_on_demand turns off while no patch run is active and
+  maintenance mode is off.  So the worker
+
+    - polls InnoDB's deadlock counter every upkeep_deadlock_poll_ms
+      (information_schema.INNODB_METRICS 'lock_deadlocks', which is
+      lock_sys.deadlocks, the number behind Innodb_deadlocks, at about
+      half the cost of SHOW GLOBAL STATUS and without visiting every
+      connection; SHOW GLOBAL STATUS when a DBA disabled that metric);
+    - is woken at once by the audit hook when a statement ends with 1213
+      while statement events are on (always the case while a patch run is
+      active), which also records the victim's thread id and patch at that
+      moment;
+    - when the counter grew by k, reads the LATEST DETECTED DEADLOCK
+      section; a section not stored before (compared by the SHA-256 of its
+      text, which holds the timestamp, the thread, query and transaction
+      ids) is parsed and stored with its members, and the k - 1 others,
+      whose reports InnoDB has already overwritten, are stored as rows
+      with report_status 'lost'.  A section already stored is read again
+      a few times (REPORT_RETRIES) in case InnoDB counted the deadlock
+      before printing it; then all k rows are 'lost'.
+  So COUNT(*) of upkeep.deadlocks grows exactly as the counter does while
+  the plugin runs; what can be missed is the report (not the row) of a
+  deadlock followed by another within the same poll.
+
+  Patches.  A member's patch is the patch run its connection had at the
+  deadlock: for the victim, the one the audit hook saw with its 1213; for
+  the others, a run of that connection active since before the deadlock,
+  or one that ended after the previous poll (patchlog.c keeps the last
+  runs that ended: upkeep_patch_at()).
+
+  Locking: victim_lock protects the ring of victims.  Everything else here
+  belongs to the worker thread.
+*/
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql/plugin.h>
+#include <mysqld_error.h>
+
+#include "uk_deadlock.h"
+#include "uk_sha256.h"
+#include "uk_stmt.h"
+#include "upkeep.h"
+
+#define VICTIM_RING 32
+#define REPORT_RETRIES 5          /* re-reads of a section already stored */
+#define REPORT_RETRY_MS 20
+#define RETENTION_EVERY_MS 10000
+#define SHAPE_MAX 1024
+
+long long upkeep_deadlock_poll_ms= 200;
+long long upkeep_deadlock_log_max_rows= 10000;
+upkeep_deadlock_counters upkeep_deadlock_stats;
+
+/* ------------------------------------------------- connection side */
+
+typedef struct
+{
+  unsigned long thread_id;
+  int64_t at_us;                  /* monotonic */
+  int in_patch;
+  char patch[UK_PATCH_NAME_MAX + 1];
+} victim_event;
+
+static pthread_mutex_t victim_lock= PTHREAD_MUTEX_INITIALIZER;
+static victim_event victims[VICTIM_RING];
+static unsigned victims_next;
+static int wake_requested;        /* atomic */
+
+static int64_t mono_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void upkeep_deadlock_victim(unsigned long thread_id, const char *patch)
+{
+  victim_event *v;
+
+  pthread_mutex_lock(&victim_lock);
+  v= &victims[victims_next++ % VICTIM_RING];
+  v->thread_id= thread_id;
+  v->at_us= mono_us();
+  v->in_patch= patch && patch[0];
+  snprintf(v->patch, sizeof(v->patch), "%s", patch ? patch : "");
+  pthread_mutex_unlock(&victim_lock);
+  __atomic_fetch_add(&upkeep_deadlock_stats.victim_events, 1,
+                     __ATOMIC_RELAXED);
+  __atomic_store_n(&wake_requested, 1, __ATOMIC_RELEASE);
+  upkeep_worker_wake();
+}
+
+/*
+  The victim event of thread_id at or after from_us: 1 and its patch ("" =
+  none) and time, or 0.
+*/
+static int victim_patch_since(unsigned long thread_id, int64_t from_us,
+                              char *out, size_t cap, int64_t *at_us)
+{
+  int found= 0;
+
+  pthread_mutex_lock(&victim_lock);
+  for (unsigned i= 0; i < VICTIM_RING; i++)
+  {
+    const victim_event *v= &victims[i];
+    if (v->thread_id == thread_id && v->at_us >= from_us &&
+        (!found || v->at_us > *at_us))
+    {
+      found= 1;
+      *at_us= v->at_us;
+      snprintf(out, cap, "%s", v->patch);
+    }
+  }
+  pthread_mutex_unlock(&victim_lock);
+  return found;
+}
+
+/* ------------------------------------------------------ worker state */
+
+static int counter_known;
+static int counter_source= -1;    /* 0 INNODB_METRICS, 1 SHOW STATUS */
+static unsigned long long counter_last;
+static int64_t last_poll_us;      /* monotonic: the counter read last */
+static int64_t next_poll_ms;
+static char last_sha[2 * UK_SHA256_LEN + 1];
+static int64_t last_retention_ms;
+static long since_retention;
+
+int upkeep_deadlock_init(void)
+{
+  pthread_mutex_lock(&victim_lock);
+  memset(victims, 0, sizeof(victims));
+  victims_next= 0;
+  pthread_mutex_unlock(&victim_lock);
+  __atomic_store_n(&wake_requested, 0, __ATOMIC_RELAXED);
+  counter_known= 0;
+  counter_source= -1;
+  counter_last= 0;
+  last_poll_us= 0;
+  next_poll_ms= 0;
+  last_sha[0]= '\0';
+  last_retention_ms= 0;
+  since_retention= 0;
+  memset(&upkeep_deadlock_stats, 0, sizeof(upkeep_deadlock_stats));
+  return 0;
+}
+
+/* ------------------------------------------------------ worker: tables */
+
+static const char *DEADLOCKS_DDL=
+  "CREATE TABLE IF NOT EXISTS upkeep.deadlocks ("
+  " deadlock_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+  " detected_at DATETIME(6) NOT NULL COMMENT 'UTC; from the report (whole"
+  " seconds), for a lost report when the counter was seen to grow',"
+  " captured_at DATETIME(6) NOT NULL COMMENT 'UTC; when upkeep read it',"
+  " `database` VARCHAR(128) NULL COMMENT 'of the table the victim waited"
+  " for',"
+  " victim_pid BIGINT UNSIGNED NULL COMMENT 'thread id',"
+  " victim_patch VARCHAR(256) NULL,"
+  " participants INT NULL,"
+  " tables TEXT NULL COMMENT 'db.table, sorted, comma separated',"
+  " statement_shapes TEXT NULL COMMENT 'constants removed, sorted, | separated',"
+  " pattern TEXT NULL COMMENT 'tables | shapes: equal for recurring deadlocks',"
+  " pattern_sha CHAR(64) NULL,"
+  " report_status VARCHAR(16) NOT NULL COMMENT 'parsed; incomplete (cut or"
+  " partly unreadable); unreadable (raw report only); lost (counted by"
+  " InnoDB, its report overwritten by a later one)',"
+  " report MEDIUMTEXT NULL COMMENT 'InnoDB LATEST DETECTED DEADLOCK section',"
+  " report_sha CHAR(64) NULL,"
+  " KEY detected_at (detected_at),"
+  " KEY pattern_sha (pattern_sha)"
+  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+  " COMMENT='upkeep: one row per InnoDB deadlock'";
+
+static const char *PARTICIPANTS_DDL=
+  "CREATE TABLE IF NOT EXISTS upkeep.deadlock_participants ("
+  " deadlock_id BIGINT UNSIGNED NOT NULL,"
+  " member INT NOT NULL COMMENT 'the (N) of the report',"
+  " pid BIGINT UNSIGNED NULL COMMENT 'thread id',"
+  " is_victim BOOL NOT NULL,"
+  " username VARCHAR(128) NULL,"
+  " application_name VARCHAR(64) NULL COMMENT 'always NULL on MariaDB',"
+  " host VARCHAR(255) NULL,"
+  " patch VARCHAR(256) NULL,"
+  " query TEXT NULL,"
+  " lock_mode VARCHAR(64) NULL COMMENT 'the lock waited for',"
+  " lock_type VARCHAR(16) NULL COMMENT 'record or relation (table lock)',"
+  " lock_target VARCHAR(512) NULL,"
+  " table_name VARCHAR(512) NULL COMMENT 'db.table',"
+  " index_name VARCHAR(512) NULL,"
+  " blocked_by BIGINT UNSIGNED NULL COMMENT 'thread id of the member it"
+  " waited for',"
+  " trx_id BIGINT UNSIGNED NULL,"
+  " PRIMARY KEY (deadlock_id, member)"
+  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+  " COMMENT='upkeep: the members of each deadlock of upkeep.deadlocks'";
+
+static const char *SUMMARY_DDL=
+  "CREATE OR REPLACE SQL SECURITY INVOKER VIEW upkeep.deadlock_summary AS"
+  " SELECT MIN(pattern) AS pattern, MIN(tables) AS tables,"
+  " MIN(statement_shapes) AS statement_shapes, COUNT(*) AS occurrences,"
+  " MIN(detected_at) AS first_seen, MAX(detected_at) AS last_seen,"
+  " GROUP_CONCAT(DISTINCT victim_patch ORDER BY victim_patch SEPARATOR ', ')"
+  " AS victim_patches, MAX(deadlock_id) AS last_deadlock_id"
+  " FROM upkeep.deadlocks GROUP BY pattern_sha";
+
+/* ------------------------------------------------ worker: reading */
+
+typedef struct
+{
+  int found;
+  int enabled;
+  unsigned long long value;
+} counter_arg;
+
+static void metric_row(void *arg, unsigned int ncols, char **cols)
+{
+  counter_arg *c= arg;
+  if (c->found || ncols < 2 || !cols[0])
+    return;
+  c->found= 1;
+  c->value= strtoull(cols[0], NULL, 10);
+  c->enabled= cols[1] && strcmp(cols[1], "1") == 0;
+}
+
+static void status_row(void *arg, unsigned int ncols, char **cols)
+{
+  counter_arg *c= arg;
+  if (c->found || ncols < 2 || !cols[1])
+    return;
+  c->found= 1;
+  c->enabled= 1;
+  c->value= strtoull(cols[1], NULL, 10);
+}
+
+/* InnoDB's deadlock counter into *value, its source into *source; 0 ok. */
+static int read_counter(upkeep_sql *sql, unsigned long long *value,
+                        int *source)
+{
+  counter_arg c;
+
+  memset(&c, 0, sizeof(c));
+  if (upkeep_sql_rows(sql, metric_row, &c,
+        "SELECT COUNT, ENABLED FROM information_schema.INNODB_METRICS"
+        " WHERE NAME = 'lock_deadlocks'") == 0 && c.found && c.enabled)
+  {
+    *value= c.value;
+    *source= 0;
+    return 0;
+  }
+  memset(&c, 0, sizeof(c));
+  if (upkeep_sql_rows(sql, status_row, &c,
+        "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'") || !c.found)
+    return 1;
+  *value= c.value;
+  *source= 1;
+  return 0;
+}
+
+typedef struct
+{
+  char *text;
+  int found;
+} status_arg;
+
+static void innodb_status_row(void *arg, unsigned int ncols, char **cols)
+{
+  status_arg *s= arg;
+  if (s->found || ncols < 3 || !cols[2])
+    return;
+  s->found= 1;
+  s->text= strdup(cols[2]);
+}
+
+/*
+  The LATEST DETECTED DEADLOCK section of SHOW ENGINE INNODB STATUS
+  (malloc'd, from its timestamp line to the end of its last line), NULL
+  when there is none or on error (*failed set).
+*/
+static char *read_section(upkeep_sql *sql, int *failed)
+{
+  static const char head[]= "LATEST DETECTED DEADLOCK\n";
+  static const char dashes[]= "------------------------\n";
+  static const char next[]= "\n------------\nTRANSACTIONS\n";
+  status_arg s= { NULL, 0 };
+  char *start, *end, *out;
+
+  *failed= 0;
+  if (upkeep_sql_rows(sql, innodb_status_row, &s,
+                      "SHOW ENGINE INNODB STATUS"))
+  {
+    *failed= 1;
+    return NULL;
+  }
+  if (!s.text || !(start= strstr(s.text, head)))
+  {
+    free(s.text);
+    return NULL;
+  }
+  start+= sizeof(head) - 1;
+  if (strncmp(start, dashes, sizeof(dashes) - 1) == 0)
+    start+= sizeof(dashes) - 1;
+  end= strstr(start, next);
+  if (!end)
+    end= start + strlen(start);
+  while (end > start && (end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  out= malloc((size_t) (end - start) + 1);
+  if (out)
+  {
+    memcpy(out, start, (size_t) (end - start));
+    out[end - start]= '\0';
+  }
+  free(s.text);
+  return out;
+}
+
+static void sha_hex(const char *s, char out[2 * UK_SHA256_LEN + 1])
+{
+  uint8_t d[UK_SHA256_LEN];
+  uk_sha256(s, strlen(s), d);
+  for (int i= 0; i < UK_SHA256_LEN; i++)
+    snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* -------------------------------------------- worker: a growing string */
+
+typedef struct
+{
+  char *p;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  if (b->oom)
+    return;
+  for (;;)
+  {
+    size_t room= b->cap - b->len;
+    va_start(ap, fmt);
+    n= vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+    {
+      b->oom= 1;
+      return;
+    }
+    if (b->p && (size_t) n < room)
+    {
+      b->len+= (size_t) n;
+      return;
+    }
+    {
+      size_t cap= (b->cap ? b->cap : 1024);
+      char *p;
+      while (cap < b->len + (size_t) n + 1)
+        cap*= 2;
+      if (!(p= realloc(b->p, cap)))
+      {
+        b->oom= 1;
+        return;
+      }
+      b->p= p;
+      b->cap= cap;
+    }
+  }
+}
+
+/* s as a quoted literal, or NULL when s is NULL or empty. */
+static void sb_quote(sbuf *b, upkeep_sql *sql, const char *s)
+{
+  sb_printf(b, "%s", s && s[0] ? upkeep_sql_quote(sql, 0, s) : "NULL");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/*
+  The distinct tables of d ("db.table", sorted, comma separated) and its
+  statement shapes (sorted, " | " separated), as in uk_deadlock_pattern_key().
+*/
+static void tables_and_shapes(const UkDeadlock *d, sbuf *tables,
+                              sbuf *shapes)
+{
+  const char *t[UK_DEADLOCK_MAX_PARTICIPANTS];
+  char *s[UK_DEADLOCK_MAX_PARTICIPANTS];
+  size_t nt= 0, ns= 0;
+  size_t n= d->n < UK_DEADLOCK_MAX_PARTICIPANTS ? d->n
+                                                : UK_DEADLOCK_MAX_PARTICIPANTS;
+
+  for (size_t i= 0; i < n; i++)
+  {
+    const UkDeadlockParticipant *p= &d->participants[i];
+    if (p->table_name[0])
+      t[nt++]= p->table_name;
+    if (p->query[0] && (s[ns]= malloc(SHAPE_MAX)))
+    {
+      size_t l= uk_stmt_normalize(p->query, strlen(p->query), s[ns],
+                                  SHAPE_MAX);
+      for (size_t k= 0; k < l; k++)
+        if (s[ns][k] == '\n' || s[ns][k] == '\r' || s[ns][k] == '\t')
+          s[ns][k]= ' ';
+      ns++;
+    }
+  }
+  qsort(t, nt, sizeof(t[0]), cmp_str);
+  qsort(s, ns, sizeof(s[0]), cmp_str);
+  for (size_t i= 0; i < nt; i++)
+    if (i == 0 || strcmp(t[i], t[i - 1]) != 0)
+      sb_printf(tables, "%s%s", tables->len ? "," : "", t[i]);
+  for (size_t i= 0; i < ns; i++)
+  {
+    sb_printf(shapes, "%s%s", i ? " | " : "", s[i]);
+    free(s[i]);
+  }
+}
+
+/* InnoDB's "2026-11-21 22:50:01" (the server's local time) as Unix us. */
+static int64_t report_time_us(const char *ts, int64_t fallback)
+{
+  struct tm tm;
+  time_t t;
+
+  memset(&tm, 0, sizeof(tm));
+  if (!ts || sscanf(ts, "%4d-%2d-%2d %2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+                    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return fallback;
+  tm.tm_year-= 1900;
+  tm.tm_mon-= 1;
+  tm.tm_isdst= -1;
+  if ((t= mktime(&tm)) == (time_t) -1)
+    return fallback;
+  return (int64_t) t * 1000000;
+}
+
+static void fmt_time(int64_t us, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "FROM_UNIXTIME(%" PRId64 ".%06" PRId64 ")",
+           us / 1000000, us % 1000000);
+}
+
+/* ------------------------------------------------ worker: writing */
+
+/*
+  The patch the member's connection ran at the deadlock, which happened
+  between from_us and to_us (monotonic): "" if none.
+*/
+static void member_patch(const UkDeadlockParticipant *p, int64_t from_us,
+                         int64_t to_us, char *out, size_t cap)
+{
+  int64_t at= 0;
+
+  out[0]= '\0';
+  if (p->pid <= 0)
+    return;
+  if (p->is_victim &&
+      victim_patch_since((unsigned long) p->pid, from_us, out, cap, &at))
+    return;
+  upkeep_patch_at((unsigned long) p->pid, from_us, to_us, out, cap);
+}
+
+/* Insert the parsed deadlock d (report text, its sha).  0 or 1. */
+static int write_parsed(upkeep_sql *sql, const char *report,
+                        const char *sha, const UkDeadlock *d,
+                        int64_t captured_us, int64_t from_us, int64_t to_us)
+{
+  char key[UK_DEADLOCK_KEY_MAX];
+  char key_sha[2 * UK_SHA256_LEN + 1];
+  char patches[UK_DEADLOCK_MAX_PARTICIPANTS][UK_PATCH_NAME_MAX + 1];
+  char db[UK_PATCH_IDENT_MAX + 1]= "";
+  char at[64], cap_at[64];
+  sbuf tables= { 0 }, shapes= { 0 }, q= { 0 };
+  size_t n= d->n < UK_DEADLOCK_MAX_PARTICIPANTS ? d->n
+                                                : UK_DEADLOCK_MAX_PARTICIPANTS;
+  const UkDeadlockParticipant *victim= d->victim >= 0 &&
+    (size_t) d->victim < n ? &d->participants[d->victim] : NULL;
+  const char *dbsrc= NULL;
+  int rc;
+
+  uk_deadlock_pattern_key(d, NULL, key, sizeof(key));
+  sha_hex(key, key_sha);
+  tables_and_shapes(d, &tables, &shapes);
+  for (size_t i= 0; i < n; i++)
+    member_patch(&d->participants[i], from_us, to_us, patches[i],
+                 sizeof(patches[i]));
+  if (victim && victim->table_name[0])
+    dbsrc= victim->table_name;
+  for (size_t i= 0; !dbsrc && i < n; i++)
+    if (d->participants[i].table_name[0])
+      dbsrc= d->participants[i].table_name;
+  if (dbsrc)
+  {
+    const char *dot= strchr(dbsrc, '.');
+    size_t l= dot ? (size_t) (dot - dbsrc) : 0;
+    if (l > UK_PATCH_IDENT_MAX)
+      l= UK_PATCH_IDENT_MAX;
+    memcpy(db, dbsrc, l);
+    db[l]= '\0';
+  }
+  fmt_time(report_time_us(d->detected_at, captured_us), at, sizeof(at));
+  fmt_time(captured_us, cap_at, sizeof(cap_at));
+
+  sb_printf(&q, "INSERT INTO upkeep.deadlocks (detected_at, captured_at,"
+            " `database`, victim_pid, victim_patch, participants, tables,"
+            " statement_shapes, pattern, pattern_sha, report_status, report,"
+            " report_sha) VALUES (%s, %s, ", at, cap_at);
+  sb_quote(&q, sql, db);
+  if (victim && victim->pid > 0)
+    sb_printf(&q, ", %" PRId64 ", ", victim->pid);
+  else
+    sb_printf(&q, ", NULL, ");
+  sb_quote(&q, sql, victim ? patches[d->victim] : NULL);
+  sb_printf(&q, ", %zu, ", d->n);
+  sb_quote(&q, sql, tables.p);
+  sb_printf(&q, ", ");
+  sb_quote(&q, sql, shapes.p);
+  sb_printf(&q, ", ");
+  sb_quote(&q, sql, key);
+  sb_printf(&q, ", '%s', '%s', ", key_sha,
+            d->incomplete ? "incomplete" : "parsed");
+  sb_quote(&q, sql, report);
+  sb_printf(&q, ", '%s')", sha);
+  rc= q.oom || upkeep_sql_exec(sql, "%s", q.p);
+
+  if (!rc)
+  {
+    q.len= 0;
+    sb_printf(&q, "INSERT INTO upkeep.deadlock_participants (deadlock_id,"
+              " member, pid, is_victim, username, application_name, host,"
+              " patch, query, lock_mode, lock_type, lock_target, table_name,"
+              " index_name, blocked_by, trx_id) VALUES ");
+    for (size_t i= 0; i < n; i++)
+    {
+      const UkDeadlockParticipant *p= &d->participants[i];
+      sb_printf(&q, "%s(LAST_INSERT_ID(), %zu, ", i ? ", " : "", i + 1);
+      if (p->pid > 0)
+        sb_printf(&q, "%" PRId64, p->pid);
+      else
+        sb_printf(&q, "NULL");
+      sb_printf(&q, ", %d, ", p->is_victim ? 1 : 0);
+      sb_quote(&q, sql, p->username);
+      sb_printf(&q, ", NULL, ");
+      sb_quote(&q, sql, p->host);
+      sb_printf(&q, ", ");
+      sb_quote(&q, sql, patches[i]);
+      sb_printf(&q, ", ");
+      sb_quote(&q, sql, p->query);
+      sb_printf(&q, ", ");
+      sb_quote(&q, sql, p->lock_mode);
+      sb_printf(&q, ", '%s', ", uk_lock_target_kind_name(p->target_kind));
+      sb_quote(&q, sql, p->lock_target);
+      sb_printf(&q, ", ");
+      sb_quote(&q, sql, p->table_name);
+      sb_printf(&q, ", ");
+      sb_quote(&q, sql, p->index_name);
+      if (p->blocked_by > 0)
+        sb_printf(&q, ", %" PRId64, p->blocked_by);
+      else
+        sb_printf(&q, ", NULL");
+      if (p->transaction_id > 0)
+        sb_printf(&q, ", %" PRIu64 ")", p->transaction_id);
+      else
+        sb_printf(&q, ", NULL)");
+    }
+    rc= n > 0 && (q.oom || upkeep_sql_exec(sql, "%s", q.p));
+  }
+  free(tables.p);
+  free(shapes.p);
+  free(q.p);
+  return rc;
+}
+
+/* A report that could not be parsed: the raw text only.  0 or 1. */
+static int write_unreadable(upkeep_sql *sql, const char *report,
+                            const char *sha, int64_t captured_us)
+{
+  char at[64];
+  const char *quoted;
+
+  fmt_time(captured_us, at, sizeof(at));
+  quoted= upkeep_sql_quote(sql, 0, report);
+  return upkeep_sql_exec(sql,
+    "INSERT INTO upkeep.deadlocks (detected_at, captured_at, report_status,"
+    " report, report_sha) VALUES (%s, %s, 'unreadable', %s, '%s')",
+    at, at, quoted, sha);
+}
+
+/* n deadlocks counted whose reports are gone.  0 or 1. */
+static int write_lost(upkeep_sql *sql, unsigned long long n,
+                      int64_t captured_us)
+{
+  char at[64];
+
+  fmt_time(captured_us, at, sizeof(at));
+  for (unsigned long long i= 0; i < n; i++)
+    if (upkeep_sql_exec(sql,
+          "INSERT INTO upkeep.deadlocks (detected_at, captured_at,"
+          " report_status) VALUES (%s, %s, 'lost')", at, at))
+      return 1;
+  return 0;
+}
+
+/*
+  The counter grew by k since the read at from_us: store k rows, the
+  newest with the report if InnoDB still has one not stored yet.
+*/
+static int capture(upkeep_sql *sql, unsigned long long k, int64_t from_us)
+{
+  char *report= NULL;
+  char sha[2 * UK_SHA256_LEN + 1]= "";
+  int fresh= 0, failed= 0, rc;
+  int64_t captured_us, to_us;
+  UkDeadlock d;
+  UkError *err= NULL;
+  int parsed= 0;
+
+  for (int attempt= 0; attempt <= REPORT_RETRIES; attempt++)
+  {
+    if (attempt)
+      upkeep_worker_sleep_ms(REPORT_RETRY_MS);
+    if (upkeep_worker_stopping())
+      return 1;
+    free(report);
+    report= read_section(sql, &failed);
+    if (failed)
+      return 1;                 /* try again at the next poll */
+    if (report)
+    {
+      sha_hex(report, sha);
+      if (strcmp(sha, last_sha) != 0)
+      {
+        fresh= 1;
+        break;
+      }
+    }
+  }
+  captured_us= upkeep_now_us();
+  to_us= mono_us();
+  memset(&d, 0, sizeof(d));
+  d.victim= -1;
+  if (fresh)
+    parsed= uk_deadlock_parse_innodb(report, strlen(report), &d, &err) ==
+            UK_OK;
+
+  rc= upkeep_sql_exec(sql, "START TRANSACTION") ||
+      write_lost(sql, fresh ? k - 1 : k, captured_us) ||
+      (fresh && (parsed ? write_parsed(sql, report, sha, &d, captured_us,
+                                       from_us, to_us)
+                        : write_unreadable(sql, report, sha, captured_us))) ||
+      upkeep_sql_exec(sql, "COMMIT");
+  if (rc)
+  {
+    unsigned int e= upkeep_sql_errno(sql);
+    upkeep_log(UPKEEP_LOG_WARNING, "could not store %llu deadlock%s: %s", k,
+               k == 1 ? "" : "s", upkeep_sql_error(sql));
+    upkeep_sql_exec(sql, "ROLLBACK");
+    if (e == ER_NO_SUCH_TABLE || e == ER_BAD_DB_ERROR)
+    {
+      /* a DBA dropped them: make them again, and store at the next poll */
+      upkeep_sql_exec(sql, "CREATE DATABASE IF NOT EXISTS upkeep"
+                      " DEFAULT CHARACTER SET utf8mb4");
+      upkeep_deadlock_bootstrap(sql);
+    }
+  }
+  else
+  {
+    if (fresh)
+      snprintf(last_sha, sizeof(last_sha), "%s", sha);
+    __atomic_fetch_add(&upkeep_deadlock_stats.captured, k, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&upkeep_deadlock_stats.reports_lost,
+                       fresh ? k - 1 : k, __ATOMIC_RELAXED);
+    since_retention+= (long) k;
+  }
+  uk_error_free(err);
+  uk_deadlock_free(&d);
+  free(report);
+  return rc;
+}
+
+/* Keep at most upkeep_deadlock_log_max_rows deadlocks, oldest first. */
+static void retention(upkeep_sql *sql)
+{
+  char v[32];
+  long long keep= upkeep_deadlock_log_max_rows;
+  long long count;
+
+  if (upkeep_sql_value(sql, v, sizeof(v),
+                       "SELECT COUNT(*) FROM upkeep.deadlocks") ||
+      (count= strtoll(v, NULL, 10)) <= keep)
+    return;
+  if (upkeep_sql_value(sql, v, sizeof(v),
+        "SELECT deadlock_id FROM upkeep.deadlocks ORDER BY deadlock_id"
+        " LIMIT 1 OFFSET %lld", count - keep))
+    return;
+  upkeep_sql_exec(sql, "DELETE FROM upkeep.deadlock_participants"
+                  " WHERE deadlock_id < %s", v);
+  upkeep_sql_exec(sql, "DELETE FROM upkeep.deadlocks WHERE deadlock_id < %s",
+                  v);
+}
+
+/* ------------------------------------------------ worker: entry points */
+
+int upkeep_deadlock_bootstrap(upkeep_sql *sql)
+{
+  unsigned long long c;
+  int source, failed;
+  char *report;
+
+  if (upkeep_sql_exec(sql, "%s", DEADLOCKS_DDL) ||
+      upkeep_sql_exec(sql, "%s", PARTICIPANTS_DDL) ||
+      upkeep_sql_exec(sql, "%s", SUMMARY_DDL))
+    return 1;
+  if (counter_known)
+    return 0;
+  /*
+    The first connection since the plugin started: deadlocks from now on
+    are captured; the report InnoDB holds now is an old one.
+  */
+  if (read_counter(sql, &c, &source))
+    return 1;
+  report= read_section(sql, &failed);
+  if (failed)
+    return 1;
+  if (report)
+    sha_hex(report, last_sha);
+  free(report);
+  counter_last= c;
+  counter_source= source;
+  counter_known= 1;
+  last_poll_us= mono_us();
+  return 0;
+}
+
+long upkeep_deadlock_work(upkeep_sql *sql)
+{
+  int64_t now_ms= upkeep_monotonic_ms();
+  int woke= __atomic_exchange_n(&wake_requested, 0, __ATOMIC_ACQ_REL);
+  long long poll= upkeep_deadlock_poll_ms;
+  unsigned long long c;
+  int source;
+  int64_t read_us, from_us;
+
+  if (!counter_known || upkeep_worker_stopping())
+    return (long) poll;
+  if (!woke && now_ms < next_poll_ms)
+    return (long) (next_poll_ms - now_ms);
+  next_poll_ms= now_ms + poll;
+  read_us= mono_us();
+  if (read_counter(sql, &c, &source))
+    return (long) poll;
+  __atomic_fetch_add(&upkeep_deadlock_stats.polls, 1, __ATOMIC_RELAXED);
+  from_us= last_poll_us;
+  if (source != counter_source || c < counter_last)
+  {
+    /* another source, or the metric was reset: count from here */
+    counter_source= source;
+    counter_last= c;
+    last_poll_us= read_us;
+    return (long) poll;
+  }
+  if (c > counter_last && capture(sql, c - counter_last, from_us) == 0)
+  {
+    counter_last= c;
+    last_poll_us= read_us;
+  }
+  else if (c == counter_last)
+    last_poll_us= read_us;
+
+  if (since_retention > 0 && !upkeep_worker_stopping() &&
+      (since_retention >= 100 ||
+       now_ms - last_retention_ms >= RETENTION_EVERY_MS))
+  {
+    retention(sql);
+    since_retention= 0;
+    last_retention_ms= now_ms;
+  }
+  return (long) poll;
+}
