@@ -36,10 +36,13 @@
   deadlock followed by another within the same poll.
 
   Patches.  A member's patch is the patch run its connection had at the
-  deadlock: for the victim, the one the audit hook saw with its 1213; for
-  the others, a run of that connection active since before the deadlock,
-  or one that ended after the previous poll (patchlog.c keeps the last
-  runs that ended: upkeep_patch_at()).
+  deadlock.  Starting a run turns statement events on at once, so when a
+  member was in a run the audit hook sees the victim's 1213 (unless a
+  stored program handled it): the victim's patch is the one it had then,
+  and another member's is the run of its connection that had started by
+  that moment and had not ended (patchlog.c keeps the last runs that
+  ended: upkeep_patch_at()).  When no such event was seen, only a run
+  active over the whole time between two counter reads is named.
 
   Locking: victim_lock protects the ring of victims.  Everything else here
   belongs to the worker thread.
@@ -66,6 +69,8 @@
 #define REPORT_RETRY_MS 20
 #define RETENTION_EVERY_MS 10000
 #define SHAPE_MAX 1024
+#define VICTIM_EVENT_WAITS 5      /* for the victim's 1213, while events */
+#define VICTIM_EVENT_WAIT_MS 10   /* are on */
 
 long long upkeep_deadlock_poll_ms= 200;
 long long upkeep_deadlock_log_max_rows= 10000;
@@ -472,27 +477,49 @@ static void fmt_time(int64_t us, char *buf, size_t cap)
 /* ------------------------------------------------ worker: writing */
 
 /*
-  The patch the member's connection ran at the deadlock, which happened
-  between from_us and to_us (monotonic): "" if none.
+  When the deadlock happened, for naming the members' patches.  With the
+  victim's 1213 seen by the audit hook (always the case when a member was
+  in a patch run, unless a stored program handled the error), the moment
+  of that event; otherwise only "between the previous counter read and
+  this one".
 */
-static void member_patch(const UkDeadlockParticipant *p, int64_t from_us,
-                         int64_t to_us, char *out, size_t cap)
+typedef struct
 {
-  int64_t at= 0;
+  int64_t from_us, to_us;         /* monotonic */
+  int have_event;                 /* the victim's 1213 was seen ... */
+  int64_t event_us;               /* ... at this moment */
+  char victim_patch[UK_PATCH_NAME_MAX + 1];
+} deadlock_time;
 
+/*
+  The patch the member's connection ran at the deadlock ("" if none).
+  With the victim's event: the victim's patch then, and for the others a
+  run that had started by then and had not ended.  Without it: a run that
+  was active over the whole window (a run that started or ended within it
+  may or may not have covered the deadlock, and is not named).
+*/
+static void member_patch(const UkDeadlockParticipant *p,
+                         const deadlock_time *dt, char *out, size_t cap)
+{
   out[0]= '\0';
   if (p->pid <= 0)
     return;
-  if (p->is_victim &&
-      victim_patch_since((unsigned long) p->pid, from_us, out, cap, &at))
-    return;
-  upkeep_patch_at((unsigned long) p->pid, from_us, to_us, out, cap);
+  if (dt->have_event)
+  {
+    if (p->is_victim)
+      snprintf(out, cap, "%s", dt->victim_patch);
+    else
+      upkeep_patch_at((unsigned long) p->pid, dt->event_us, dt->event_us,
+                      out, cap);
+  }
+  else
+    upkeep_patch_at((unsigned long) p->pid, dt->to_us, dt->from_us, out, cap);
 }
 
 /* Insert the parsed deadlock d (report text, its sha).  0 or 1. */
 static int write_parsed(upkeep_sql *sql, const char *report,
                         const char *sha, const UkDeadlock *d,
-                        int64_t captured_us, int64_t from_us, int64_t to_us)
+                        int64_t captured_us, const deadlock_time *dt)
 {
   char key[UK_DEADLOCK_KEY_MAX];
   char key_sha[2 * UK_SHA256_LEN + 1];
@@ -511,8 +538,7 @@ static int write_parsed(upkeep_sql *sql, const char *report,
   sha_hex(key, key_sha);
   tables_and_shapes(d, &tables, &shapes);
   for (size_t i= 0; i < n; i++)
-    member_patch(&d->participants[i], from_us, to_us, patches[i],
-                 sizeof(patches[i]));
+    member_patch(&d->participants[i], dt, patches[i], sizeof(patches[i]));
   if (victim && victim->table_name[0])
     dbsrc= victim->table_name;
   for (size_t i= 0; !dbsrc && i < n; i++)
@@ -634,12 +660,14 @@ static int write_lost(upkeep_sql *sql, unsigned long long n,
   The counter grew by k since the read at from_us: store k rows, the
   newest with the report if InnoDB still has one not stored yet.
 */
-static int capture(upkeep_sql *sql, unsigned long long k, int64_t from_us)
+static int capture(upkeep_sql *sql, unsigned long long k, int64_t from_us,
+                   int64_t to_us)
 {
   char *report= NULL;
   char sha[2 * UK_SHA256_LEN + 1]= "";
   int fresh= 0, failed= 0, rc;
-  int64_t captured_us, to_us;
+  int64_t captured_us;
+  deadlock_time dt;
   UkDeadlock d;
   UkError *err= NULL;
   int parsed= 0;
@@ -664,18 +692,38 @@ static int capture(upkeep_sql *sql, unsigned long long k, int64_t from_us)
       }
     }
   }
-  captured_us= upkeep_now_us();
-  to_us= mono_us();
   memset(&d, 0, sizeof(d));
   d.victim= -1;
+  memset(&dt, 0, sizeof(dt));
+  dt.from_us= from_us;
+  dt.to_us= to_us;
   if (fresh)
     parsed= uk_deadlock_parse_innodb(report, strlen(report), &d, &err) ==
             UK_OK;
+  if (parsed && d.victim >= 0 && d.participants[d.victim].pid > 0)
+  {
+    unsigned long victim= (unsigned long) d.participants[d.victim].pid;
+    /*
+      While statement events are on, the victim's 1213 follows InnoDB's
+      count by a moment: a poll that came in between waits for it.
+    */
+    for (int i= 0; i <= VICTIM_EVENT_WAITS; i++)
+    {
+      if ((dt.have_event= victim_patch_since(victim, from_us,
+                                             dt.victim_patch,
+                                             sizeof(dt.victim_patch),
+                                             &dt.event_us)) ||
+          upkeep_audit_general_enabled() != 1 || i == VICTIM_EVENT_WAITS)
+        break;
+      upkeep_worker_sleep_ms(VICTIM_EVENT_WAIT_MS);
+    }
+  }
+  captured_us= upkeep_now_us();
 
   rc= upkeep_sql_exec(sql, "START TRANSACTION") ||
       write_lost(sql, fresh ? k - 1 : k, captured_us) ||
       (fresh && (parsed ? write_parsed(sql, report, sha, &d, captured_us,
-                                       from_us, to_us)
+                                       &dt)
                         : write_unreadable(sql, report, sha, captured_us))) ||
       upkeep_sql_exec(sql, "COMMIT");
   if (rc)
@@ -788,7 +836,8 @@ long upkeep_deadlock_work(upkeep_sql *sql)
     last_poll_us= read_us;
     return (long) poll;
   }
-  if (c > counter_last && capture(sql, c - counter_last, from_us) == 0)
+  if (c > counter_last &&
+      capture(sql, c - counter_last, from_us, read_us) == 0)
   {
     counter_last= c;
     last_poll_us= read_us;
