@@ -820,6 +820,8 @@ long upkeep_deadlock_work(upkeep_sql *sql)
 
   if (!counter_known || upkeep_worker_stopping())
     return (long) poll;
+  if (next_poll_ms - now_ms > poll)
+    next_poll_ms= now_ms + poll;          /* the setting was lowered */
   if (!woke && now_ms < next_poll_ms)
     return (long) (next_poll_ms - now_ms);
   next_poll_ms= now_ms + poll;
