@@ -58,6 +58,7 @@ bench: deps build
 	@./bench/mariadb_instructions.sh
 	@./bench/mariadb_sysbench.sh
 	@./bench/mariadb_patch_sysbench.sh
+	@./bench/mariadb_deadlocks.sh
 
 clean:
 	$(MAKE) -C libcommon clean
