@@ -31,14 +31,16 @@ set_preload() {
 }
 
 one_deadlock() {
+	local pids=""
 	for order in "1 2" "2 1"; do
 		set -- $order
 		as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d postgres \
 			-c "SET deadlock_timeout = '10ms'" -c "BEGIN" \
 			-c "UPDATE dl SET v = v + 1 WHERE id = $1" -c "SELECT pg_sleep(0.05)" \
 			-c "UPDATE dl SET v = v + 1 WHERE id = $2" -c "COMMIT" >/dev/null 2>&1 &
+		pids="$pids $!"
 	done
-	wait
+	wait $pids	# not pgbench, which runs in the background too
 }
 
 server_count() {

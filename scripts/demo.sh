@@ -1,8 +1,9 @@
 #!/bin/bash
-# scripts/demo.sh: a guided tour of a maintenance window (make demo).
-# Starts a throwaway PostgreSQL cluster with upkeep preloaded, plays an ERP
-# app, its DBA and an upgrade script against it; then the same window on a
-# throwaway MariaDB server with the upkeep plugin.  Removes both at the end.
+# scripts/demo.sh: a guided tour (make demo): a maintenance window, patch
+# runs and a deadlock.  Starts a throwaway PostgreSQL cluster with upkeep
+# preloaded, plays an ERP app, its DBA and an upgrade script against it;
+# then the same on a throwaway MariaDB server with the upkeep plugin.
+# Removes both at the end.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
@@ -98,6 +99,39 @@ as erp_app "SELECT name, customer, currency FROM sales_invoice ORDER BY name"
 
 step "The DBA's record of the window (upkeep.maintenance_log, kept across restarts)"
 as erp_app "SELECT reason, entered_by, exited_by, round(extract(epoch FROM duration)) AS seconds, refused_writes, drain_outcome, drain_ms, drain_waited_for FROM upkeep.maintenance_log"
+
+step "The next upgrade brackets each patch: every statement is attributed to it"
+# psql_as ROLE: run the statements given with -c, showing them
+psql_as() {
+	local role=$1
+	shift
+	for a in "$@"; do [ "$a" != -c ] && printf '%s%s>%s %s\n' "$bold" "$role" "$plain" "$a"; done
+	as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -U "$role" -d erp "$@" 2>&1 | sed 's/^/    /' || true
+}
+psql_as erp_dba -c "SET upkeep.slow_statement_ms = 200" \
+	-c "SELECT upkeep.patch_begin('erpnext.patches.v15_0.backfill_currency', 'erpnext')" \
+	-c "UPDATE sales_invoice SET currency = 'EUR' WHERE currency IS NULL" \
+	-c "SELECT pg_sleep(0.3)   -- a slow step" \
+	-c "CREATE INDEX sales_invoice_customer ON sales_invoice (customer)" \
+	-c "SELECT upkeep.patch_end()"
+psql_as erp_dba -c "SELECT upkeep.patch_begin('erpnext.patches.v15_0.fix_totals', 'erpnext')" \
+	-c "UPDATE sales_invoice SET grand_total = grand_total / 0" \
+	-c "SELECT upkeep.patch_end('failed', 'ZeroDivisionError in fix_totals')"
+as erp_dba "SELECT name, status, round(duration_ms) AS ms, statements, slow_statements, error_sqlstate, error_statement FROM upkeep.patch_runs ORDER BY run_id"
+as erp_dba "SELECT patch, command, round(duration_ms) AS ms, round(lock_wait_ms) AS lock_ms, query FROM upkeep.slow_statements"
+
+step "Two sessions deadlock: upkeep keeps every member, not just the victim's statement"
+for order in "SINV-0001 SINV-0002" "SINV-0002 SINV-0001"; do
+	set -- $order
+	as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_app -d erp -c "SET deadlock_timeout = '100ms'" \
+		-c "BEGIN" -c "UPDATE sales_invoice SET grand_total = grand_total + 1 WHERE name = '$1'" \
+		-c "SELECT pg_sleep(0.5)" \
+		-c "UPDATE sales_invoice SET grand_total = grand_total + 1 WHERE name = '$2'" -c "COMMIT" >/dev/null 2>&1 &
+done
+wait
+echo "erp_app (two sessions)> UPDATE ... 'SINV-0001' then 'SINV-0002'  /  'SINV-0002' then 'SINV-0001'"
+as postgres "SELECT pid, is_victim, username, lock_mode, lock_target, table_name, blocked_by, query FROM upkeep.deadlock_participants"
+as postgres "SELECT occurrences, tables, statement_shapes FROM upkeep.deadlock_summary"
 
 pg_stop "$W" fast
 
