@@ -211,6 +211,30 @@ mas erp_upgrade "SET GLOBAL upkeep_maintenance = OFF; SELECT @@global.read_only"
 mas erp_app "INSERT INTO sales_invoice (name, customer, grand_total) VALUES ('SINV-0004', 'Hooli', 10)"
 mas erp_app "SELECT name, customer, currency FROM sales_invoice ORDER BY name"
 
+step "MariaDB: the next upgrade brackets each patch (session variable upkeep_patch)"
+show_md() { printf '%s%s>%s %s\n' "$bold" "$1" "$plain" "$2"; }
+show_md erp_upgrade "SET SESSION upkeep_patch = 'erpnext.patches.v15_0.backfill_currency';
+    UPDATE sales_invoice SET currency = 'EUR'; DO SLEEP(1.1);
+    SET SESSION upkeep_patch = '';"
+md_sql "$MW" -u erp_upgrade -D erp -e "SET SESSION upkeep_patch = 'erpnext.patches.v15_0.backfill_currency';
+    UPDATE sales_invoice SET currency = 'EUR'; DO SLEEP(1.1); SET SESSION upkeep_patch = ''"
+show_md erp_upgrade "SET SESSION upkeep_patch = 'erpnext.patches.v15_0.fix_totals';
+    INSERT INTO sales_invoice (name, customer) VALUES ('SINV-0001', 'duplicate');
+    SET SESSION upkeep_patch_status = 'failed'; SET SESSION upkeep_patch = '';"
+# (--force and stdin: the client goes on after the error, as a runner does)
+md_sql "$MW" -u erp_upgrade -D erp --force 2>&1 <<'SQL' | sed 's/^/    /'
+SET SESSION upkeep_patch = 'erpnext.patches.v15_0.fix_totals';
+INSERT INTO sales_invoice (name, customer) VALUES ('SINV-0001', 'duplicate');
+SET SESSION upkeep_patch_status = 'failed';
+SET SESSION upkeep_patch = '';
+SQL
+for _ in $(seq 1 100); do	# the plugin's background thread writes the tables
+	[ "$(md_sql "$MW" -N -e "SELECT COUNT(*) FROM upkeep.patch_runs WHERE status <> 'running'")" = 2 ] && break
+	sleep 0.05
+done
+mas erp_upgrade "SELECT name, status, duration_ms, statements, slow_statements, error_code, error_sqlstate, error_statement FROM upkeep.patch_runs ORDER BY run_id"
+mas erp_upgrade "SELECT patch, command, duration_ms, query FROM upkeep.slow_statements"
+
 step "MariaDB: the record of the window (table upkeep.maintenance_log)"
 mas erp_upgrade "SELECT reason, entered_by, exited_by, TIMESTAMPDIFF(SECOND, entered_at, exited_at) AS seconds,
     refused_writes, drain_outcome, drain_ms, drain_waited_for, read_only_before FROM upkeep.maintenance_log\G"
