@@ -55,6 +55,7 @@ bench: deps build
 	@./bench/pg_instructions.sh
 	@./bench/pg_drain.sh
 	@./bench/pg_tps.sh
+	@./bench/pg_deadlocks.sh
 	@./bench/mariadb_instructions.sh
 	@./bench/mariadb_sysbench.sh
 	@./bench/mariadb_patch_sysbench.sh
