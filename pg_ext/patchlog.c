@@ -401,6 +401,7 @@ patch_begin(PG_FUNCTION_ARGS)
 	char	   *username;
 	uint64		run_id;
 	bool		ok;
+	int			saved_errno;
 
 	require_patch_shmem();
 	if (upkeep_my_run_id != 0)
@@ -434,6 +435,7 @@ patch_begin(PG_FUNCTION_ARGS)
 	run_id = patch_shared->next_run_id++;
 	rec.run_id = run_id;
 	ok = write_record_locked(&rec, true);
+	saved_errno = errno;
 	if (ok)
 	{
 		slot->pid = MyProcPid;
@@ -449,10 +451,13 @@ patch_begin(PG_FUNCTION_ARGS)
 	}
 	LWLockRelease(patch_shared->lock);
 	if (!ok)
+	{
+		errno = saved_errno;
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not write upkeep patch log \"%s\": %m",
 						PATCH_LOG_FILE)));
+	}
 
 	my_slot = slot;
 	my_statements = 0;
