@@ -78,4 +78,16 @@ ok "captured deadlocks survive kill -9; ids keep growing"
 	fail "summary: $(q -c "SELECT * FROM upkeep.deadlock_summary")"
 ok "the summary groups the three deadlocks of one shape in postgres"
 
+# another role sees that deadlocks happened, not the statements or the report
+q -c "CREATE ROLE viewer LOGIN" >/dev/null
+v=$(as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -U viewer -d postgres \
+	-c "SELECT count(*) || '/' || count(*) FILTER (WHERE query = '<insufficient privilege>') FROM upkeep.deadlock_participants" \
+	-c "SELECT DISTINCT report FROM upkeep.deadlocks")
+[ "$v" = "$(printf '8/8\n<insufficient privilege>')" ] || fail "viewer sees: $v"
+q -c "GRANT pg_read_all_stats TO viewer" >/dev/null
+v=$(as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -U viewer -d postgres \
+	-c "SELECT count(*) FILTER (WHERE query LIKE 'UPDATE t SET%') FROM upkeep.deadlock_participants")
+[ "$v" = 8 ] || fail "pg_read_all_stats member sees $v statements"
+ok "statements and reports are hidden from roles without pg_read_all_stats"
+
 echo "pg_deadlock_durability: $checks checks passed"
