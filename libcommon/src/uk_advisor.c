@@ -451,9 +451,10 @@ seq_cost(const Table *t, const Slot *s)
 	double		out;
 	int			i;
 
+	/* selectivities are per probe: an IN list or a join multiplies them */
 	for (i = 0; i < s->ncp; i++)
-		probes *= s->cp[i].kind == UK_ADV_JOIN ? s->cp[i].probes : 1;
-	out = t->rows * s->total_sel * probes;
+		probes *= s->cp[i].probes;
+	out = d_min(t->rows, t->rows * s->total_sel * probes);
 	if (s->nsort > 0)
 		c += sort_cost(out, s->limit);
 	else if (s->limit > 0 && out > s->limit)
