@@ -71,7 +71,6 @@ main(int argc, char **argv)
 	MYSQL	   *a, *b, *c;
 	int			n, got = 0;
 	long		interval;
-	char		q[256];
 
 	if (argc != 5)
 	{
@@ -86,10 +85,6 @@ main(int argc, char **argv)
 	must(c, "CREATE TABLE IF NOT EXISTS upkeep_dl (id INT PRIMARY KEY, v INT)"
 		 " ENGINE=InnoDB");
 	must(c, "INSERT IGNORE INTO upkeep_dl VALUES (1, 0), (2, 0)");
-	snprintf(q, sizeof(q),
-			 "SELECT COUNT(*) FROM information_schema.INNODB_TRX"
-			 " WHERE trx_mysql_thread_id = %lu AND trx_state = 'LOCK WAIT'",
-			 mysql_thread_id(a));
 
 	for (int i = 0; i < n; i++)
 	{
@@ -104,24 +99,6 @@ main(int argc, char **argv)
 		{
 			fprintf(stderr, "send: %s\n", mysql_error(a));
 			return 1;
-		}
-		for (;;)
-		{
-			MYSQL_RES  *r;
-			MYSQL_ROW	row;
-			int			waiting = 0;
-
-			if (mysql_query(c, q) || (r = mysql_store_result(c)) == NULL)
-			{
-				fprintf(stderr, "poll: %s\n", mysql_error(c));
-				return 1;
-			}
-			if ((row = mysql_fetch_row(r)) != NULL && row[0])
-				waiting = atoi(row[0]);
-			mysql_free_result(r);
-			if (waiting)
-				break;
-			sleep_ms(1);
 		}
 		err = run(b, "UPDATE upkeep_dl SET v = v + 1 WHERE id = 1");
 		if (err == 1213)
