@@ -23,12 +23,7 @@ q -c "CREATE EXTENSION upkeep" -c "CREATE TABLE dl (id int PRIMARY KEY, v int)" 
   -c "INSERT INTO dl VALUES (1, 0), (2, 0)" >/dev/null
 as_pg "$PGBIN/pgbench" -q -i -s "$SCALE" -h "$W" -p "$P" postgres >/dev/null 2>&1
 
-conf="$W/data/postgresql.conf"
-set_preload() {
-	as_pg sed -i "/^shared_preload_libraries/d" "$conf"
-	echo "shared_preload_libraries = '$1'" | as_pg tee -a "$conf" >/dev/null
-	pg_restart "$W"
-}
+set_preload() { pg_set_preload "$W" "$1"; }
 
 one_deadlock() {
 	local pids=""

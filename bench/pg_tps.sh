@@ -31,12 +31,7 @@ uk_throwaway_cluster bench-tps "shared_buffers = '256MB'" "max_connections = 50"
 psql_at "$W" "$P" -d postgres -c "CREATE EXTENSION upkeep" >/dev/null
 as_pg "$PGBIN/pgbench" -q -i -s "$SCALE" -h "$W" -p "$P" postgres >/dev/null 2>&1
 
-conf="$W/data/postgresql.conf"
-set_preload() {
-	as_pg sed -i "/^shared_preload_libraries/d" "$conf"
-	echo "shared_preload_libraries = '$1'" | as_pg tee -a "$conf" >/dev/null
-	pg_restart "$W"
-}
+set_preload() { pg_set_preload "$W" "$1"; }
 
 # The built-in transactions, preceded by upkeep.patch_begin() once per
 # session when inpatch is 0 (pgbench keeps a session's variables).

@@ -109,6 +109,14 @@ free_port() {
 # create and start a cluster with upkeep preloaded, and stop and remove it
 # when the calling script exits.  Sets W (work directory), P (port) and
 # UK_STAGE.
+# pg_set_preload DIR LIBS: set shared_preload_libraries and restart
+pg_set_preload() {
+	local conf="$1/data/postgresql.conf"
+	as_pg sed -i "/^shared_preload_libraries/d" "$conf"
+	echo "shared_preload_libraries = '$2'" | as_pg tee -a "$conf" >/dev/null
+	pg_restart "$1"
+}
+
 uk_throwaway_cluster() {
 	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -6,28 +6,8 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
-: "${UK_STAGE:?UK_STAGE must point at a staged install (see tests/run_pg_tests.sh)}"
-
-W=$(uk_workdir dldur)
-P=$(free_port)
-checks=0
-cleanup() { pg_stop "$W" immediate 2>/dev/null; rm -rf "$W"; }
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- server log tail"; tail -20 "$W/server.log"
-	exit 1
-}
-ok() { checks=$((checks + 1)); echo "ok: $*"; }
-q() { psql_at "$W" "$P" -d postgres "$@"; }
-
-start_retry() {
-	for _ in $(seq 1 40); do
-		pg_start "$W" 2>/dev/null && return 0
-		sleep 0.25
-	done
-	return 1
-}
+. "$TOP/tests/lib/shell_test.sh"
+uk_shell_test dldur
 
 # make_deadlock DB: two sessions update rows 1 and 2 in opposite order
 make_deadlock() {

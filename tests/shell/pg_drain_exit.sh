@@ -6,19 +6,8 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
-: "${UK_STAGE:?UK_STAGE must point at a staged install (see tests/run_pg_tests.sh)}"
-
-W=$(uk_workdir drain-exit)
-P=$(free_port)
-checks=0
-trap 'pg_stop "$W" immediate 2>/dev/null; rm -rf "$W"' EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- server log tail"; tail -20 "$W/server.log"
-	exit 1
-}
-ok() { checks=$((checks + 1)); echo "ok: $*"; }
-q() { psql_at "$W" "$P" -d postgres "$@"; }
+. "$TOP/tests/lib/shell_test.sh"
+uk_shell_test drain-exit
 
 pg_new_cluster "$W" "$P" || fail "initdb"
 pg_start "$W" || fail "start"

@@ -6,30 +6,9 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
-: "${UK_STAGE:?UK_STAGE must point at a staged install (see tests/run_pg_tests.sh)}"
-
-W=$(uk_workdir durability)
-P=$(free_port)
-checks=0
-cleanup() { pg_stop "$W" immediate 2>/dev/null; rm -rf "$W"; }
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- server log tail"; tail -20 "$W/server.log"
-	exit 1
-}
-ok() { checks=$((checks + 1)); echo "ok: $*"; }
-q() { psql_at "$W" "$P" -d postgres "$@"; }
+. "$TOP/tests/lib/shell_test.sh"
+uk_shell_test durability
 app() { as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -U app -d postgres "$@" 2>&1; }
-
-# start_retry: after kill -9, orphaned children may hold shared memory a moment
-start_retry() {
-	for _ in $(seq 1 40); do
-		pg_start "$W" 2>/dev/null && return 0
-		sleep 0.25
-	done
-	return 1
-}
 
 expect_mode() {
 	local want=$1 what=$2 got
