@@ -235,6 +235,25 @@ done
 mas erp_upgrade "SELECT name, status, duration_ms, statements, slow_statements, error_code, error_sqlstate, error_statement FROM upkeep.patch_runs ORDER BY run_id"
 mas erp_upgrade "SELECT patch, command, duration_ms, query FROM upkeep.slow_statements"
 
+step "MariaDB: two sessions deadlock; each deadlock is stored with all its members"
+echo "erp_app (two sessions)> UPDATE ... 'SINV-0001' then 'SINV-0002'  /  'SINV-0002' then 'SINV-0001'"
+pids=""
+for order in "SINV-0001 SINV-0002" "SINV-0002 SINV-0001"; do
+	set -- $order
+	md_sql "$MW" -u erp_app -D erp -e "START TRANSACTION;
+		UPDATE sales_invoice SET grand_total = grand_total + 1 WHERE name = '$1';
+		DO SLEEP(0.5);
+		UPDATE sales_invoice SET grand_total = grand_total + 1 WHERE name = '$2'; COMMIT" >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+wait $pids || true
+for _ in $(seq 1 100); do	# the background thread polls InnoDB's deadlock counter
+	[ "$(md_sql "$MW" -N -e "SELECT COUNT(*) FROM upkeep.deadlock_participants")" = 2 ] && break
+	sleep 0.05
+done
+mas erp_upgrade "SELECT pid, is_victim, username, lock_mode, table_name, index_name, blocked_by, query FROM upkeep.deadlock_participants"
+mas erp_upgrade "SELECT occurrences, tables, statement_shapes FROM upkeep.deadlock_summary"
+
 step "MariaDB: the record of the window (table upkeep.maintenance_log)"
 mas erp_upgrade "SELECT reason, entered_by, exited_by, TIMESTAMPDIFF(SECOND, entered_at, exited_at) AS seconds,
     refused_writes, drain_outcome, drain_ms, drain_waited_for, read_only_before FROM upkeep.maintenance_log\G"
