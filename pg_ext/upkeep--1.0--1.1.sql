@@ -168,3 +168,114 @@ COMMENT ON VIEW @extschema@.deadlock_summary IS
 
 GRANT SELECT ON @extschema@.deadlocks, @extschema@.deadlock_participants,
 	@extschema@.deadlock_summary TO PUBLIC;
+
+-- Index hygiene -----------------------------------------------------------
+--
+-- What to drop and what to add, from the catalogs and the statistics of
+-- the current database.  Each row carries its size and the evidence.
+
+CREATE VIEW @extschema@.unused_indexes AS
+	SELECT s.schemaname::text AS schema_name,
+		   s.relname::text AS table_name,
+		   s.indexrelname::text AS index_name,
+		   pg_relation_size(s.indexrelid) AS size_bytes,
+		   s.idx_scan AS scans,
+		   d.stats_reset AS stats_since,
+		   pg_get_indexdef(s.indexrelid) AS index_definition,
+		   format('DROP INDEX CONCURRENTLY %s', s.indexrelid::regclass) AS drop_statement,
+		   format('never used by a scan since %s; %s rows written to the table since',
+				  coalesce(d.stats_reset::text, 'the statistics began'),
+				  t.n_tup_ins + t.n_tup_upd + t.n_tup_del) AS evidence
+	  FROM pg_stat_user_indexes s
+	  JOIN pg_index i ON i.indexrelid = s.indexrelid
+	  JOIN pg_stat_user_tables t ON t.relid = s.relid
+	  CROSS JOIN (SELECT stats_reset FROM pg_stat_database
+				   WHERE datname = current_database()) d
+	 WHERE s.idx_scan = 0
+	   AND i.indisvalid
+	   AND NOT i.indisunique		-- a unique index enforces something even unscanned
+	   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid);
+
+COMMENT ON VIEW @extschema@.unused_indexes IS
+'Indexes of this database never scanned since the statistics were reset, that back no constraint and are not unique';
+
+CREATE VIEW @extschema@.redundant_indexes AS
+	SELECT n.nspname::text AS schema_name,
+		   t.relname::text AS table_name,
+		   ra.relname::text AS index_name,
+		   pg_relation_size(a.indexrelid) AS size_bytes,
+		   rb.relname::text AS covered_by,
+		   CASE WHEN a.indnkeyatts = b.indnkeyatts THEN 'duplicate' ELSE 'prefix' END AS kind,
+		   pg_get_indexdef(a.indexrelid) AS index_definition,
+		   pg_get_indexdef(b.indexrelid) AS covering_definition,
+		   format('DROP INDEX CONCURRENTLY %s', a.indexrelid::regclass) AS drop_statement,
+		   CASE WHEN a.indnkeyatts = b.indnkeyatts
+				THEN format('same columns, method and operator classes as %s', rb.relname)
+				ELSE format('its %s column(s) lead %s, of the same method and operator classes',
+							a.indnkeyatts, rb.relname) END AS evidence
+	  FROM pg_index a
+	  JOIN pg_index b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
+	  JOIN pg_class ra ON ra.oid = a.indexrelid
+	  JOIN pg_class rb ON rb.oid = b.indexrelid
+	  JOIN pg_class t ON t.oid = a.indrelid
+	  JOIN pg_namespace n ON n.oid = t.relnamespace
+	 WHERE ra.relam = rb.relam
+	   AND a.indisvalid AND b.indisvalid
+	   AND a.indexprs IS NULL AND b.indexprs IS NULL
+	   AND a.indpred IS NULL AND b.indpred IS NULL
+	   AND a.indnkeyatts <= b.indnkeyatts
+	   AND (b.indkey::int2[])[0:a.indnkeyatts - 1] = (a.indkey::int2[])[0:a.indnkeyatts - 1]
+	   AND (b.indclass::oid[])[0:a.indnkeyatts - 1] = (a.indclass::oid[])[0:a.indnkeyatts - 1]
+	   AND (b.indcollation::oid[])[0:a.indnkeyatts - 1] = (a.indcollation::oid[])[0:a.indnkeyatts - 1]
+	   AND (b.indoption::int2[])[0:a.indnkeyatts - 1] = (a.indoption::int2[])[0:a.indnkeyatts - 1]
+	   -- a unique index is redundant only beside an exact duplicate that is unique too
+	   AND (NOT a.indisunique OR (b.indisunique AND a.indnkeyatts = b.indnkeyatts))
+	   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = a.indexrelid)
+	   -- of two exact duplicates, name one: the newer, unless only it backs a constraint
+	   AND NOT (a.indnkeyatts = b.indnkeyatts AND a.indisunique = b.indisunique
+				AND a.indexrelid < b.indexrelid
+				AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = b.indexrelid))
+	   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+	   AND n.nspname !~ '^pg_toast';
+
+COMMENT ON VIEW @extschema@.redundant_indexes IS
+'Indexes whose columns lead another index of the same method and operator classes, or exactly duplicate it';
+
+CREATE VIEW @extschema@.missing_fk_indexes AS
+	SELECT n.nspname::text AS schema_name,
+		   t.relname::text AS table_name,
+		   c.conname::text AS constraint_name,
+		   ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+				   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+				  ORDER BY k.ord) AS columns,
+		   c.confrelid::regclass::text AS referenced_table,
+		   pg_relation_size(c.conrelid) AS table_size_bytes,
+		   format('CREATE INDEX CONCURRENTLY ON %s (%s)', c.conrelid::regclass,
+				  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+					 FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+					 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum))
+			   AS create_statement,
+		   format('no index leads with the referencing column(s): each delete or key update in %s scans %s (%s rows); %s such writes since the statistics were reset',
+				  c.confrelid::regclass, c.conrelid::regclass, coalesce(st.n_live_tup, 0),
+				  coalesce(rt.n_tup_del + rt.n_tup_upd, 0)) AS evidence
+	  FROM pg_constraint c
+	  JOIN pg_class t ON t.oid = c.conrelid
+	  JOIN pg_namespace n ON n.oid = t.relnamespace
+	  LEFT JOIN pg_stat_user_tables st ON st.relid = c.conrelid
+	  LEFT JOIN pg_stat_user_tables rt ON rt.relid = c.confrelid
+	 WHERE c.contype = 'f'
+	   AND NOT EXISTS (
+			SELECT 1 FROM pg_index i
+			 WHERE i.indrelid = c.conrelid
+			   AND i.indisvalid
+			   AND i.indpred IS NULL
+			   AND i.indnkeyatts >= cardinality(c.conkey)
+			   -- the key columns, in any order, lead the index
+			   AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+			   AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey);
+
+COMMENT ON VIEW @extschema@.missing_fk_indexes IS
+'Foreign keys whose referencing columns lead no index: deletes and key updates of the referenced table scan the referencing one';
+
+GRANT SELECT ON @extschema@.unused_indexes, @extschema@.redundant_indexes,
+	@extschema@.missing_fk_indexes TO PUBLIC;
