@@ -45,6 +45,7 @@ typedef struct TrTok
 	size_t		start;
 	size_t		len;
 	int			param;			/* TR_PARAM: its number */
+	bool		gap;			/* an executable comment marker before it */
 } TrTok;
 
 typedef struct TrBuf
@@ -53,6 +54,7 @@ typedef struct TrBuf
 	size_t		len;
 	size_t		cap;
 	bool		oom;
+	bool		gap;			/* something was dropped since the last emit */
 } TrBuf;
 
 /* Characters PostgreSQL makes operators of (not NUL: strchr finds it) */
@@ -115,7 +117,9 @@ buf_emit(TrBuf *b, const char *s, size_t n)
 		unsigned char first = (unsigned char) s[0];
 		bool		sep = false;
 
-		if (is_word_char(last) && is_word_char(first))
+		if (b->gap && !isspace(last) && !isspace(first) && !strchr(",;)", first))
+			sep = true;			/* whatever joins across a dropped part */
+		else if (is_word_char(last) && is_word_char(first))
 			sep = true;
 		else if ((last == '-' && first == '-') || (last == '/' && first == '*') ||
 				 (last == '*' && first == '/'))
@@ -151,6 +155,7 @@ buf_emit(TrBuf *b, const char *s, size_t n)
 		if (sep)
 			buf_put(b, " ", 1);
 	}
+	b->gap = false;
 	buf_put(b, s, n);
 }
 
@@ -164,7 +169,7 @@ is_dashdash_comment(const char *s, size_t n, size_t p)
 
 static UkStatus
 tok_push(TrTok **toks, size_t *ntok, size_t *cap, TrKind kind, size_t start,
-		 size_t len, int param, UkError **err)
+		 size_t len, int param, bool gap, UkError **err)
 {
 	if (*ntok == *cap)
 	{
@@ -180,6 +185,7 @@ tok_push(TrTok **toks, size_t *ntok, size_t *cap, TrKind kind, size_t start,
 	(*toks)[*ntok].start = start;
 	(*toks)[*ntok].len = len;
 	(*toks)[*ntok].param = param;
+	(*toks)[*ntok].gap = gap;
 	(*ntok)++;
 	return UK_OK;
 }
@@ -196,6 +202,7 @@ tokenize(const char *s, size_t n, TrTok **toks, size_t *ntok, UkError **err)
 	int			nparam = 0;
 	bool		in_exec = false;
 	size_t		exec_start = 0;
+	bool		gap = false;
 
 	*toks = NULL;
 	*ntok = 0;
@@ -214,6 +221,7 @@ tokenize(const char *s, size_t n, TrTok **toks, size_t *ntok, UkError **err)
 		if (in_exec && c == '*' && q < n && s[q] == '/')
 		{
 			in_exec = false;
+			gap = true;
 			p += 2;
 			continue;
 		}
@@ -253,6 +261,7 @@ tokenize(const char *s, size_t n, TrTok **toks, size_t *ntok, UkError **err)
 				if (version <= 101199)
 				{
 					in_exec = true;
+					gap = true;
 					exec_start = p;
 					p = d;
 					continue;
@@ -265,8 +274,11 @@ tokenize(const char *s, size_t n, TrTok **toks, size_t *ntok, UkError **err)
 				return uk_error_set(err, UK_ERR_INVALID, 0,
 									"unterminated comment at byte %zu", p);
 			q += 2;
-			/* PostgreSQL nests block comments, MariaDB does not */
-			kind = TR_COMMENT;
+			/*
+			 * PostgreSQL nests block comments, MariaDB does not; an
+			 * executable comment inside another one is not run and goes
+			 */
+			kind = (exec && in_exec) ? TR_BADCOMMENT : TR_COMMENT;
 			for (size_t k = body; k + 1 < q - 2; k++)
 				if (s[k] == '/' && s[k + 1] == '*')
 					kind = TR_BADCOMMENT;
@@ -414,7 +426,8 @@ tokenize(const char *s, size_t n, TrTok **toks, size_t *ntok, UkError **err)
 		else
 			kind = TR_PUNCT;
 
-		st = tok_push(toks, ntok, &cap, kind, p, q - p, param, err);
+		st = tok_push(toks, ntok, &cap, kind, p, q - p, param, gap, err);
+		gap = false;
 		if (st != UK_OK)
 			return st;
 		p = q;
@@ -445,7 +458,7 @@ is_sig(const TrTok *t)
 
 /* Index of the first significant token at or after i, or n. */
 static size_t
-sig_at(const Tr *tr, size_t i)
+sig_plain(const Tr *tr, size_t i)
 {
 	while (i < tr->n && !is_sig(&tr->t[i]))
 		i++;
@@ -509,26 +522,54 @@ index_hint_end(const Tr *tr, size_t i)
 
 	if (!word_in(tr, i, verbs))
 		return 0;
-	j = sig_at(tr, i + 1);
+	j = sig_plain(tr, i + 1);
 	if (!word_is(tr, j, "INDEX") && !word_is(tr, j, "KEY"))
 		return 0;
-	j = sig_at(tr, j + 1);
+	j = sig_plain(tr, j + 1);
 	if (word_is(tr, j, "FOR"))
 	{
-		j = sig_at(tr, j + 1);
+		j = sig_plain(tr, j + 1);
 		if (word_is(tr, j, "ORDER") || word_is(tr, j, "GROUP"))
 		{
-			j = sig_at(tr, j + 1);
+			j = sig_plain(tr, j + 1);
 			if (!word_is(tr, j, "BY"))
 				return 0;
 		}
 		else if (!word_is(tr, j, "JOIN"))
 			return 0;
-		j = sig_at(tr, j + 1);
+		j = sig_plain(tr, j + 1);
 	}
 	if (!punct_is(tr, j, '('))
 		return 0;
 	return skip_parens(tr, j);
+}
+
+static const char *const modifiers[] = {
+	"SQL_CALC_FOUND_ROWS", "SQL_NO_CACHE", "SQL_CACHE", "SQL_SMALL_RESULT",
+	"SQL_BIG_RESULT", "SQL_BUFFER_RESULT", "HIGH_PRIORITY", "LOW_PRIORITY",
+	"DELAYED", NULL
+};
+
+/*
+ * Index of the first significant token at or after i, or n, passing over
+ * what is always dropped (modifiers, index hints) so that patterns match
+ * the text as it will be written.
+ */
+static size_t
+sig_at(const Tr *tr, size_t i)
+{
+	size_t		j;
+
+	for (;;)
+	{
+		i = sig_plain(tr, i);
+		if (word_in(tr, i, modifiers))
+			i++;
+		else if ((j = index_hint_end(tr, i)) > 0)
+			i = j;
+		else
+			return i;
+	}
 }
 
 /* A literal: MariaDB escapes decoded, written as a standard literal. */
@@ -643,11 +684,6 @@ trim_out(Tr *tr)
 		tr->out.buf[--tr->out.len] = '\0';
 }
 
-static const char *const modifiers[] = {
-	"SQL_CALC_FOUND_ROWS", "SQL_NO_CACHE", "SQL_CACHE", "SQL_SMALL_RESULT",
-	"SQL_BIG_RESULT", "SQL_BUFFER_RESULT", "HIGH_PRIORITY", "LOW_PRIORITY",
-	"DELAYED", NULL
-};
 
 static const char *const select_words[] = {
 	"SELECT", "DISTINCT", "DISTINCTROW", "ALL", "STRAIGHT_JOIN",
@@ -662,7 +698,7 @@ static UkStatus
 translate(Tr *tr, UkError **err)
 {
 	size_t		i = 0;
-	size_t		prev = tr->n;	/* the last significant token, or n */
+	size_t		prev = tr->n;	/* the last significant token written, or n */
 	size_t		first = sig_at(tr, 0);
 	bool		dml = word_is(tr, first, "UPDATE") || word_is(tr, first, "DELETE");
 	int			depth = 0;
@@ -672,6 +708,8 @@ translate(Tr *tr, UkError **err)
 		const TrTok *t = &tr->t[i];
 		size_t		j;
 
+		if (t->gap)
+			tr->out.gap = true;	/* an executable comment was unwrapped */
 		if (!is_sig(t))
 		{
 			if (t->kind == TR_BADCOMMENT)
@@ -766,13 +804,16 @@ translate(Tr *tr, UkError **err)
 						i = a < tr->n ? a + 1 : a;
 						trim_out(tr);
 						tr->flags |= UK_TRANSLATE_DML_LIMIT;
-						prev = a;
+						tr->out.gap = true;
 						continue;
 					}
 					if (a < tr->n && bb < tr->n && punct_is(tr, comma, ',') &&
 						(tr->t[a].kind == TR_NUMBER || tr->t[a].kind == TR_PARAM) &&
 						(tr->t[bb].kind == TR_NUMBER || tr->t[bb].kind == TR_PARAM))
 					{
+						for (j = i + 1; j < bb; j++)
+							if (is_sig(&tr->t[j]) && j != a && j != comma)
+								tr->flags |= UK_TRANSLATE_HINTS;	/* passed over */
 						emit_tok(tr, t);
 						buf_put(&tr->out, " ", 1);
 						emit_atom(tr, &tr->t[bb]);
@@ -800,7 +841,7 @@ translate(Tr *tr, UkError **err)
 					}
 					trim_out(tr);
 					tr->flags |= UK_TRANSLATE_DML_LIMIT;
-					prev = i;
+					tr->out.gap = true;
 					i = j;
 					continue;
 				}
@@ -826,7 +867,7 @@ translate(Tr *tr, UkError **err)
 						}
 						trim_out(tr);
 						tr->flags |= UK_TRANSLATE_UPSERT;
-						prev = i;
+						tr->out.gap = true;
 						i = j;
 						continue;
 					}
@@ -835,18 +876,17 @@ translate(Tr *tr, UkError **err)
 				{
 					trim_out(tr);
 					tr->flags |= UK_TRANSLATE_HINTS;
-					prev = j - 1;
+					tr->out.gap = true;
 					i = j;
 					continue;
 				}
 				if (word_in(tr, i, modifiers) ||
-					(word_is(tr, i, "IGNORE") && (word_in(tr, prev, dml_words) ||
-												  word_in(tr, prev, modifiers))) ||
+					(word_is(tr, i, "IGNORE") && word_in(tr, prev, dml_words)) ||
 					(word_is(tr, i, "STRAIGHT_JOIN") && word_in(tr, prev, select_words)))
 				{
 					trim_out(tr);
 					tr->flags |= UK_TRANSLATE_HINTS;
-					prev = i;
+					tr->out.gap = true;
 					i++;
 					continue;
 				}

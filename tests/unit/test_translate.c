@@ -49,8 +49,15 @@ test_cases(void)
 		/* executable comments */
 		{"SELECT /*!40001 SQL_NO_CACHE */ `a` FROM `t`", "SELECT  \"a\" FROM \"t\"", UK_TRANSLATE_HINTS},
 		{"SELECT 1 /*!999999 FOR UPDATE */", "SELECT 1 /*!999999 FOR UPDATE */", 0},
-		{"SELECT/*!STRAIGHT_JOIN*/`a`FROM`t`", "SELECT\"a\"FROM\"t\"", UK_TRANSLATE_HINTS},
+		{"SELECT/*!STRAIGHT_JOIN*/`a`FROM`t`", "SELECT \"a\"FROM\"t\"", UK_TRANSLATE_HINTS},
 		{"SELECT a FROM t /*M!100400 LOCK IN SHARE MODE */", "SELECT a FROM t  FOR SHARE ", 0},
+		/* what joins once something between is dropped is kept apart */
+		{"SELECT * FROM t WHERE a </*!=*/> 1", "SELECT * FROM t WHERE a < = > 1", 0},
+		{"SELECT a FROM t LIMIT FORCE INDEX (i) 1, 2", "SELECT a FROM t LIMIT 2 OFFSET 1", UK_TRANSLATE_HINTS},
+		{"INSERT FORCE INDEX (i) IGNORE IGNORE INTO t VALUES (1)", "INSERT INTO t VALUES (1)", UK_TRANSLATE_HINTS},
+		{"SQL_NO_CACHE REPLACE INTO t VALUES (1)", " INSERT INTO t VALUES (1)",
+			UK_TRANSLATE_HINTS | UK_TRANSLATE_UPSERT},
+		{"SELECT /*!40001 a /*!40001 b */ c */", "SELECT  a   c ", 0},
 		/* LIMIT */
 		{"SELECT a FROM t LIMIT 5", "SELECT a FROM t LIMIT 5", 0},
 		{"SELECT a FROM t LIMIT 10 , 20", "SELECT a FROM t LIMIT 20 OFFSET 10", 0},
