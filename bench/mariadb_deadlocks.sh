@@ -20,6 +20,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/mariadb.sh"
+. "$TOP/bench/lib.sh"
 
 ROUNDS=${ROUNDS:-4}
 SECS=${SECONDS_PER_RUN:-10}
@@ -107,7 +108,6 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo
 echo "deadlocks with the plugin: made $made, Innodb_deadlocks grew $counted, captured $captured" \

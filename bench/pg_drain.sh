@@ -13,6 +13,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
+. "$TOP/bench/lib.sh"
 TRIALS=${TRIALS:-5}
 WRITERS=${WRITERS:-8}
 
@@ -60,7 +61,6 @@ for t in $(seq 1 "$TRIALS"); do
 	results="$results$line\n"
 done
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo
 echo "drain with $WRITERS pgbench writers (write transactions hold their locks 0-200 ms), $TRIALS trials:"
 echo "  median enter_maintenance duration: $(printf "$results" | awk '{ print $1 }' | median) ms"

@@ -21,6 +21,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
+. "$TOP/bench/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
 SECS=${SECONDS_PER_RUN:-5}
@@ -95,7 +96,6 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo
 echo "pgbench, scale $SCALE, $CLIENTS clients, $ROUNDS rounds of $SECS s, medians (ratio to no extension)"
