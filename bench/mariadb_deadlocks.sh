@@ -30,29 +30,13 @@ THREADS=${THREADS:-2}
 TABLES=${TABLES:-4}
 TABLE_SIZE=${TABLE_SIZE:-10000}
 
-command -v sysbench >/dev/null || { echo "sysbench is not installed (make deps)" >&2; exit 1; }
-make -s -C "$TOP" libcommon mariadb >/dev/null
-
-W=$(md_workdir bench-deadlocks)
-P=$(md_free_port)
-trap 'md_kill9 "$W" 2>/dev/null || true; rm -rf "$W"' EXIT
+md_bench_init deadlocks
 gcc -O2 -Wall -Wextra -o "$W/deadlocker" "$TOP/bench/mariadb_deadlocker.c" \
 	$(mariadb_config --cflags --libs)
-SERVER_OPTS=(--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2
-	--max-connections=100)
 
-start() {	# start none|upkeep
-	local plugdir=""
-	[ "$1" = upkeep ] && plugdir="$TOP/mariadb_plugin"
-	md_start "$W" "$P" "$plugdir" "${SERVER_OPTS[@]}"
-}
+start() { md_bench_start "$1"; }	# start none|upkeep
 
-sb() {	# sb WORKLOAD COMMAND [options]
-	local wl=$1 cmd=$2
-	shift 2
-	sysbench "$wl" --db-driver=mysql --mysql-socket="$W/sock" --mysql-user=root \
-		--mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE" "$@" "$cmd"
-}
+sb() { md_sysbench "$@"; }	# sb WORKLOAD COMMAND [options]
 
 status() {	# status NAME: a global status value
 	md_sql "$W" -N -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '$1'"
@@ -86,7 +70,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		sleep 1
 		got=$("$W/deadlocker" "$W/sock" sbtest "$PER_RUN" "$INTERVAL")
 		wait $sbpid
-		t=$(awk '/transactions:/ { gsub(/[(]/, "", $3); print $3; exit }' "$W/sb.out")
+		t=$(sysbench_tps <"$W/sb.out")
 		tps[$cfg]+="$t "
 		grow=$(( $(status INNODB_DEADLOCKS) - c0 ))
 		line=$(printf 'round %d  %-6s  tps %9s  deadlocks made %3s  Innodb_deadlocks +%s' \

@@ -34,21 +34,13 @@ TABLES=${TABLES:-4}
 TABLE_SIZE=${TABLE_SIZE:-10000}
 CONFIGS=${CONFIGS:-"none outside events inside"}
 
-command -v sysbench >/dev/null || { echo "sysbench is not installed (make deps)" >&2; exit 1; }
-make -s -C "$TOP" libcommon mariadb >/dev/null
-
-W=$(md_workdir bench-patch-sysbench)
-P=$(md_free_port)
-trap 'md_kill9 "$W" 2>/dev/null || true; rm -rf "$W"' EXIT
-SERVER_OPTS=(--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2
-	--max-connections=100)
+md_bench_init patch-sysbench
 
 start() {	# start CONFIG
 	case $1 in
-	none) md_start "$W" "$P" "" "${SERVER_OPTS[@]}" ;;
-	events) md_start "$W" "$P" "$TOP/mariadb_plugin" "${SERVER_OPTS[@]}" \
-		--upkeep-audit-on-demand=OFF ;;
-	*) md_start "$W" "$P" "$TOP/mariadb_plugin" "${SERVER_OPTS[@]}" ;;
+	none) md_bench_start none ;;
+	events) md_bench_start upkeep --upkeep-audit-on-demand=OFF ;;
+	*) md_bench_start upkeep ;;
 	esac
 }
 
@@ -77,14 +69,12 @@ sb() {	# sb CONFIG WORKLOAD COMMAND [options]
 	local cfg=$1 wl=$2 cmd=$3 script=$2
 	shift 3
 	[ "$cfg" = inside ] && script="$TOP/bench/sysbench_in_patch.lua"
-	UPKEEP_SB_WORKLOAD=$wl sysbench "$script" --db-driver=mysql \
-		--mysql-socket="$W/sock" --mysql-user=root --mysql-db=sbtest \
-		--tables="$TABLES" --table-size="$TABLE_SIZE" "$@" "$cmd"
+	UPKEEP_SB_WORKLOAD=$wl md_sysbench "$script" "$cmd" "$@"
 }
 
 run_tps() {	# run_tps CONFIG WORKLOAD: prints TPS
 	sb "$1" "$2" run --threads="$THREADS" --time="$SECS" --report-interval=0 2>/dev/null |
-		awk '/transactions:/ { gsub(/[(]/, "", $3); print $3; exit }'
+		sysbench_tps
 }
 
 md_new_server "$W"

@@ -27,31 +27,17 @@ THREADS=${THREADS:-2}
 TABLES=${TABLES:-4}
 TABLE_SIZE=${TABLE_SIZE:-10000}
 
-command -v sysbench >/dev/null || { echo "sysbench is not installed (make deps)" >&2; exit 1; }
-make -s -C "$TOP" libcommon mariadb >/dev/null
-
-W=$(md_workdir bench-sysbench)
-P=$(md_free_port)
-trap 'md_kill9 "$W" 2>/dev/null || true; rm -rf "$W"' EXIT
-SERVER_OPTS=(--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2
-	--max-connections=100)
+md_bench_init sysbench
 
 start() {	# start none|idle
-	local plugdir=""
-	[ "$1" = idle ] && plugdir="$TOP/mariadb_plugin"
-	md_start "$W" "$P" "$plugdir" "${SERVER_OPTS[@]}"
+	if [ "$1" = idle ]; then md_bench_start upkeep; else md_bench_start none; fi
 }
 
-sb() {	# sb WORKLOAD COMMAND [options]
-	local wl=$1 cmd=$2
-	shift 2
-	sysbench "$wl" --db-driver=mysql --mysql-socket="$W/sock" --mysql-user=root \
-		--mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE" "$@" "$cmd"
-}
+sb() { md_sysbench "$@"; }	# sb WORKLOAD COMMAND [options]
 
 run_tps() {	# run_tps WORKLOAD: prints TPS
 	sb "$1" run --threads="$THREADS" --time="$SECS" --report-interval=0 2>/dev/null |
-		awk '/transactions:/ { gsub(/[(]/, "", $3); print $3; exit }'
+		sysbench_tps
 }
 
 md_new_server "$W"
