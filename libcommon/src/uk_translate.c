@@ -573,6 +573,26 @@ sig_at(const Tr *tr, size_t i)
 }
 
 /* A literal: MariaDB escapes decoded, written as a standard literal. */
+/*
+ * Is string token i the body of a hex or bit literal (X'1f', b'01': a
+ * one-letter word right before it)?  Those do not concatenate with a
+ * following string in MariaDB.
+ */
+static bool
+is_bit_literal(const Tr *tr, size_t i)
+{
+	const TrTok *t = &tr->t[i];
+	const TrTok *w;
+	char		c;
+
+	if (i == 0)
+		return false;
+	w = &tr->t[i - 1];
+	c = tr->s[w->start];
+	return w->len == 1 && w->start + 1 == t->start &&
+		(c == 'x' || c == 'X' || c == 'b' || c == 'B');
+}
+
 static void
 emit_string(Tr *tr, const TrTok *t)
 {
@@ -732,7 +752,7 @@ translate(Tr *tr, UkError **err)
 			case TR_STRING:
 				emit_string(tr, t);
 				j = sig_at(tr, i + 1);
-				if (j < tr->n && tr->t[j].kind == TR_STRING)
+				if (j < tr->n && tr->t[j].kind == TR_STRING && !is_bit_literal(tr, i))
 				{
 					/* MariaDB concatenates; PostgreSQL needs a newline */
 					buf_put(&tr->out, "\n", 1);

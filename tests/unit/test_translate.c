@@ -36,6 +36,10 @@ test_cases(void)
 			"SELECT * FROM t WHERE n LIKE 'a\\_%' ESCAPE '\\'", 0},
 		/* adjacent literals are concatenated by both, with a newline in PostgreSQL */
 		{"SELECT 'a' 'b'", "SELECT 'a'\n'b'", 0},
+		/* a hex or bit literal does not concatenate (translated or not) */
+		{"SELECT 0xd ''", "SELECT X'd' ''", 0},
+		{"SELECT X'd' ''", "SELECT X'd' ''", 0},
+		{"SELECT b'01' 'x'", "SELECT b'01' 'x'", 0},
 		/* a lone E or U& must not become a string prefix */
 		{"SELECT e'x', U&'y'", "SELECT e 'x', U& 'y'", 0},
 		/* comments */
