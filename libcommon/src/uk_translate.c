@@ -750,6 +750,18 @@ translate(Tr *tr, UkError **err)
 		switch (t->kind)
 		{
 			case TR_STRING:
+				if (prev < tr->n && tr->t[prev].kind == TR_STRING &&
+					!is_bit_literal(tr, prev) && tr->out.len > 0 &&
+					tr->out.buf[tr->out.len - 1] != '\n')
+				{
+					/*
+					 * Two literals that met across a dropped part: give them
+					 * the newline a second translation would, so that the
+					 * output translates to itself.
+					 */
+					trim_out(tr);
+					buf_put(&tr->out, "\n", 1);
+				}
 				emit_string(tr, t);
 				j = sig_at(tr, i + 1);
 				if (j < tr->n && tr->t[j].kind == TR_STRING && !is_bit_literal(tr, i))
