@@ -56,6 +56,9 @@
 #define WRITE_ENTRY_COST 0.5
 #define WRITE_BYTE_COST 0.01
 
+/* most chosen indexes tidy_orders() reorders (max_indexes is far less) */
+#define UK_ADV_REPLAY_MAX 1024
+
 /* rows of a table whose statistics say nothing */
 #define UNKNOWN_ROWS 1000.0
 
@@ -1105,15 +1108,38 @@ push_col(const Table *t, int *cols, bool *desc, int *n, double *bytes,
 	return true;
 }
 
+/* A join key and some other predicate: the table may drive the join. */
+static bool
+slot_has_join(const Slot *s)
+{
+	bool		join = false,
+				other = false;
+	int			i;
+
+	for (i = 0; i < s->ncp; i++)
+	{
+		if (s->cp[i].kind == UK_ADV_JOIN)
+			join = true;
+		else
+			other = true;
+	}
+	return join && other;
+}
+
 /*
  * The candidates of one slot: equality-like columns by selectivity (a
  * column that may not lead does not; one that does not narrow enough is
  * left out), then either the best range column or the sort columns, or
  * the range column when it is the first sort column followed by the rest
  * of the sort; with every leading prefix.
+ *
+ * Without join keys (no_join) the candidates are those of the table as the
+ * driving side of its joins, read by its own predicates only: a lookup by
+ * picking name that then joins on the picking's id wants (name), not
+ * (id, name).
  */
 static UkStatus
-gen_slot(UkAdvisor *a, int si)
+gen_slot(UkAdvisor *a, int si, bool no_join)
 {
 	const Slot *s = &a->slots[si];
 	const Table *t = &a->tables[s->table];
@@ -1138,6 +1164,8 @@ gen_slot(UkAdvisor *a, int si)
 	}
 	for (i = 0; i < s->ncp; i++)
 	{
+		if (no_join && s->cp[i].kind == UK_ADV_JOIN)
+			continue;
 		if (is_eq_like(s->cp[i].kind))
 			eq[neq++] = &s->cp[i];
 		else if (range == NULL || s->cp[i].sel < range->sel ||
@@ -1331,7 +1359,11 @@ uk_advisor_create(const UkAdvWorkload *w, UkAdvisor **out, UkError **err)
 	if (hash_grow(a) != UK_OK)
 		st = UK_ERR_NOMEM;
 	for (i = 0; st == UK_OK && i < a->nslots; i++)
-		st = gen_slot(a, i);
+	{
+		st = gen_slot(a, i, false);
+		if (st == UK_OK && slot_has_join(&a->slots[i]))
+			st = gen_slot(a, i, true);
+	}
 	if (st == UK_OK)
 		st = cost_candidates(a);
 	if (st != UK_OK)
@@ -1530,6 +1562,115 @@ apply_choice(const UkAdvisor *a, SelState *ss, int ci, int replaces)
 			ss->qcost[c->use_queries[u]] += ss->save[slot] - sv;
 			ss->save[slot] = sv;
 			ss->best[slot] = ci;
+		}
+	}
+}
+
+/* Start the state over and apply chosen[0..n) as new places. */
+static void
+replay(const UkAdvisor *a, SelState *ss, const int *chosen, int n)
+{
+	int			keep[UK_ADV_REPLAY_MAX];
+	int			i;
+
+	memcpy(keep, chosen, sizeof(int) * (size_t) n);
+	for (i = 0; i < a->nslots; i++)
+	{
+		ss->save[i] = 0;
+		ss->best[i] = -1;
+	}
+	for (i = 0; i < a->nqueries; i++)
+		ss->qcost[i] = uk_advisor_base_cost(a, i);
+	for (i = 0; i < a->ncands; i++)
+		ss->is_chosen[i] = false;
+	ss->nchosen = 0;
+	for (i = 0; i < n; i++)
+		apply_choice(a, ss, keep[i], -1);
+}
+
+static double
+state_total(const UkAdvisor *a, const SelState *ss)
+{
+	double		t = 0;
+	int			i;
+
+	for (i = 0; i < a->nqueries; i++)
+		t += a->queries[i].weight * d_max(0.0, ss->qcost[i]);
+	return t;
+}
+
+/* Do candidates x and y have the same columns, in any order? */
+static bool
+same_columns(const Cand *x, const Cand *y)
+{
+	int			i;
+	int			j;
+
+	if (x->pub.table != y->pub.table || x->pub.ncolumns != y->pub.ncolumns)
+		return false;
+	for (i = 0; i < x->pub.ncolumns; i++)
+	{
+		for (j = 0; j < y->pub.ncolumns; j++)
+			if (x->pub.columns[i] == y->pub.columns[j])
+				break;
+		if (j == y->pub.ncolumns)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * After the greedy choice: where the same columns in another order serve
+ * the workload as well (within a hair), lead with the column that has the
+ * most distinct values.  The greedy step may have taken (location_id,
+ * product_id) for a moment when it also served a GROUP BY that a later
+ * index took over; (product_id, location_id) is then what a DBA expects.
+ */
+static void
+tidy_orders(const UkAdvisor *a, SelState *ss)
+{
+	int			chosen[UK_ADV_REPLAY_MAX];
+	int			n = ss->nchosen;
+	int			p;
+	int			j;
+	double		total;
+
+	if (n <= 0 || n > UK_ADV_REPLAY_MAX)
+		return;
+	memcpy(chosen, ss->chosen, sizeof(int) * (size_t) n);
+	total = state_total(a, ss);
+	for (p = 0; p < n; p++)
+	{
+		const Cand *c = &a->cands[chosen[p]];
+		const Table *t = &a->tables[c->pub.table];
+
+		for (j = 0; j < a->ncands; j++)
+		{
+			const Cand *o = &a->cands[j];
+			int			was = chosen[p];
+			double		tt;
+			int			k;
+			bool		dup = false;
+
+			if (ss->is_chosen[j] || !same_columns(c, o) ||
+				col_distinct(t, o->pub.columns[0]) <=
+				col_distinct(t, c->pub.columns[0]))
+				continue;
+			for (k = 0; k < n; k++)
+				dup = dup || chosen[k] == j;
+			if (dup)
+				continue;
+			chosen[p] = j;
+			replay(a, ss, chosen, n);
+			tt = state_total(a, ss);
+			if (tt <= total * (1 + 1e-4) + 1e-9)
+			{
+				total = tt;
+				c = o;
+				continue;
+			}
+			chosen[p] = was;
+			replay(a, ss, chosen, n);
 		}
 	}
 }
@@ -1926,6 +2067,7 @@ uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 			break;
 		apply_choice(a, &ss, best, best_repl);
 	}
+	tidy_orders(a, &ss);
 
 	if (build_advice(a, &ss, total) != UK_OK)
 	{

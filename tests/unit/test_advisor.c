@@ -376,6 +376,41 @@ test_joins_and_in(void)
 	CHECK(move_pick && pick_name, "both sides of the join get their index: %d", n);
 	uk_advisor_free(a);
 
+	/*
+	 * As the adapters give it: a join key on both sides, the picking's id
+	 * already its primary key.  (name) is still a candidate: the picking
+	 * may drive the join, read by its own predicate.  (The built-in model
+	 * costs each table as if its join keys were bound, so it is the
+	 * planner's costs that choose it; the candidate must be there.)
+	 */
+	{
+		static const int pk_cols[] = {0};
+		static const UkAdvIndex pick_pk[] = {{"stock_picking_pkey", pk_cols, 1, true, true, UK_ADV_BTREE}};
+		static const UkAdvPred both[] = {
+			{1, 1, UK_ADV_EQ, 0, 0},
+			{1, 0, UK_ADV_JOIN, 0, 0},
+			{0, C_PICKING, UK_ADV_JOIN, 0, 0},
+		};
+
+		q = query("SELECT m.* FROM stock_move m JOIN stock_picking p ON p.id = m.picking_id WHERE p.name = $1",
+				  100, both, 3);
+		t[1].indexes = pick_pk;
+		t[1].nindexes = 1;
+		pick_name = false;
+		CHECK(uk_advisor_create(&w, &a, &err) == UK_OK, "join with both keys runs");
+		for (i = 0; a != NULL && i < uk_advisor_ncandidates(a); i++)
+		{
+			const UkAdvCandidate *c = uk_advisor_candidate(a, i);
+
+			CHECK(!(c->table == 1 && c->columns[0] == 0 && c->ncolumns == 1),
+				  "no candidate the primary key already is");
+			if (c->table == 1 && c->columns[0] == 1 && c->ncolumns == 1)
+				pick_name = true;
+		}
+		CHECK(pick_name, "the driving side has the candidate (name)");
+		uk_advisor_free(a);
+	}
+
 	/* product_id IN (5 values), existing (product_id) index removed */
 	q = query("SELECT * FROM stock_move WHERE product_id IN (...)", 100, in_pred, 1);
 	n = advise(move_table(2, 0), &q, 1, &o, UK_ENGINE_POSTGRES, &a, &adv);
