@@ -22,39 +22,12 @@ db -c "CREATE EXTENSION upkeep" -c "CREATE EXTENSION pg_stat_statements" >/dev/n
 	fail "create extensions"
 db -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load the stock schema"
 
-# The workload as the app runs it: literal values that vary per call.
-workload() {
-	local i
-	for i in $(seq 1 30); do
-		echo "SELECT id, product_qty, location_id, location_dest_id FROM stock_move WHERE product_id = $((i * 157 % 5000 + 1)) AND state = 'done' AND date >= '2025-0$((i % 9 + 1))-01' ORDER BY date;"
-	done
-	for i in $(seq 1 20); do
-		echo "SELECT sum(product_qty) FROM stock_move WHERE location_dest_id = $((i % 40 + 1)) AND company_id = $((i % 2 + 1)) AND state IN ('assigned', 'confirmed', 'waiting') AND date <= '2024-0$((i % 9 + 1))-15';"
-	done
-	for i in $(seq 1 50); do
-		echo "SELECT id FROM stock_move WHERE picking_id = $((i * 1999 % 100000 + 1));"
-	done
-	for i in $(seq 1 5); do
-		echo "SELECT id, product_qty FROM stock_move WHERE scrapped = false AND company_id = $((i % 2 + 1)) AND product_id = $((i * 331 % 5000 + 1)) AND location_id = $((i % 40 + 1));"
-	done
-	for i in $(seq 1 10); do
-		echo "SELECT id, name FROM stock_move WHERE state = 'assigned' AND location_id = $((i % 40 + 1)) ORDER BY date DESC LIMIT 80;"
-	done
-	for i in $(seq 1 20); do
-		printf "SELECT m.id, m.product_qty FROM stock_move m JOIN stock_picking p ON p.id = m.picking_id WHERE p.name = 'WH/OUT/%06d';\n" $((i * 4999 % 100000 + 1))
-	done
-	for i in $(seq 1 10); do
-		echo "SELECT product_id, sum(product_qty) FROM stock_move WHERE location_id = $((i % 40 + 1)) AND date BETWEEN '2024-0$((i % 9 + 1))-01' AND '2024-0$((i % 9 + 1))-20' GROUP BY product_id;"
-	done
-}
-workload > "$W/workload.sql"
+# The workload as the app runs it (literal values that vary per call), and
+# one instance of each query for EXPLAIN ANALYZE.
+bash "$TOP/tests/advisor/stock_workload.sh" > "$W/workload.sql"
 db -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
 db -f "$W/workload.sql" >/dev/null || fail "run the workload"
-
-# One instance of each query, for EXPLAIN ANALYZE.
-samples() {
-	awk 'NR == 1 || NR == 31 || NR == 51 || NR == 101 || NR == 106 || NR == 116 || NR == 136' "$W/workload.sql"
-}
+samples() { bash "$TOP/tests/advisor/stock_workload.sh" samples; }
 # exec_ms SQL: the best of three execution times, milliseconds.
 exec_ms() {
 	local best="" t
