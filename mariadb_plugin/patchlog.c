@@ -192,7 +192,8 @@ static long since_retention;
   time, ...) for every statement of every connection as soon as one loaded
   audit plugin subscribes to that class: about 1,700 instructions per
   statement, whether the plugin looks at the event or not.  upkeep needs
-  those events only while a run is active or maintenance mode is on.  With
+  those events only while a run is active, maintenance mode is on or the
+  index advisor captures statements.  With
   upkeep_audit_on_demand = ON (the default), the plugin clears the GENERAL
   bit of the server's global audit mask (mysql_global_audit_mask, which
   mariadbd exports) while neither is the case and no other audit plugin is
@@ -217,6 +218,7 @@ static void general_events_on(void)
 static int general_events_needed_locked(void)
 {
   return !upkeep_audit_on_demand || runs != NULL || other_audit_plugins ||
+         upkeep_advise_capture_on() ||
          __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE) ||
          upkeep_maintenance_is_on();
 }

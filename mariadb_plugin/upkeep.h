@@ -22,6 +22,10 @@
                      counter (woken at once by a 1213 seen in the audit
                      hook) and stores each deadlock, parsed by libcommon,
                      in upkeep.deadlocks and upkeep.deadlock_participants.
+    advisor.c        the index advisor: the audit hook counts statement
+                     shapes while upkeep_advise_capture is ON; the worker
+                     turns them into upkeep.index_advice on request; the
+                     index hygiene views.
     udf.c            the read-only UDF upkeep_status() (JSON).
 
   Threads and locks.  Connection threads run the check callbacks, the audit
@@ -301,10 +305,52 @@ int upkeep_deadlock_bootstrap(upkeep_sql *sql);
 /* Worker: poll, capture, retention.  Returns the ms until the next poll. */
 long upkeep_deadlock_work(upkeep_sql *sql);
 
+/* ---- advisor.c: the index advisor ---- */
+
+extern my_bool upkeep_advise_capture;       /* the setting */
+extern my_bool upkeep_advise_value;         /* upkeep_advise: ON while a run
+                                               is asked for or running */
+extern long long upkeep_advise_max_statements;
+extern double upkeep_advise_min_improvement_pct;
+extern long long upkeep_advise_max_indexes;
+
+typedef struct
+{
+  unsigned long long statements;    /* shapes held (written under a lock) */
+  unsigned long long dropped;       /* new shapes not kept: full (atomic) */
+  unsigned long long captured;      /* executions counted (atomic) */
+  unsigned long long runs;          /* advise runs done (atomic) */
+  long long last_run_ms;            /* -1: none yet */
+  unsigned long long last_parsed;
+  unsigned long long last_skipped;
+  unsigned long long last_advised;
+} upkeep_advise_counters;
+extern upkeep_advise_counters upkeep_advise_stats;
+
+int upkeep_advisor_init(void);
+void upkeep_advisor_deinit(void);
+/* Update callback of upkeep_advise_capture: ON (from OFF) starts afresh. */
+void upkeep_advise_capture_set(int on);
+int upkeep_advise_capture_on(void);
+/*
+  Audit hook, at a statement's STATUS event while capture is on;
+  duration_us is the time since its LOG event (0 if unknown).
+*/
+void upkeep_advise_statement(const struct mysql_event_general *ev,
+                             int64_t duration_us);
+/* Ask the worker for an advise run: 0, or 1 when one is already under way. */
+int upkeep_advise_request(void);
+int upkeep_advise_busy(void);
+/* Worker: tables and views. */
+int upkeep_advisor_bootstrap(upkeep_sql *sql);
+/* Worker: a run when asked.  Returns the ms it may sleep. */
+long upkeep_advisor_work(upkeep_sql *sql);
+
 /* ---- shared helpers ---- */
 
 int64_t upkeep_now_us(void);
 int64_t upkeep_monotonic_ms(void);
+int64_t upkeep_monotonic_us(void);
 /* Unix microseconds as "2026-11-21T20:58:50Z" (UTC). */
 void upkeep_format_utc(int64_t unix_us, char *buf, size_t cap);
 /* Write a message to the server's error log ("upkeep: ..."). */

@@ -44,16 +44,29 @@
                                hook wakes it sooner)
     upkeep_deadlock_log_max_rows  rows kept in upkeep.deadlocks
 
+  Index advisor (advisor.c), GLOBAL:
+
+    upkeep_advise_capture      ON: the audit hook counts the shapes of
+                               SELECT, UPDATE, DELETE and INSERT ... SELECT
+                               statements (needs statement events)
+    upkeep_advise_max_statements  shapes held at most
+    upkeep_advise              ON asks the background thread for an
+                               advise run; it goes back to OFF when done
+    upkeep_advise_min_improvement_pct, upkeep_advise_max_indexes
+                               the advisor's thresholds
+
   The audit hook counts the writes that read_only refused (error 1290) while
   maintenance mode is on (one atomic increment), tells deadlock.c about a
-  statement that ended with a deadlock (error 1213), and hands the events
-  of a connection inside a patch run to patchlog.c.  A connection outside any
-  run costs it one session variable read.
+  statement that ended with a deadlock (error 1213), hands the events
+  of a connection inside a patch run to patchlog.c, and, while the index
+  advisor captures, each finished statement to advisor.c.  A connection
+  outside any run costs it one session variable read (and one atomic read).
 */
 
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mysql/plugin.h>
@@ -638,6 +651,161 @@ static MYSQL_SYSVAR_LONGLONG(deadlock_poll_ms, upkeep_deadlock_poll_ms,
   "a deadlock error seen while statement events are on wakes it at once",
   NULL, NULL, 200, 10, 60000, 0);
 
+/* ------------------------------------------------ index advisor */
+
+/* When the session's current statement began (monotonic us), for capture. */
+static MYSQL_THDVAR_ULONGLONG(adv_start,
+  PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+  "internal: start of the session's statement", NULL, NULL, 0, 0,
+  ULLONG_MAX, 0);
+
+static void capture_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                           void *var_ptr, const void *save)
+{
+  (void) thd;
+  (void) var;
+  *(my_bool *) var_ptr= *(const my_bool *) save;
+  upkeep_advise_capture_set(*(const my_bool *) save);
+}
+
+static MYSQL_SYSVAR_BOOL(advise_capture, upkeep_advise_capture,
+  PLUGIN_VAR_OPCMDARG,
+  "Count the shapes of the SELECT, UPDATE, DELETE and INSERT ... SELECT "
+  "statements of every session for the index advisor; ON after OFF starts "
+  "afresh.  Makes the server build statement events for every statement",
+  NULL, capture_update, 0);
+
+/* A whole number in [min, max], or refuse with the variable's name. */
+static int range_check(struct st_mysql_sys_var *var, const char *name,
+                       long long min, long long max, void *save,
+                       struct st_mysql_value *value)
+{
+  long long n;
+  char detail[200];
+
+  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
+      value->val_int(value, &n) || (value->is_unsigned(value) && n < 0) ||
+      n < min || n > max)
+  {
+    snprintf(detail, sizeof(detail), "%s must be a whole number from %lld "
+             "to %lld", name, min, max);
+    return refuse(var, "upkeep: %s", detail);
+  }
+  *(long long *) save= n;
+  return 0;
+}
+
+static int max_statements_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                                void *save, struct st_mysql_value *value)
+{
+  (void) thd;
+  return range_check(var, "upkeep_advise_max_statements", 10, 100000, save,
+                     value);
+}
+
+static MYSQL_SYSVAR_LONGLONG(advise_max_statements,
+  upkeep_advise_max_statements, PLUGIN_VAR_RQCMDARG,
+  "Statement shapes the index advisor's capture holds at most (each keeps "
+  "its first text, up to 8 KB); new shapes beyond are counted in "
+  "upkeep_advise_statements_dropped",
+  max_statements_check, NULL, 5000, 10, 100000, 0);
+
+static int max_indexes_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                             void *save, struct st_mysql_value *value)
+{
+  (void) thd;
+  return range_check(var, "upkeep_advise_max_indexes", 1, 100, save, value);
+}
+
+static MYSQL_SYSVAR_LONGLONG(advise_max_indexes, upkeep_advise_max_indexes,
+  PLUGIN_VAR_RQCMDARG,
+  "Indexes an advise run proposes at most",
+  max_indexes_check, NULL, 10, 1, 100, 0);
+
+static int min_improvement_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                                 void *save, struct st_mysql_value *value)
+{
+  double d= -1;
+  (void) thd;
+  if (value->value_type(value) == MYSQL_VALUE_TYPE_STRING)
+  {
+    /* a DECIMAL literal (12.5) arrives as a string too */
+    char buf[64], text[64], *end;
+    int len= 0;
+    const char *v= value_string(value, buf, &len);
+    if (v && len > 0 && (size_t) len < sizeof(text))
+    {
+      memcpy(text, v, (size_t) len);
+      text[len]= '\0';
+      d= strtod(text, &end);
+      if (end == text || *end)
+        d= -1;
+    }
+  }
+  else if (value->val_real(value, &d))
+    d= -1;
+  if (!(d >= 0 && d <= 100))
+    return refuse(var, "upkeep: upkeep_advise_min_improvement_pct must be a "
+                  "number from 0 to 100%s", "");
+  *(double *) save= d;
+  return 0;
+}
+
+static MYSQL_SYSVAR_DOUBLE(advise_min_improvement_pct,
+  upkeep_advise_min_improvement_pct, PLUGIN_VAR_RQCMDARG,
+  "An advised index must cut the estimated cost of the statements it helps "
+  "by at least this many percent",
+  min_improvement_check, NULL, 10, 0, 100, 0);
+
+static int advise_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *save, struct st_mysql_value *value)
+{
+  int on;
+  (void) thd;
+  if (parse_bool(value, &on))
+    return refuse(var, "upkeep: upkeep_advise must be ON or OFF%s", "");
+  if (on && upkeep_advise_busy())
+  {
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: an advise run is already "
+                    "under way; wait until upkeep_advise is OFF again",
+                    MYF(0));
+    return 1;
+  }
+  *(my_bool *) save= (my_bool) on;
+  return 0;
+}
+
+/*
+  ON asks the background thread for a run; it sets the variable back to
+  OFF when the run is over.  OFF changes nothing while a run is under way.
+*/
+static void advise_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                          void *var_ptr, const void *save)
+{
+  (void) thd;
+  (void) var;
+  if (*(const my_bool *) save)
+  {
+    *(my_bool *) var_ptr= 1;
+    upkeep_advise_request();
+    return;
+  }
+  if (upkeep_advise_busy())
+  {
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: the advise run under way "
+                    "goes on; upkeep_advise turns OFF when it is done",
+                    MYF(ME_NOTE));
+    return;
+  }
+  *(my_bool *) var_ptr= 0;
+}
+
+static MYSQL_SYSVAR_BOOL(advise, upkeep_advise_value,
+  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "ON runs the index advisor on the captured statements in the background "
+  "and writes upkeep.index_advice; it turns OFF again when the run is done",
+  advise_check, advise_update, 0);
+
 static MYSQL_SYSVAR_LONGLONG(deadlock_log_max_rows,
   upkeep_deadlock_log_max_rows, PLUGIN_VAR_RQCMDARG,
   "Rows kept in upkeep.deadlocks (with their members in "
@@ -660,6 +828,12 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(audit_on_demand),
   MYSQL_SYSVAR(deadlock_poll_ms),
   MYSQL_SYSVAR(deadlock_log_max_rows),
+  MYSQL_SYSVAR(adv_start),
+  MYSQL_SYSVAR(advise_capture),
+  MYSQL_SYSVAR(advise_max_statements),
+  MYSQL_SYSVAR(advise),
+  MYSQL_SYSVAR(advise_min_improvement_pct),
+  MYSQL_SYSVAR(advise_max_indexes),
   NULL
 };
 
@@ -755,6 +929,18 @@ UPKEEP_SHOW_NUMBER(show_deadlock_polls,
   __atomic_load_n(&upkeep_deadlock_stats.polls, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_deadlock_victim_events,
   __atomic_load_n(&upkeep_deadlock_stats.victim_events, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_advise_statements,
+  __atomic_load_n(&upkeep_advise_stats.statements, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_advise_dropped,
+  __atomic_load_n(&upkeep_advise_stats.dropped, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_advise_captured,
+  __atomic_load_n(&upkeep_advise_stats.captured, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_advise_runs,
+  __atomic_load_n(&upkeep_advise_stats.runs, __ATOMIC_ACQUIRE))
+UPKEEP_SHOW_NUMBER(show_advise_last_run_ms, upkeep_advise_stats.last_run_ms)
+UPKEEP_SHOW_NUMBER(show_advise_last_parsed, upkeep_advise_stats.last_parsed)
+UPKEEP_SHOW_NUMBER(show_advise_last_skipped, upkeep_advise_stats.last_skipped)
+UPKEEP_SHOW_NUMBER(show_advise_last_advised, upkeep_advise_stats.last_advised)
 
 static struct st_mysql_show_var upkeep_status_variables[]=
 {
@@ -783,6 +969,21 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   {"upkeep_deadlock_polls", (char *) &show_deadlock_polls, SHOW_SIMPLE_FUNC},
   {"upkeep_deadlock_victim_events", (char *) &show_deadlock_victim_events,
    SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_statements", (char *) &show_advise_statements,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_statements_dropped", (char *) &show_advise_dropped,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_statements_captured", (char *) &show_advise_captured,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_runs", (char *) &show_advise_runs, SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_last_run_ms", (char *) &show_advise_last_run_ms,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_last_parsed", (char *) &show_advise_last_parsed,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_last_skipped", (char *) &show_advise_last_skipped,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_advise_last_advised", (char *) &show_advise_last_advised,
+   SHOW_SIMPLE_FUNC},
   {0, 0, 0}
 };
 
@@ -792,7 +993,8 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   Called for every statement of every connection (while the server builds
   the events: see upkeep_audit_on_demand): keep it cheap.  Counts writes
   refused by read_only (1290) while upkeep's maintenance mode is on, and
-  hands the events of a connection inside a patch run to patchlog.c.
+  hands the events of a connection inside a patch run to patchlog.c, and,
+  while the index advisor captures, each finished statement to advisor.c.
   upkeep's own connection (thread id 0) is ignored.
 */
 static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
@@ -807,6 +1009,18 @@ static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
     if (ev->general_thread_id == 0 || !thd)
       return;
     run= session_run(thd);
+    if (upkeep_advise_capture_on())
+    {
+      if (ev->event_subclass == MYSQL_AUDIT_GENERAL_LOG)
+        THDVAR(thd, adv_start)= (unsigned long long) upkeep_monotonic_us();
+      else if (ev->event_subclass == MYSQL_AUDIT_GENERAL_STATUS)
+      {
+        unsigned long long t0= THDVAR(thd, adv_start);
+        THDVAR(thd, adv_start)= 0;
+        upkeep_advise_statement(ev, t0 ? upkeep_monotonic_us() -
+                                         (int64_t) t0 : 0);
+      }
+    }
     if (ev->event_subclass == MYSQL_AUDIT_GENERAL_STATUS &&
         ev->general_error_code)
     {
@@ -871,7 +1085,7 @@ static int upkeep_init(void *p)
   upkeep_set_reason_setting(reason_shown);
 
   if (upkeep_maintenance_init() || upkeep_patchlog_init() ||
-      upkeep_deadlock_init())
+      upkeep_deadlock_init() || upkeep_advisor_init())
     return 1;
   maintenance_value= (my_bool) upkeep_maintenance_is_on();
   if (upkeep_worker_start())
@@ -885,6 +1099,7 @@ static int upkeep_deinit(void *p)
   (void) p;
   upkeep_plugin_running= 0;
   upkeep_worker_stop();
+  upkeep_advisor_deinit();
   upkeep_patchlog_deinit();
   upkeep_maintenance_deinit();
   return 0;
@@ -897,7 +1112,8 @@ maria_declare_plugin(upkeep)
   "upkeep",
   "upkeep authors",
   "Maintenance mode for ERP databases (drain, read-only, durable), "
-  "patch runs with their slow statements, and InnoDB deadlocks",
+  "patch runs with their slow statements, InnoDB deadlocks, and an index "
+  "advisor",
   PLUGIN_LICENSE_GPL,
   upkeep_init,
   upkeep_deinit,

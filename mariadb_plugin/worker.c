@@ -15,12 +15,14 @@
   runs
   upkeep_maintenance_bootstrap() (schema, table, UDF, re-applying
   maintenance mode after a restart), upkeep_patchlog_bootstrap() (the
-  patch run tables) and upkeep_deadlock_bootstrap() (the deadlock tables),
-  then takes jobs from a bounded queue.  Between jobs, and at least every
+  patch run tables), upkeep_deadlock_bootstrap() (the deadlock tables) and
+  upkeep_advisor_bootstrap() (the advisor's tables and the index hygiene
+  views), then takes jobs from a bounded queue.  Between jobs, and at least every
   second (every 200 ms while a patch run is active), it calls
   upkeep_patchlog_work(), which writes the records of patch runs and
   samples their lock waits, and, every upkeep_deadlock_poll_ms,
-  upkeep_deadlock_work(), which polls InnoDB's deadlock counter;
+  upkeep_deadlock_work(), which polls InnoDB's deadlock counter, and
+  upkeep_advisor_work(), which runs the index advisor when asked;
   upkeep_worker_wake() wakes it early when records arrive or a statement
   ends with a deadlock error.
   A lost connection is re-made, with the bootstrap again, before the next
@@ -100,6 +102,13 @@ int64_t upkeep_monotonic_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t upkeep_monotonic_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void upkeep_format_utc(int64_t unix_us, char *buf, size_t cap)
@@ -563,7 +572,8 @@ static int sql_connect(upkeep_sql *sql)
     {
       if (upkeep_maintenance_bootstrap(sql) == 0 &&
           upkeep_patchlog_bootstrap(sql) == 0 &&
-          upkeep_deadlock_bootstrap(sql) == 0)
+          upkeep_deadlock_bootstrap(sql) == 0 &&
+          upkeep_advisor_bootstrap(sql) == 0)
       {
         __atomic_store_n(&upkeep_stats.worker_ready, 1, __ATOMIC_RELAXED);
         if (attempts > 0)
@@ -629,6 +639,12 @@ static void *worker_main(void *arg)
       long dl_ms= upkeep_deadlock_work(&sql);
       if (dl_ms < wait_ms)
         wait_ms= dl_ms;
+    }
+    if (!(sql.err_no && sql_connection_lost(sql.err_no)))
+    {
+      long adv_ms= upkeep_advisor_work(&sql);
+      if (adv_ms < wait_ms)
+        wait_ms= adv_ms;
     }
     if (sql.err_no && sql_connection_lost(sql.err_no))
       sql_disconnect(&sql);
