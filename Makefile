@@ -56,6 +56,7 @@ bench: deps build
 	@./bench/pg_drain.sh
 	@./bench/pg_tps.sh
 	@./bench/pg_deadlocks.sh
+	@./bench/pg_advisor.sh
 	@./bench/mariadb_instructions.sh
 	@./bench/mariadb_sysbench.sh
 	@./bench/mariadb_patch_sysbench.sh
