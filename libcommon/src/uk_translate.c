@@ -705,6 +705,27 @@ trim_out(Tr *tr)
 }
 
 
+/*
+ * Where the statement that token i is in ends: its ';' at the outer level
+ * (what follows is checked as a second statement), or the end.
+ */
+static size_t
+dml_tail_end(const Tr *tr, size_t i)
+{
+	int			d = 0;
+
+	for (; i < tr->n; i++)
+	{
+		if (punct_is(tr, i, '('))
+			d++;
+		else if (punct_is(tr, i, ')'))
+			d--;
+		else if (d <= 0 && punct_is(tr, i, ';'))
+			break;
+	}
+	return i;
+}
+
 static const char *const select_words[] = {
 	"SELECT", "DISTINCT", "DISTINCTROW", "ALL", "STRAIGHT_JOIN",
 	"SQL_CALC_FOUND_ROWS", "SQL_NO_CACHE", "SQL_CACHE", "SQL_SMALL_RESULT",
@@ -832,8 +853,13 @@ translate(Tr *tr, UkError **err)
 
 					if (dml && depth == 0)
 					{
-						/* UPDATE/DELETE ... LIMIT n: PostgreSQL has none */
-						i = a < tr->n ? a + 1 : a;
+						/*
+						 * UPDATE/DELETE ... LIMIT n: PostgreSQL has none.
+						 * LIMIT is the statement's last clause but for
+						 * RETURNING, which the advisor does not need: drop
+						 * the rest of the statement.
+						 */
+						i = dml_tail_end(tr, i);
 						trim_out(tr);
 						tr->flags |= UK_TRANSLATE_DML_LIMIT;
 						tr->out.gap = true;
@@ -859,22 +885,11 @@ translate(Tr *tr, UkError **err)
 				if (dml && depth == 0 && word_is(tr, i, "ORDER") &&
 					word_is(tr, sig_at(tr, i + 1), "BY"))
 				{
-					int			d = 0;
-
-					for (j = i; j < tr->n; j++)
-					{
-						if (punct_is(tr, j, '('))
-							d++;
-						else if (punct_is(tr, j, ')'))
-							d--;
-						else if (d <= 0 && (word_is(tr, j, "LIMIT") ||
-											punct_is(tr, j, ';')))
-							break;
-					}
+					/* UPDATE/DELETE ... ORDER BY [LIMIT]: the same */
 					trim_out(tr);
 					tr->flags |= UK_TRANSLATE_DML_LIMIT;
 					tr->out.gap = true;
-					i = j;
+					i = dml_tail_end(tr, i);
 					continue;
 				}
 				if (depth == 0 && word_is(tr, i, "ON"))

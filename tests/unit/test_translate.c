@@ -105,8 +105,10 @@ test_cases(void)
 			"UPDATE \"tabSeries\" SET \"current\" = \"current\" + 1 WHERE \"name\" = 'X'", UK_TRANSLATE_DML_LIMIT},
 		{"DELETE FROM t WHERE a IN (SELECT b FROM u ORDER BY c LIMIT 3) LIMIT 100;",
 			"DELETE FROM t WHERE a IN (SELECT b FROM u ORDER BY c LIMIT 3);", UK_TRANSLATE_DML_LIMIT},
-		/* literals that meet across a dropped LIMIT get the newline a second pass gives */
-		{"DELETE FROM t WHERE a = 'x' LIMIT 2 'y'", "DELETE FROM t WHERE a = 'x'\n'y'", UK_TRANSLATE_DML_LIMIT},
+		/* the rest of the statement goes with the LIMIT (RETURNING, garbage) */
+		{"DELETE FROM t WHERE a = 'x' LIMIT 2 'y'", "DELETE FROM t WHERE a = 'x'", UK_TRANSLATE_DML_LIMIT},
+		{"DELETE FROM t WHERE a = 1 ORDER BY b LIMIT 2 RETURNING a, (b)", "DELETE FROM t WHERE a = 1", UK_TRANSLATE_DML_LIMIT},
+		{"DELETE FROM t WHERE a = 1 LIMIT 2 ORDER BY a LIMIT 3;", "DELETE FROM t WHERE a = 1;", UK_TRANSLATE_DML_LIMIT},
 		/* nested parentheses, statements end */
 		{"SELECT ((`a` + (1)) * 2) FROM t;;  ", "SELECT ((\"a\" + (1)) * 2) FROM t;;  ", 0},
 		{"", "", 0},
