@@ -1790,7 +1790,10 @@ explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 		for (k = 0; k < c->pub.ncolumns; k++)
 			if (c->pub.columns[k] == cp->column)
 				in_index = true;
-		if (nd > 0)
+		if (cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL)
+			snprintf(part, sizeof(part), "the value is in %.0f%% of the rows",
+					 100 * cp->sel);
+		else if (nd > 0)
 		{
 			fmt_count(nd, num, sizeof(num));
 			snprintf(part, sizeof(part), "%s value%s", num, nd == 1 ? "" : "s");
@@ -1805,7 +1808,9 @@ explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 		else if (in_index)
 			continue;
 		else if (!can_follow(cp))
-			reason_put(r, cap, "; %s left out: %s, too few to narrow", name, part);
+			reason_put(r, cap, cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL ?
+					   "; %s left out: %s" : "; %s left out: %s, too few to narrow",
+					   name, part);
 		else
 			reason_put(r, cap, "; %s left out: few rows left", name, NULL);
 	}
