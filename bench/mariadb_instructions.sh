@@ -9,6 +9,9 @@
 # per statement, over the whole server.  Configurations:
 #   none          no plugin
 #   upkeep        upkeep.so loaded, maintenance off
+#   upkeep_capture  upkeep.so with the index advisor's statement capture
+#                 on (upkeep_advise_capture: every statement is normalised
+#                 and counted)
 #   server_audit  MariaDB's own audit plugin, loaded with logging off: a
 #                 peer that subscribes to the same statement events
 # Figures, not pass/fail.  Environment: N (2000).  Takes a few minutes.
@@ -17,7 +20,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/mariadb.sh"
 
 N=${N:-2000}
-CONFIGS=${CONFIGS:-"none upkeep upkeep_events upkeep_patch server_audit"}
+CONFIGS=${CONFIGS:-"none upkeep upkeep_events upkeep_patch upkeep_capture server_audit"}
 command -v valgrind >/dev/null || { echo "valgrind is not installed (make deps)" >&2; exit 1; }
 make -s -C "$TOP" libcommon mariadb >/dev/null
 
@@ -41,6 +44,8 @@ measure() {	# measure CONFIG: prints instructions per statement
 	upkeep | upkeep_patch) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
 	upkeep_events) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
 		--upkeep-audit-on-demand=OFF) ;;
+	upkeep_capture) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
+		--upkeep-advise-capture=ON) ;;
 	server_audit) load=(--plugin-load-add=server_audit.so --server-audit-logging=OFF) ;;
 	esac
 	# io_uring and a huge buffer pool reservation do not work under valgrind
@@ -83,5 +88,5 @@ for cfg in $CONFIGS; do
 done
 echo "instructions per indexed point SELECT (whole server, N = $N, callgrind)"
 for cfg in $CONFIGS; do
-	printf '%-13s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - ${per[none]:-0} ))"
+	printf '%-15s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - ${per[none]:-0} ))"
 done

@@ -193,6 +193,38 @@ static int has_select(const char *s, size_t len)
   return 0;
 }
 
+/*
+  The command tag of the common cases without libcommon's full scanner:
+  text that starts with a plain keyword.  1 when tag is set (possibly to
+  "" for a statement that is surely not wanted), 0 when the full scanner
+  must decide (comments, parentheses, WITH).
+*/
+static int quick_tag(const char *q, size_t len, char *tag, size_t cap)
+{
+  static const char *const words[]=
+    { "SELECT", "UPDATE", "DELETE", "INSERT", "REPLACE" };
+  size_t i= 0, n;
+
+  while (i < len && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' ||
+                     q[i] == '\r'))
+    i++;
+  for (n= i; n < len && isalpha((unsigned char) q[n]); n++)
+    ;
+  if (n == i || (n < len && (isalnum((unsigned char) q[n]) || q[n] == '_' ||
+                             q[n] == '$' || (unsigned char) q[n] >= 0x80)))
+    return 0;                   /* a comment, a parenthesis, odd text */
+  for (size_t w= 0; w < sizeof(words) / sizeof(words[0]); w++)
+    if (strlen(words[w]) == n - i && strncasecmp(q + i, words[w], n - i) == 0)
+    {
+      snprintf(tag, cap, "%s", words[w]);
+      return 1;
+    }
+  if (n - i == 4 && strncasecmp(q + i, "with", 4) == 0)
+    return 0;
+  tag[0]= '\0';                 /* SET, SHOW, COMMIT, CALL, DDL, ... */
+  return 1;
+}
+
 /* Caller holds cap_lock. */
 static adv_entry *find_locked(uint64_t h, const char *db, size_t db_len,
                               const char *norm, size_t norm_len)
@@ -227,7 +259,8 @@ void upkeep_advise_statement(const struct mysql_event_general *ev,
     return;
   if (db_len > UK_IDENT_MAX || system_schema(db, db_len))
     return;
-  uk_stmt_command(q, qlen, tag, sizeof(tag));
+  if (!quick_tag(q, qlen, tag, sizeof(tag)))
+    uk_stmt_command(q, qlen, tag, sizeof(tag));
   insert= strcmp(tag, "INSERT") == 0 || strcmp(tag, "REPLACE") == 0;
   if (!insert && strcmp(tag, "SELECT") != 0 && strcmp(tag, "UPDATE") != 0 &&
       strcmp(tag, "DELETE") != 0)
