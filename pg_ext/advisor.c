@@ -214,8 +214,7 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 		info->amsearcharray = am->amsearcharray;
 		info->amsearchnulls = am->amsearchnulls;
 		info->amhasgettuple = (am->amgettuple != NULL);
-		info->amhasgetbitmap = (am->amgetbitmap != NULL) &&
-			relationObjectId != InvalidOid;
+		info->amhasgetbitmap = (am->amgetbitmap != NULL);
 		info->amcanparallel = am->amcanparallel;
 		info->amcanmarkpos = (am->ammarkpos != NULL && am->amrestrpos != NULL);
 		info->amcostestimate = am->amcostestimate;
