@@ -14,12 +14,20 @@
 #                 and counted)
 #   server_audit  MariaDB's own audit plugin, loaded with logging off: a
 #                 peer that subscribes to the same statement events
-# Figures, not pass/fail.  Environment: N (2000).  Takes a few minutes.
+# In the upkeep configurations the deadlock poll runs once a minute
+# (upkeep_deadlock_poll_ms = 60000) so that the background thread's work,
+# which does not depend on the statements, stays out of the per-statement
+# figure; it is measured apart: the instructions the whole server spends
+# per second while idle, no plugin against upkeep.so with the default
+# 200 ms poll.
+# Figures, not pass/fail.  Environment: N (2000), CONFIGS, IDLE_SECONDS
+# (10; 0 skips the idle measurement).  Takes a few minutes.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/mariadb.sh"
 
 N=${N:-2000}
+IDLE_SECONDS=${IDLE_SECONDS:-10}
 CONFIGS=${CONFIGS:-"none upkeep upkeep_events upkeep_patch upkeep_capture server_audit"}
 command -v valgrind >/dev/null || { echo "valgrind is not installed (make deps)" >&2; exit 1; }
 make -s -C "$TOP" libcommon mariadb >/dev/null
@@ -40,12 +48,14 @@ measure() {	# measure CONFIG: prints instructions per statement
 	local cfg=$1 d="$W/$1" load=() vpid total0 totaln
 	mkdir -p "$d"
 	md_new_server "$d" >/dev/null
+	local up=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
+		--upkeep-deadlock-poll-ms=60000)
 	case $cfg in
-	upkeep | upkeep_patch) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
-	upkeep_events) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
-		--upkeep-audit-on-demand=OFF) ;;
-	upkeep_capture) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so
-		--upkeep-advise-capture=ON) ;;
+	upkeep | upkeep_patch) load=("${up[@]}") ;;
+	upkeep_events) load=("${up[@]}" --upkeep-audit-on-demand=OFF) ;;
+	upkeep_capture) load=("${up[@]}" --upkeep-advise-capture=ON) ;;
+	idle_none) load=() ;;
+	idle_upkeep) load=(--plugin-dir="$TOP/mariadb_plugin" --plugin-load-add=upkeep.so) ;;
 	server_audit) load=(--plugin-load-add=server_audit.so --server-audit-logging=OFF) ;;
 	esac
 	# io_uring and a huge buffer pool reservation do not work under valgrind
@@ -72,6 +82,18 @@ measure() {	# measure CONFIG: prints instructions per statement
 		sleep 1
 		grep -h '^summary:' "$(ls -t "$d"/cg.out.* | head -1)" | awk '{ print $2 }'
 	}
+	if [ "${cfg#idle_}" != "$cfg" ]; then
+		# the server idle for IDLE_SECONDS: instructions per second
+		callgrind_control -z "$vpid" >/dev/null 2>&1
+		sleep "$IDLE_SECONDS"
+		callgrind_control -d "$vpid" >/dev/null 2>&1
+		sleep 1
+		totaln=$(grep -h '^summary:' "$(ls -t "$d"/cg.out.* | head -1)" | awk '{ print $2 }')
+		md_sql "$d" -e "SHUTDOWN" >/dev/null 2>&1 || kill "$vpid"
+		wait "$vpid" 2>/dev/null || true
+		echo $(( totaln / IDLE_SECONDS ))
+		return
+	fi
 	local suffix=""
 	[ "$cfg" = upkeep_patch ] && suffix=_patch
 	run "$W/stmts$suffix.sql" >/dev/null	# warm up
@@ -90,3 +112,11 @@ echo "instructions per indexed point SELECT (whole server, N = $N, callgrind)"
 for cfg in $CONFIGS; do
 	printf '%-15s %8d  %+6d\n' "$cfg" "${per[$cfg]}" "$(( per[$cfg] - ${per[none]:-0} ))"
 done
+if [ "$IDLE_SECONDS" -gt 0 ]; then
+	idle_none=$(measure idle_none)
+	idle_upkeep=$(measure idle_upkeep)
+	echo "instructions per second of an idle server ($IDLE_SECONDS s, callgrind)"
+	printf '%-15s %10d\n' "no plugin" "$idle_none"
+	printf '%-15s %10d  %+d (the background thread, deadlock poll every 200 ms)\n' \
+		"upkeep" "$idle_upkeep" "$(( idle_upkeep - idle_none ))"
+fi
