@@ -240,6 +240,16 @@ typedef struct Slot
 	double		limit;			/* only for single-table queries */
 	double		total_sel;		/* all predicates on the table, per probe */
 	double		base;			/* built-in cost with existing indexes */
+
+	/*
+	 * A table joined to others of its query may be read either way: as the
+	 * inner side, probed by its join keys once per row of the others
+	 * (outer_rows: the fewest rows another side gives on its own), or as
+	 * the driving side, by its own predicates alone (drv: this slot
+	 * without its join keys).  NULL when the table is not joined.
+	 */
+	const struct Slot *drv;
+	double		outer_rows;
 } Slot;
 
 typedef struct Query
@@ -561,22 +571,125 @@ index_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
 	return c;
 }
 
+/*
+ * Cost of the slot's work through an index (cols NULL: a sequential scan),
+ * the cheaper way for a joined table: probed once per outer row through
+ * the index, or read as the driving side (a sequential scan of an inner
+ * side is a hash join: it reads the table once, by its own predicates).
+ */
+static double
+slot_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
+		  const bool *desc, int n)
+{
+	double		inner;
+	double		driving;
+
+	if (s->drv == NULL)
+		return cols != NULL ? index_cost(a, t, s, cols, desc, n) : seq_cost(t, s);
+	if (cols == NULL)
+		return seq_cost(t, s->drv);
+	inner = index_cost(a, t, s, cols, desc, n);
+	if (isfinite(inner))
+		inner *= s->outer_rows;
+	driving = index_cost(a, t, s->drv, cols, desc, n);
+	return d_min(inner, driving);
+}
+
 /* Cost of the slot with the existing btree indexes. */
 static double
 slot_base_cost(const UkAdvisor *a, const Slot *s)
 {
 	const Table *t = &a->tables[s->table];
-	double		best = seq_cost(t, s);
+	double		best = slot_cost(a, t, s, NULL, NULL, 0);
 	int			i;
 
 	for (i = 0; i < t->nidx; i++)
 	{
 		if (t->idx[i].kind != UK_ADV_BTREE || t->idx[i].ncolumns == 0)
 			continue;
-		best = d_min(best, index_cost(a, t, s, t->idx[i].columns, NULL,
+		best = d_min(best, slot_cost(a, t, s, t->idx[i].columns, NULL,
 									 t->idx[i].ncolumns));
 	}
 	return best;
+}
+
+/* Rows a slot gives read by its own predicates, join keys aside. */
+static double
+own_rows(const UkAdvisor *a, const Slot *s)
+{
+	double		sel = 1;
+	int			i;
+
+	for (i = 0; i < s->ncp; i++)
+		if (s->cp[i].kind != UK_ADV_JOIN)
+			sel *= s->cp[i].sel * s->cp[i].probes;
+	return d_max(1.0, a->tables[s->table].rows * d_min(1.0, sel));
+}
+
+/*
+ * For every slot joined to another slot of its query by a join key whose
+ * row count the adapter did not give: its driving-side variant and the
+ * rows it is probed for as the inner side.
+ */
+static UkStatus
+set_join_modes(UkAdvisor *a)
+{
+	int			q;
+
+	for (q = 0; q < a->nqueries; q++)
+	{
+		const Query *qq = &a->queries[q];
+		int			i;
+		int			j;
+
+		for (i = qq->first_slot; i < qq->first_slot + qq->nslots; i++)
+		{
+			Slot	   *s = &a->slots[i];
+			Slot	   *d;
+			double		outer = HUGE_VAL;
+			bool		joined = false;
+			int			k;
+
+			for (k = 0; k < s->ncp; k++)
+				if (s->cp[k].kind == UK_ADV_JOIN && s->cp[k].probes <= 1)
+					joined = true;
+			if (!joined)
+				continue;
+			for (j = qq->first_slot; j < qq->first_slot + qq->nslots; j++)
+			{
+				const Slot *o = &a->slots[j];
+
+				if (j == i)
+					continue;
+				for (k = 0; k < o->ncp; k++)
+					if (o->cp[k].kind == UK_ADV_JOIN)
+						break;
+				if (k < o->ncp)
+					outer = d_min(outer, own_rows(a, o));
+			}
+			if (!isfinite(outer))
+				continue;		/* joined to what the workload does not show */
+			d = arena_alloc(&a->arena, sizeof(Slot));
+			if (d == NULL)
+				return UK_ERR_NOMEM;
+			*d = *s;
+			d->cp = arena_alloc(&a->arena, sizeof(ColPred) * (size_t) (s->ncp + 1));
+			if (d->cp == NULL)
+				return UK_ERR_NOMEM;
+			d->ncp = 0;
+			d->total_sel = 1;
+			for (k = 0; k < s->ncp; k++)
+				if (s->cp[k].kind != UK_ADV_JOIN)
+				{
+					d->cp[d->ncp++] = s->cp[k];
+					d->total_sel *= s->cp[k].sel;
+				}
+			d->drv = NULL;
+			s->drv = d;
+			s->outer_rows = outer;
+		}
+	}
+	return UK_OK;
 }
 
 /* ---------------------------------------------------------------------
@@ -1316,7 +1429,7 @@ cost_candidates(UkAdvisor *a)
 
 			if (!slot_touches(s, c->pub.columns[0]))
 				continue;
-			ic = index_cost(a, t, s, c->pub.columns, c->pub.desc, c->pub.ncolumns);
+			ic = slot_cost(a, t, s, c->pub.columns, c->pub.desc, c->pub.ncolumns);
 			c->use_slots[n] = t->slots[i];
 			c->use_queries[n] = s->query;
 			c->use_costs[n] = a->queries[s->query].base - s->base + d_min(s->base, ic);
@@ -1350,6 +1463,11 @@ uk_advisor_create(const UkAdvWorkload *w, UkAdvisor **out, UkError **err)
 	{
 		uk_advisor_free(a);
 		return st;
+	}
+	if (set_join_modes(a) != UK_OK)
+	{
+		uk_advisor_free(a);
+		return uk_error_set(err, UK_ERR_NOMEM, 0, "out of memory");
 	}
 	for (i = 0; i < a->nslots; i++)
 	{

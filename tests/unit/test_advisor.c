@@ -379,9 +379,10 @@ test_joins_and_in(void)
 	/*
 	 * As the adapters give it: a join key on both sides, the picking's id
 	 * already its primary key.  (name) is still a candidate: the picking
-	 * may drive the join, read by its own predicate.  (The built-in model
-	 * costs each table as if its join keys were bound, so it is the
-	 * planner's costs that choose it; the candidate must be there.)
+	 * may drive the join, read by its own predicate, and the built-in
+	 * model chooses it: as the inner side the picking would be probed
+	 * once per move (no move predicate narrows them), as the driving side
+	 * it is one lookup by name.
 	 */
 	{
 		static const int pk_cols[] = {0};
@@ -408,6 +409,13 @@ test_joins_and_in(void)
 				pick_name = true;
 		}
 		CHECK(pick_name, "the driving side has the candidate (name)");
+		pick_name = false;
+		CHECK(a != NULL && uk_advisor_select(a, &o, &adv, &n, NULL, NULL, &err) == UK_OK,
+			  "join with both keys selects");
+		for (i = 0; a != NULL && i < n; i++)
+			if (adv[i].table == 1 && adv[i].columns[0] == 1)
+				pick_name = true;
+		CHECK(pick_name, "the built-in model advises (name) on the driving side: %d", n);
 		uk_advisor_free(a);
 	}
 
