@@ -271,6 +271,22 @@ done
 mas erp_upgrade "SELECT pid, is_victim, username, lock_mode, table_name, index_name, blocked_by, query FROM upkeep.deadlock_participants"
 mas erp_upgrade "SELECT occurrences, tables, statement_shapes FROM upkeep.deadlock_summary"
 
+step "MariaDB: the index advisor on the statements the plugin saw"
+md_sql "$MW" -D erp <"$TOP/tests/advisor/stock_move_mariadb.sql" >/dev/null
+echo "an Odoo-style stock_move of 300,000 moves in 'erp' (an index on picking_id exists)"
+mas erp_upgrade "SET GLOBAL upkeep_advise_capture = ON"
+echo "erp_app> (the app runs its stock queries, as Frappe writes them: backticks, values in the text)"
+md_sql "$MW" -u erp_app -D erp <"$TOP/tests/advisor/workload_mariadb.sql" >/dev/null
+runs0=$(md_sql "$MW" -N -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPKEEP_ADVISE_RUNS'")
+mas erp_upgrade "SET GLOBAL upkeep_advise = ON   -- the background thread advises, then sets it OFF"
+for _ in $(seq 1 600); do
+	[ "$(md_sql "$MW" -N -e "SELECT @@global.upkeep_advise = 0 AND VARIABLE_VALUE > $runs0 FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPKEEP_ADVISE_RUNS'")" = 1 ] && break
+	sleep 0.1
+done
+mas erp_upgrade "SELECT \`rank\`, table_name, \`columns\`, improvement_pct, reason FROM upkeep.index_advice ORDER BY \`rank\`"
+mas erp_upgrade "SELECT create_statement FROM upkeep.index_advice ORDER BY \`rank\`"
+mas erp_upgrade "SET GLOBAL upkeep_advise_capture = OFF"
+
 step "MariaDB: the record of the window (table upkeep.maintenance_log)"
 mas erp_upgrade "SELECT reason, entered_by, exited_by, TIMESTAMPDIFF(SECOND, entered_at, exited_at) AS seconds,
     refused_writes, drain_outcome, drain_ms, drain_waited_for, read_only_before FROM upkeep.maintenance_log\G"
