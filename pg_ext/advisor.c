@@ -25,6 +25,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
@@ -54,6 +55,7 @@
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "uk_advisor.h"
 #include "upkeep.h"
@@ -99,6 +101,7 @@ typedef struct AdvQuery
 {
 	char	   *text;
 	double		weight;
+	Oid			userid;			/* parsed and planned as this role */
 	Query	   *query;			/* analyzed and rewritten; copied to plan */
 	UkAdvPred  *preds;
 	int			npreds;
@@ -122,6 +125,7 @@ typedef struct Advisor
 	bool		count_writes;	/* weights and table writes cover one period */
 	double		write_scale;	/* table writes x this: the weights' period */
 	MemoryContext plan_cxt;		/* reset after every planning */
+	MemoryContext cxt;			/* what is read lives here */
 } Advisor;
 
 /* The hypothetical index the hook adds while a candidate is costed. */
@@ -141,6 +145,13 @@ static get_relation_info_hook_type prev_get_relation_info_hook = NULL;
 static HypoIndex *hypo_current = NULL;
 
 /*
+ * The statement being planned with hypo_current: the index is added only
+ * to its planning, never to planning that a function it calls starts
+ * (such a plan could be cached and would keep the fake index).
+ */
+static Query *hypo_parse = NULL;
+
+/*
  * Add the hypothetical index to the table's list, filled as
  * get_relation_info() fills a real btree index.
  */
@@ -149,10 +160,14 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 					  RelOptInfo *rel)
 {
 	HypoIndex  *h = hypo_current;
+	PlannerInfo *top = root;
 
 	if (prev_get_relation_info_hook)
 		prev_get_relation_info_hook(root, relationObjectId, inhparent, rel);
-	if (h != NULL && !inhparent && relationObjectId == h->relid)
+	while (top->parent_root != NULL)
+		top = top->parent_root;
+	if (h != NULL && top->parse == hypo_parse && !inhparent &&
+		relationObjectId == h->relid)
 	{
 		IndexOptInfo *info = makeNode(IndexOptInfo);
 		IndexAmRoutine *am = GetIndexAmRoutineByAmId(BTREE_AM_OID, false);
@@ -230,9 +245,29 @@ upkeep_advisor_init(void)
 }
 
 /*
+ * An error of the statement itself (syntax, a missing table, a type that
+ * does not match, a feature, a limit), which leaves it out of the
+ * workload.  Anything else (a cancel or timeout, a recovery conflict, a
+ * lock timeout, out of memory, shutdown, a system error) ends the call.
+ */
+static bool
+adv_statement_error(int code)
+{
+	int			cat = ERRCODE_TO_CATEGORY(code);
+
+	if (code == ERRCODE_LOCK_NOT_AVAILABLE || code == ERRCODE_OUT_OF_MEMORY)
+		return false;
+	return cat != ERRCODE_TO_CATEGORY(ERRCODE_OPERATOR_INTERVENTION) &&
+		cat != ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) &&
+		cat != ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR) &&
+		cat != ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK);
+}
+
+/*
  * Run fn(arg) in a subtransaction.  On an error the subtransaction is
- * rolled back and the message returned (palloc'd in the caller's context);
- * a cancel or a timeout is thrown on.
+ * rolled back and the message returned (palloc'd in the caller's context)
+ * when it is the statement's own error (adv_statement_error()); any other
+ * is thrown on.
  */
 typedef void (*adv_fn) (void *arg);
 
@@ -261,8 +296,8 @@ adv_guarded(adv_fn fn, void *arg)
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
 		hypo_current = NULL;
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
-			edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+		hypo_parse = NULL;
+		if (!adv_statement_error(edata->sqlerrcode))
 			ReThrowError(edata);
 		message = edata->message ? edata->message : pstrdup("unknown error");
 	}
@@ -273,6 +308,38 @@ adv_guarded(adv_fn fn, void *arg)
 }
 
 /* ---- tables ---- */
+
+/* Every key column of the index with its type's default class and the
+ * column's own collation. */
+static bool
+adv_plain_keys(const AdvTable *t, HeapTuple itup, const int *cols, int nkeys)
+{
+	bool		isnull;
+	Datum		d;
+	oidvector  *classes;
+	oidvector  *colls;
+
+	d = SysCacheGetAttr(INDEXRELID, itup, Anum_pg_index_indclass, &isnull);
+	if (isnull)
+		return false;
+	classes = (oidvector *) DatumGetPointer(d);
+	d = SysCacheGetAttr(INDEXRELID, itup, Anum_pg_index_indcollation, &isnull);
+	if (isnull)
+		return false;
+	colls = (oidvector *) DatumGetPointer(d);
+	for (int k = 0; k < nkeys; k++)
+	{
+		int			c = cols[k];
+
+		if (c < 0)
+			continue;			/* an expression: covers nothing anyway */
+		if (k >= classes->dim1 || k >= colls->dim1 ||
+			classes->values[k] != GetDefaultOpClass(t->atttypes[c], BTREE_AM_OID) ||
+			colls->values[k] != t->attcolls[c])
+			return false;
+	}
+	return true;
+}
 
 static void
 adv_read_indexes(AdvTable *t, Relation rel)
@@ -314,9 +381,14 @@ adv_read_indexes(AdvTable *t, Relation rel)
 		x->columns = cols;
 		x->unique = ind->indisunique;
 		x->constraint = OidIsValid(get_index_constraint(indexoid));
-		/* a partial or invalid index serves only some queries: not counted */
+		/*
+		 * A partial or invalid index serves only some queries, one with
+		 * another operator class or collation (text_pattern_ops, "C")
+		 * not the plain comparisons: neither covers a candidate.
+		 */
 		x->kind = (am == BTREE_AM_OID && ind->indisvalid &&
-				   heap_attisnull(itup, Anum_pg_index_indpred, NULL)) ?
+				   heap_attisnull(itup, Anum_pg_index_indpred, NULL) &&
+				   adv_plain_keys(t, itup, cols, ind->indnkeyatts)) ?
 			UK_ADV_BTREE : UK_ADV_OTHER;
 		ReleaseSysCache(itup);
 	}
@@ -347,8 +419,11 @@ adv_read_columns(AdvTable *t, Relation rel)
 		t->atttypes[t->ncols] = att->atttypid;
 		t->atttypmods[t->ncols] = att->atttypmod;
 		t->attcolls[t->ncols] = att->attcollation;
+		/* a btree on it can be built: the type has a comparison */
 		t->orderable[t->ncols] =
-			OidIsValid(GetDefaultOpClass(att->atttypid, BTREE_AM_OID));
+			OidIsValid(GetDefaultOpClass(att->atttypid, BTREE_AM_OID)) &&
+			OidIsValid(lookup_type_cache(att->atttypid,
+										 TYPECACHE_CMP_PROC)->cmp_proc);
 		c->name = pstrdup(NameStr(att->attname));
 		stup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(t->relid),
 							   Int16GetDatum(att->attnum), BoolGetDatum(false));
@@ -380,7 +455,9 @@ adv_table(Advisor *adv, Oid relid)
 	for (int i = 0; i < adv->ntables; i++)
 		if (adv->tables[i].relid == relid)
 			return i;
-	if (kind != RELKIND_RELATION && kind != RELKIND_MATVIEW)
+	/* not a system catalog: no index can be created on one */
+	if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) ||
+		IsCatalogRelationOid(relid))
 		return -1;
 	if (adv->ntables == adv->tablecap)
 	{
@@ -878,10 +955,40 @@ typedef struct ParseArg
 	bool		skipped;		/* not a query an index can serve */
 } ParseArg;
 
+static void adv_parse_as(ParseArg *pa);
+
+/*
+ * Parse and plan a statement as the role that ran it, restricted as a
+ * maintenance command is: what the planner evaluates of it (immutable
+ * functions of constants) runs with that role's rights, not the caller's.
+ * An error restores the caller with the subtransaction.
+ */
+static void
+adv_become(Oid userid, Oid *save_uid, int *save_sec)
+{
+	GetUserIdAndSecContext(save_uid, save_sec);
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(userid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("the role that ran the statement no longer exists")));
+	SetUserIdAndSecContext(userid, *save_sec | SECURITY_RESTRICTED_OPERATION);
+}
+
 static void
 adv_parse(void *arg)
 {
 	ParseArg   *pa = arg;
+	Oid			save_uid;
+	int			save_sec;
+
+	adv_become(pa->q->userid, &save_uid, &save_sec);
+	adv_parse_as(pa);
+	SetUserIdAndSecContext(save_uid, save_sec);
+}
+
+static void
+adv_parse_as(ParseArg *pa)
+{
 	List	   *raw = pg_parse_query(pa->q->text);
 	Oid		   *types = NULL;
 	int			ntypes = 0;
@@ -919,6 +1026,7 @@ typedef struct PlanArg
 {
 	Advisor    *adv;
 	AdvQuery   *q;
+	HypoIndex  *hypo;			/* NULL: as it is */
 	double		cost;
 } PlanArg;
 
@@ -928,10 +1036,17 @@ adv_plan(void *arg)
 	PlanArg    *pl = arg;
 	MemoryContext old = MemoryContextSwitchTo(pl->adv->plan_cxt);
 	PlannedStmt *ps;
+	Oid			save_uid;
+	int			save_sec;
 
-	ps = pg_plan_query(copyObject(pl->q->query), pl->q->text,
-					   CURSOR_OPT_PARALLEL_OK, NULL);
+	adv_become(pl->q->userid, &save_uid, &save_sec);
+	hypo_parse = copyObject(pl->q->query);
+	hypo_current = pl->hypo;
+	ps = pg_plan_query(hypo_parse, pl->q->text, CURSOR_OPT_PARALLEL_OK, NULL);
+	hypo_current = NULL;
+	hypo_parse = NULL;
 	pl->cost = ps->planTree->total_cost;
+	SetUserIdAndSecContext(save_uid, save_sec);
 	MemoryContextSwitchTo(old);
 }
 
@@ -939,13 +1054,10 @@ adv_plan(void *arg)
 static bool
 adv_cost(Advisor *adv, AdvQuery *q, HypoIndex *h, double *cost, char **error)
 {
-	PlanArg		pl = {adv, q, 0};
+	PlanArg		pl = {adv, q, h, 0};
 	char	   *msg;
 
-	/* adv_guarded() clears it too when it throws a cancel on */
-	hypo_current = h;
 	msg = adv_guarded(adv_plan, &pl);
-	hypo_current = NULL;
 	MemoryContextReset(adv->plan_cxt);
 	if (error)
 		*error = msg;
@@ -981,7 +1093,8 @@ adv_hypo_from(Advisor *adv, const UkAdvCandidate *c, HypoIndex *h)
 /* ---- the workload ---- */
 
 static void
-adv_add_query(Advisor *adv, int *cap, const char *text, double weight)
+adv_add_query(Advisor *adv, int *cap, const char *text, double weight,
+			  Oid userid)
 {
 	AdvQuery   *q;
 
@@ -989,13 +1102,14 @@ adv_add_query(Advisor *adv, int *cap, const char *text, double weight)
 	{
 		*cap = Max(*cap * 2, 16);
 		adv->queries = adv->queries == NULL ?
-			palloc0(sizeof(AdvQuery) * *cap) :
+			MemoryContextAllocZero(adv->cxt, sizeof(AdvQuery) * *cap) :
 			repalloc(adv->queries, sizeof(AdvQuery) * *cap);
 	}
 	q = &adv->queries[adv->nqueries++];
 	memset(q, 0, sizeof(*q));
-	q->text = pstrdup(text);
+	q->text = MemoryContextStrdup(adv->cxt, text);
 	q->weight = weight;
+	q->userid = userid;
 }
 
 /*
@@ -1040,10 +1154,11 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 	initStringInfo(&sql);
 	if (schema != NULL)
 		appendStringInfo(&sql,
-						 "SELECT query, count(*)::float8 FROM %s.slow_statements "
+						 "SELECT query, count(*)::float8, r.oid "
+						 "FROM %s.slow_statements s JOIN pg_roles r ON r.rolname = s.username "
 						 "WHERE database = current_database() AND command IN "
 						 "('SELECT', 'UPDATE', 'DELETE', 'INSERT') "
-						 "GROUP BY query ORDER BY sum(duration_ms) DESC LIMIT %d",
+						 "GROUP BY query, r.oid ORDER BY sum(duration_ms) DESC LIMIT %d",
 						 quote_identifier(schema), ADV_MAX_STATEMENTS);
 	else
 	{
@@ -1058,7 +1173,7 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 													 SPI_tuptable->tupdesc, 1)));
 		adv_read_write_scale(adv, pgss);
 		appendStringInfo(&sql,
-						 "SELECT query, calls::float8 FROM %s.pg_stat_statements "
+						 "SELECT query, calls::float8, userid FROM %s.pg_stat_statements "
 						 "WHERE dbid = (SELECT oid FROM pg_database "
 						 "WHERE datname = current_database()) AND toplevel "
 						 "AND calls > 0 AND query ~* '^\\s*(select|with|update|delete|insert)\\M' "
@@ -1066,6 +1181,8 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 						 pgss, ADV_MAX_STATEMENTS);
 	}
 	ret = SPI_execute(sql.data, true, 0);
+	/* SPI_execute() leaves SPI's own context current: read into ours */
+	MemoryContextSwitchTo(adv->cxt);
 	if (ret != SPI_OK_SELECT)
 		return NULL;
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -1075,9 +1192,13 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 										SPI_tuptable->tupdesc, 1);
 		Datum		calls = SPI_getbinval(SPI_tuptable->vals[i],
 										  SPI_tuptable->tupdesc, 2, &isnull);
+		bool		nouser;
+		Datum		user = SPI_getbinval(SPI_tuptable->vals[i],
+										 SPI_tuptable->tupdesc, 3, &nouser);
 
-		if (text != NULL && !isnull)
-			adv_add_query(adv, cap, text, DatumGetFloat8(calls));
+		if (text != NULL && !isnull && !nouser)
+			adv_add_query(adv, cap, text, DatumGetFloat8(calls),
+						  DatumGetObjectId(user));
 	}
 	return "";
 }
@@ -1147,7 +1268,8 @@ adv_workload(Advisor *adv, FunctionCallInfo fcinfo)
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("queries[%d] is NULL", i + 1)));
-			adv_add_query(adv, &cap, TextDatumGetCString(elems[i]), 1);
+			adv_add_query(adv, &cap, TextDatumGetCString(elems[i]), 1,
+						  GetUserId());
 		}
 		return "the queries given";
 	}
@@ -1377,6 +1499,7 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 
 	r = palloc0(sizeof(AdvRun));
 	r->given = !PG_ARGISNULL(0);
+	r->adv.cxt = CurrentMemoryContext;
 	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
 											"upkeep advisor planning",
 											ALLOCSET_DEFAULT_SIZES);

@@ -47,6 +47,30 @@ FROM upkeep.index_advice(ARRAY[
 
 -- the hypothetical indexes are gone once the advice is given
 EXPLAIN (COSTS OFF) SELECT * FROM ia.item WHERE code = 'I5';
+-- an index with another collation does not serve plain comparisons: it
+-- does not hide the advice
+CREATE INDEX item_code_posix ON ia.item (code COLLATE "POSIX");
+SELECT columns FROM upkeep.index_advice(ARRAY['SELECT * FROM ia.item WHERE code = $1']);
+DROP INDEX ia.item_code_posix;
+
+-- nothing on a system catalog: no index can be created there
+SELECT count(*) FROM upkeep.index_advice(ARRAY[
+  'SELECT * FROM pg_attribute WHERE atttypid = 25 AND attname = ''x''']);
+
+-- the hypothetical index is only for the advisor's own statement: a plan
+-- that a function it calls makes then (and caches) never sees it
+CREATE SEQUENCE ia.calls;
+CREATE FUNCTION ia.lookup() RETURNS int STABLE LANGUAGE plpgsql AS $$
+DECLARE r int;
+BEGIN
+  IF nextval('ia.calls') > 1 THEN
+    SELECT id INTO r FROM ia.item WHERE code = 'I7' LIMIT 1;
+  END IF;
+  RETURN 7;
+END $$;
+SELECT columns FROM upkeep.index_advice(ARRAY['SELECT * FROM ia.item WHERE id = ia.lookup() AND code = ''I7'''], 0);
+SELECT ia.lookup();
+
 -- the statements are planned, never run
 SELECT count(*) FROM upkeep.index_advice(ARRAY['DELETE FROM ia.item WHERE code = ''I1''']);
 SELECT count(*) FROM ia.item;

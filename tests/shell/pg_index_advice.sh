@@ -72,6 +72,25 @@ advice_checks() {
 	ok "$1: $n indexes; leads with the selective equality, range after equalities, no flag first, nothing repeated"
 }
 
+# Other statements, of another role: many shapes (IN lists of every
+# length), and one whose planning runs a function that tries to make its
+# role a superuser when it runs as anyone else.  The advisor plans a
+# statement as the role that ran it.
+q -c "CREATE ROLE mallory LOGIN" >/dev/null || fail "create role"
+db -c "GRANT ALL ON SCHEMA public TO mallory" -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO mallory" >/dev/null
+psql_at "$W" "$P" -U mallory -d stock >/dev/null <<'SQL' || fail "mallory's statements"
+CREATE FUNCTION grab() RETURNS void VOLATILE LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_user <> 'mallory' THEN ALTER ROLE mallory SUPERUSER; END IF;
+END $$;
+CREATE FUNCTION looks_constant() RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+BEGIN PERFORM grab(); RETURN 1; END $$;
+SELECT id FROM stock_location WHERE id = looks_constant() AND name <> 'x';
+SQL
+for k in $(seq 1 150); do
+	echo "SELECT name FROM stock_location WHERE id IN ($(seq -s, 1 "$k"));"
+done | db >/dev/null || fail "run the IN-list statements"
+
 # 1. From pg_stat_statements.
 out=$(db -c "SET client_min_messages = notice" \
 	-c "CREATE TABLE advice AS SELECT * FROM upkeep.index_advice()" 2>&1) ||
@@ -79,6 +98,9 @@ out=$(db -c "SET client_min_messages = notice" \
 echo "$out" | grep -q "index advice from pg_stat_statements" ||
 	fail "the workload did not come from pg_stat_statements: $out"
 advice_checks "pg_stat_statements"
+[ "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" = f ] ||
+	fail "planning another role's statement ran its function with the caller's rights"
+ok "another role's statements are planned as that role (its function did not gain superuser)"
 db -c "SELECT rank, columns, improvement_pct, queries FROM advice ORDER BY rank" | sed 's/^/  /'
 
 # 2. From the queries given, with $n parameters: the same leading columns.
