@@ -12,7 +12,9 @@
  * table's index list as a hypothetical index (as CREATE INDEX would make
  * it) while the statements that could use it are planned again, $n
  * parameters generically.  libcommon chooses across the workload from
- * those planner costs.  Nothing is executed and nothing is written.
+ * those planner costs.  No statement is run and nothing is written; what
+ * the planner evaluates runs as the role that ran the statement
+ * (adv_become()).
  */
 #include "postgres.h"
 
