@@ -867,6 +867,8 @@ static int show_stat(struct st_mysql_show_var *var, void *buff,
     *(long long *) buff= (long long) snap.windows;
     break;
   case STAT_DRAIN_MS:
+    /* -1 until a drain has run: signed, or it would show as 2^64 - 1 */
+    var->type= SHOW_SLONGLONG;
     *(long long *) buff= snap.drain_last_ms;
     break;
   case STAT_PHASE:
