@@ -61,6 +61,7 @@ bench: deps build
 	@./bench/mariadb_sysbench.sh
 	@./bench/mariadb_patch_sysbench.sh
 	@./bench/mariadb_deadlocks.sh
+	@./bench/mariadb_advisor.sh
 
 clean:
 	$(MAKE) -C libcommon clean
