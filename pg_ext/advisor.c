@@ -166,10 +166,12 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 
 	if (prev_get_relation_info_hook)
 		prev_get_relation_info_hook(root, relationObjectId, inhparent, rel);
+	/* outside the advisor: one load and a branch */
+	if (likely(h == NULL) || inhparent || relationObjectId != h->relid)
+		return;
 	while (top->parent_root != NULL)
 		top = top->parent_root;
-	if (h != NULL && top->parse == hypo_parse && !inhparent &&
-		relationObjectId == h->relid)
+	if (top->parse == hypo_parse)
 	{
 		IndexOptInfo *info = makeNode(IndexOptInfo);
 		IndexAmRoutine *am = GetIndexAmRoutineByAmId(BTREE_AM_OID, false);
@@ -239,11 +241,34 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 	}
 }
 
-void
-upkeep_advisor_init(void)
+/*
+ * The hook is installed only while upkeep.index_advice() runs: other
+ * sessions' and this session's planning pay nothing for it.  If another
+ * module has chained itself after it meanwhile (a library loaded during
+ * the call), it stays, inert without hypo_current.
+ */
+static bool hook_installed = false;
+
+static void
+adv_hook_on(void)
 {
+	if (hook_installed)
+		return;
 	prev_get_relation_info_hook = get_relation_info_hook;
 	get_relation_info_hook = adv_get_relation_info;
+	hook_installed = true;
+}
+
+static void
+adv_hook_off(void)
+{
+	hypo_current = NULL;
+	hypo_parse = NULL;
+	if (hook_installed && get_relation_info_hook == adv_get_relation_info)
+	{
+		get_relation_info_hook = prev_get_relation_info_hook;
+		hook_installed = false;
+	}
 }
 
 /*
@@ -1505,16 +1530,18 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
 											"upkeep advisor planning",
 											ALLOCSET_DEFAULT_SIZES);
-	r->source = adv_workload(&r->adv, fcinfo);
-	adv_prepare(r);
-	adv_create(r);
+	adv_hook_on();
 	PG_TRY();
 	{
+		r->source = adv_workload(&r->adv, fcinfo);
+		adv_prepare(r);
+		adv_create(r);
 		adv_choose(r, rsinfo, min_improvement, max_indexes);
 	}
 	PG_FINALLY();
 	{
 		uk_advisor_free(r->ua);
+		adv_hook_off();
 	}
 	PG_END_TRY();
 

@@ -131,7 +131,6 @@ _PG_init(void)
 	emit_log_hook = upkeep_emit_log;
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = upkeep_object_access;
-	upkeep_advisor_init();
 	RegisterXactCallback(upkeep_xact_callback, NULL);
 	RegisterSubXactCallback(upkeep_subxact_callback, NULL);
 }

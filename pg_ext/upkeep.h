@@ -152,9 +152,6 @@ extern void upkeep_deadlock_shmem_init(bool found);
 extern void upkeep_deadlock_emit_log(ErrorData *edata);
 extern void upkeep_deadlock_record(void);
 
-/* advisor.c */
-extern void upkeep_advisor_init(void);
-
 /* True inside a patch run: the one test a session outside a patch pays. */
 #define upkeep_in_patch() unlikely(upkeep_my_run_id != 0)
 
