@@ -66,6 +66,7 @@
 #include "uk_pgtree.h"
 #include "uk_stmt.h"
 #include "uk_translate.h"
+#include "uk_validate.h"
 #include "upkeep.h"
 
 #define ADV_BUCKETS 65536          /* power of two */
@@ -545,12 +546,21 @@ static const char *UNUSED_VIEW=
 
 int upkeep_advisor_bootstrap(upkeep_sql *sql)
 {
+  static int runs_closed;       /* the first connection since the start */
+
   if (upkeep_sql_exec(sql, "%s", ADVICE_DDL) ||
       upkeep_sql_exec(sql, "%s", RUNS_DDL) ||
       upkeep_sql_exec(sql, "%s", STMTS_DDL) ||
       upkeep_sql_exec(sql, "%s", REDUNDANT_VIEW) ||
       upkeep_sql_exec(sql, "%s", UNUSED_VIEW))
     return 1;
+  /* a run the server stopped (or crashed) in the middle of */
+  if (!runs_closed &&
+      upkeep_sql_exec(sql, "UPDATE upkeep.advise_runs SET status = 'failed',"
+                      " note = 'interrupted: the server stopped during the"
+                      " run' WHERE status = 'running'"))
+    return 1;
+  runs_closed= 1;
   return 0;
 }
 
@@ -592,10 +602,31 @@ static void ds_str(dstr *d, const char *s)
   ds_add(d, s, strlen(s));
 }
 
-/* A string literal for SQL (upkeep_sql_quote() copied out). */
+/*
+  A string literal for SQL (upkeep_sql_quote() copied out).  Text that is
+  not valid UTF-8 (a client in latin1, raw bytes in a literal) has those
+  bytes as '?': the utf8mb4 columns would refuse it, and with it the run.
+*/
 static void ds_lit(dstr *d, upkeep_sql *sql, const char *s)
 {
-  ds_str(d, upkeep_sql_quote(sql, 3, s));
+  size_t len= s ? strlen(s) : 0;
+  char *clean;
+
+  if (uk_utf8_valid(s, len))
+  {
+    ds_str(d, upkeep_sql_quote(sql, 3, s));
+    return;
+  }
+  clean= malloc(len + 1);
+  if (!clean)
+  {
+    d->failed= 1;
+    return;
+  }
+  memcpy(clean, s, len + 1);
+  uk_utf8_scrub(clean, len);
+  ds_str(d, upkeep_sql_quote(sql, 3, clean));
+  free(clean);
 }
 
 static char *xstrdup(const char *s)
@@ -1232,6 +1263,8 @@ typedef struct
   double before, after;
   const char *first_error;
   char note[600];
+  int sample_failed;            /* columns whose sample query failed */
+  char sample_error[400];       /* the first of them */
 } run_summary;
 
 /* The schemas of the captured statements, as a SQL list: 'a', 'b'. */
@@ -1365,7 +1398,7 @@ static int write_advice(upkeep_sql *sql, const UkAdvice *adv, int nadv,
     if (q.failed || upkeep_sql_exec(sql, "%s", q.s))
     {
       free(q.s);
-      upkeep_sql_exec(sql, "ROLLBACK");
+      upkeep_sql_rollback(sql);
       return 1;
     }
     free(q.s);
@@ -1414,7 +1447,7 @@ static int write_statements(upkeep_sql *sql, const stmt_item *items, int n)
     if (q.failed || upkeep_sql_exec(sql, "%s", q.s))
     {
       free(q.s);
-      upkeep_sql_exec(sql, "ROLLBACK");
+      upkeep_sql_rollback(sql);
       return 1;
     }
     free(q.s);
@@ -1506,7 +1539,10 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
   for (int i= 0; i < n; i++)
   {
     if (upkeep_worker_stopping())
-      goto done;
+      goto interrupted;
+    /* a SET GLOBAL upkeep_maintenance must not wait for the run */
+    if (i % 64 == 63)
+      upkeep_worker_serve(sql);
     read_statement(&items[i], &cat, tables);
     if (items[i].has_shape)
     {
@@ -1538,9 +1574,14 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
             sum->sampled < ADV_SAMPLED_COLUMNS_MAX)
         {
           if (upkeep_worker_stopping())
-            goto done;
+            goto interrupted;
+          upkeep_worker_serve(sql);
           if (sample_column(sql, &cat.t[i], c) == 0)
             sum->sampled++;
+          else if (sum->sample_failed++ == 0)
+            snprintf(sum->sample_error, sizeof(sum->sample_error),
+                     "%s.%s.%s: %s", cat.t[i].schema, cat.t[i].name,
+                     cat.t[i].cols[c].name, upkeep_sql_error(sql));
         }
     if (changed_read(sql, &now_changed, &nnow))
       nnow= -1;
@@ -1629,7 +1670,20 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
 
 oom:
   snprintf(sum->note, sizeof(sum->note), "out of memory");
+  goto done;
+interrupted:
+  snprintf(sum->note, sizeof(sum->note), "interrupted: the server is shutting"
+           " down");
 done:
+  /* columns without statistics weigh on every estimate: say so */
+  if (sum->sample_failed)
+  {
+    size_t len= strlen(sum->note);
+    snprintf(sum->note + len, sizeof(sum->note) - len,
+             "%s%d column(s) could not be sampled and were estimated without"
+             " statistics (first: %s)", len ? "; " : "", sum->sample_failed,
+             sum->sample_error);
+  }
   /* first_error points into items: copy it before they go */
   if (sum->first_error)
   {

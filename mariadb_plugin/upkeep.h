@@ -345,6 +345,10 @@ int upkeep_advise_busy(void);
 int upkeep_advisor_bootstrap(upkeep_sql *sql);
 /* Worker: a run when asked.  Returns the ms it may sleep. */
 long upkeep_advisor_work(upkeep_sql *sql);
+/* worker.c: jobs, patch log and deadlock poll served during a long task */
+void upkeep_worker_serve(upkeep_sql *sql);
+/* worker.c: ROLLBACK that keeps the error which caused it */
+void upkeep_sql_rollback(upkeep_sql *sql);
 
 /* ---- shared helpers ---- */
 

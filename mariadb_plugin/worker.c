@@ -66,12 +66,14 @@ extern void my_thread_end(void);
 #define WAIT_SLICE_MS 100
 #define SERVER_START_POLL_MS 10
 #define SERVER_START_FALLBACK_MS 10000
+#define SQL_RECYCLE_QUERIES 5000   /* statements before a new connection */
 
 struct upkeep_sql
 {
   MYSQL *mysql;
   char error[640];
   unsigned int err_no;
+  unsigned long queries;          /* run on this connection */
   char *quoted[4];
   size_t quoted_cap[4];
 };
@@ -388,12 +390,25 @@ static int sql_vquery(upkeep_sql *sql, const char *fmt, va_list ap)
       free(q);
     return 1;
   }
+  sql->queries++;
   rc= mysql_real_query(sql->mysql, q, (unsigned long) n);
   if (rc)
     sql_set_error(sql);
   if (q != stackbuf)
     free(q);
   return rc ? 1 : 0;
+}
+
+/* ROLLBACK, keeping the error that made the caller roll back. */
+void upkeep_sql_rollback(upkeep_sql *sql)
+{
+  char error[sizeof(sql->error)];
+  unsigned int err_no= sql->err_no;
+
+  snprintf(error, sizeof(error), "%s", sql->error);
+  (void) upkeep_sql_exec(sql, "ROLLBACK");
+  snprintf(sql->error, sizeof(sql->error), "%s", error);
+  sql->err_no= err_no;
 }
 
 int upkeep_sql_exec(upkeep_sql *sql, const char *fmt, ...)
@@ -570,6 +585,7 @@ static int sql_connect(upkeep_sql *sql)
     sql->mysql= mysql_init(NULL);
     if (sql->mysql && mysql_real_connect_local(sql->mysql))
     {
+      sql->queries= 0;
       if (upkeep_maintenance_bootstrap(sql) == 0 &&
           upkeep_patchlog_bootstrap(sql) == 0 &&
           upkeep_deadlock_bootstrap(sql) == 0 &&
@@ -597,6 +613,37 @@ static int sql_connect(upkeep_sql *sql)
   return 1;
 }
 
+/* Run one queued job (or answer an abandoned one) and hand it back. */
+static void job_serve(upkeep_sql *sql, upkeep_job *job)
+{
+  if (!upkeep_job_abandoned(job))
+    upkeep_maintenance_run_job(sql, job);
+  else
+  {
+    job->error_code= ER_UNKNOWN_ERROR;
+    snprintf(job->message, sizeof(job->message), "upkeep: abandoned");
+  }
+  job_finish(job);
+}
+
+/*
+  Serve what waits while a long task (an advise run) holds the thread:
+  the queued jobs first (a SET GLOBAL upkeep_maintenance waits for its
+  job), then the patch log and the deadlock poll.  Only between the
+  task's statements, outside any transaction of its own.
+*/
+void upkeep_worker_serve(upkeep_sql *sql)
+{
+  upkeep_job *job;
+
+  while (!upkeep_worker_stopping() && (job= queue_take(0)))
+    job_serve(sql, job);
+  if (!(sql->err_no && sql_connection_lost(sql->err_no)))
+    (void) upkeep_patchlog_work(sql);
+  if (!(sql->err_no && sql_connection_lost(sql->err_no)))
+    (void) upkeep_deadlock_work(sql);
+}
+
 static void *worker_main(void *arg)
 {
   upkeep_sql sql;
@@ -613,20 +660,19 @@ static void *worker_main(void *arg)
     upkeep_job *job;
     int64_t now;
 
+    /*
+      A local connection keeps memory for every statement it ran until it
+      closes (about 9 KB a statement, even idle: the deadlock poll runs
+      several a second): start a new one now and then.  The bootstraps
+      only create what is missing the second time.
+    */
+    if (sql.mysql && sql.queries >= SQL_RECYCLE_QUERIES)
+      sql_disconnect(&sql);
     if (!sql.mysql && sql_connect(&sql))
       break;
     job= queue_take(wait_ms);
     if (job)
-    {
-      if (!upkeep_job_abandoned(job))
-        upkeep_maintenance_run_job(&sql, job);
-      else
-      {
-        job->error_code= ER_UNKNOWN_ERROR;
-        snprintf(job->message, sizeof(job->message), "upkeep: abandoned");
-      }
-      job_finish(job);
-    }
+      job_serve(&sql, job);
     now= upkeep_monotonic_ms();
     if (now >= next_idle)
     {

@@ -55,4 +55,12 @@ extern const char *uk_drain_action_name(UkDrainAction a);
 /* True when s (len bytes) is valid UTF-8 (no overlongs, no surrogates). */
 extern int	uk_utf8_valid(const char *s, size_t len);
 
+/*
+ * Make s (len bytes) valid UTF-8 in place: each byte that does not start a
+ * valid sequence becomes '?'.  Returns how many bytes were replaced.  For
+ * text from clients in other character sets, before it goes into a utf8mb4
+ * column.
+ */
+extern size_t uk_utf8_scrub(char *s, size_t len);
+
 #endif							/* UK_VALIDATE_H */

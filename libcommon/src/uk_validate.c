@@ -87,6 +87,31 @@ uk_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+size_t
+uk_utf8_scrub(char *s, size_t len)
+{
+	unsigned char *p = (unsigned char *) s;
+	size_t		i = 0;
+	size_t		replaced = 0;
+
+	if (s == NULL)
+		return 0;
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		n = utf8_decode(p + i, len - i, &cp);
+
+		if (n == 0)
+		{
+			p[i++] = '?';
+			replaced++;
+		}
+		else
+			i += n;
+	}
+	return replaced;
+}
+
 /* C0 controls, DEL and C1 controls; the caller allows tab separately. */
 static bool
 is_control(uint32_t cp)

@@ -216,6 +216,15 @@ main(void)
 		  "name terminate");
 
 	/* the UTF-8 checker on its own, with lengths */
+	/* scrubbing: invalid bytes become '?', valid sequences stay */
+	{
+		char		latin1[] = "caf\xe9 \xc3\xa9 \xff\xfe\xf0\x9f\x94\xa7\xed\xa0\x80 \xe2\x82";
+
+		CHECK(uk_utf8_scrub(latin1, strlen(latin1)) == 8 &&
+			  strcmp(latin1, "caf? \xc3\xa9 ??\xf0\x9f\x94\xa7??? ??") == 0 &&
+			  uk_utf8_valid(latin1, strlen(latin1)), "scrub: %s", latin1);
+		CHECK(uk_utf8_scrub(NULL, 0) == 0, "scrub NULL");
+	}
 	CHECK(uk_utf8_valid("", 0), "empty");
 	CHECK(uk_utf8_valid("a\0b", 3), "NUL is valid UTF-8");
 	CHECK(uk_utf8_valid("\xf0\x9f\x94\xa7", 4), "4-byte");
