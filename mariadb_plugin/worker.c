@@ -66,7 +66,7 @@ extern void my_thread_end(void);
 #define WAIT_SLICE_MS 100
 #define SERVER_START_POLL_MS 10
 #define SERVER_START_FALLBACK_MS 10000
-#define SQL_RECYCLE_QUERIES 5000   /* statements before a new connection */
+#define SQL_RECYCLE_QUERIES 2000   /* statements before a new connection */
 
 struct upkeep_sql
 {
