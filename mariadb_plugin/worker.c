@@ -66,7 +66,7 @@ extern void my_thread_end(void);
 #define WAIT_SLICE_MS 100
 #define SERVER_START_POLL_MS 10
 #define SERVER_START_FALLBACK_MS 10000
-#define SQL_RECYCLE_QUERIES 2000   /* statements before a new connection */
+#define SQL_RECYCLE_QUERIES 500    /* statements before a fresh start */
 
 struct upkeep_sql
 {
@@ -661,13 +661,19 @@ static void *worker_main(void *arg)
     int64_t now;
 
     /*
-      A local connection keeps memory for every statement it ran until it
-      closes (about 9 KB a statement, even idle: the deadlock poll runs
-      several a second): start a new one now and then.  The bootstraps
-      only create what is missing the second time.
+      Every statement on the local connection leaves some 20 KB with this
+      thread (mysys' thread-specific state, not the connection: closing it
+      alone frees nothing), even idle: the deadlock poll runs several a
+      second.  Now and then close the connection and start the thread's
+      mysys state afresh, which frees it; the bootstraps only create what
+      is missing the second time.
     */
     if (sql.mysql && sql.queries >= SQL_RECYCLE_QUERIES)
+    {
       sql_disconnect(&sql);
+      my_thread_end();
+      my_thread_init();
+    }
     if (!sql.mysql && sql_connect(&sql))
       break;
     job= queue_take(wait_ms);
