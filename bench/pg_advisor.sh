@@ -38,53 +38,13 @@ q gen -c "CREATE EXTENSION upkeep" >/dev/null
 	done
 	echo "ANALYZE;"
 } | q gen >/dev/null
-# 1,000 distinct queries: the shape varies with i, so no two are alike.
-python3 - "$W/queries.sql" <<'PY'
-import random, sys
-random.seed(7)
-cols = ['a', 'b', 'c', 'g', 'parent_id']
-out = []
-seen = set()
-while len(out) < 1000:
-    t = random.randint(1, 20)
-    k = random.randint(1, 3)
-    preds = []
-    for col in random.sample(cols, k):
-        kind = random.choice(['eq', 'eq', 'in', 'range'])
-        if kind == 'eq':
-            preds.append(f"{col} = {random.randint(1, 300)}")
-        elif kind == 'in':
-            preds.append(f"{col} IN ({', '.join(str(random.randint(1, 300)) for _ in range(random.randint(2, 5)))})")
-        else:
-            preds.append(f"{col} > {random.randint(1, 300)}")
-    r = random.random()
-    if r < 0.2:
-        preds.append(f"e >= '2024-0{random.randint(1, 9)}-01'")
-    elif r < 0.3:
-        preds.append(f"d LIKE 'k{random.randint(1, 999)}%'")
-    tail = ''
-    r = random.random()
-    if r < 0.25:
-        tail = f" ORDER BY e DESC LIMIT {random.choice([20, 50, 80])}"
-    elif r < 0.4:
-        tail = " GROUP BY c"
-    sel = "count(*)" if tail == " GROUP BY c" else "id, h"
-    if tail == " GROUP BY c":
-        sel = "c, count(*)"
-    if random.random() < 0.15:
-        u = random.randint(1, 20)
-        q = f"SELECT x.id FROM t{t} x JOIN t{u} y ON y.id = x.parent_id WHERE " + \
-            " AND ".join("x." + p for p in preds) + f" AND y.g = {random.randint(1, 40)}"
-    else:
-        q = f"SELECT {sel} FROM t{t} WHERE " + " AND ".join(preds) + tail
-    if q not in seen:
-        seen.add(q)
-        out.append(q)
-with open(sys.argv[1], 'w') as f:
-    f.write("SELECT count(*) FROM upkeep.index_advice(ARRAY[\n")
-    f.write(",\n".join("'" + q.replace("'", "''") + "'" for q in out))
-    f.write("])\n")
-PY
+# 1,000 distinct query shapes (bench/advisor_queries.py), in one call
+{
+	echo "SELECT count(*) FROM upkeep.index_advice(ARRAY["
+	python3 "$TOP/bench/advisor_queries.py" postgres 1000 |
+		sed "s/'/''/g; s/^/'/; s/\$/'/" | paste -sd, -
+	echo "])"
+} > "$W/queries.sql"
 times=()
 for _ in $(seq 1 "$RUNS"); do
 	start=$(date +%s.%N)

@@ -629,6 +629,25 @@ static void ds_lit(dstr *d, upkeep_sql *sql, const char *s)
   free(clean);
 }
 
+/*
+  The array p (n elements of size bytes in use, *cap allocated) with room
+  for one more, doubling from first: p itself or its new place.  NULL when
+  out of memory; p is then still allocated and unchanged.
+*/
+static void *grow(void *p, int n, int *cap, int first, size_t size)
+{
+  int c;
+  void *q;
+
+  if (n < *cap)
+    return p;
+  c= *cap ? *cap * 2 : first;
+  if (!(q= realloc(p, (size_t) c * size)))
+    return NULL;
+  *cap= c;
+  return q;
+}
+
 static char *xstrdup(const char *s)
 {
   return strdup(s ? s : "");
@@ -744,18 +763,12 @@ static void table_row(void *arg, unsigned int ncols, char **cols)
 
   if (ncols < 4 || !cols[0] || !cols[1])
     return;
-  if (c->n == c->cap)
+  if (!(t= grow(c->t, c->n, &c->cap, 64, sizeof(*t))))
   {
-    int cap= c->cap ? c->cap * 2 : 64;
-    cat_table *p= realloc(c->t, (size_t) cap * sizeof(*p));
-    if (!p)
-    {
-      a->failed= 1;
-      return;
-    }
-    c->t= p;
-    c->cap= cap;
+    a->failed= 1;
+    return;
   }
+  c->t= t;
   t= &c->t[c->n];
   memset(t, 0, sizeof(*t));
   t->schema= xstrdup(cols[0]);
@@ -838,18 +851,12 @@ static void index_row(void *arg, unsigned int ncols, char **cols)
   ix= t->nidx ? &t->idx[t->nidx - 1] : NULL;
   if (!ix || strcmp(ix->name, cols[2]) != 0 || atoi(cols[4]) <= 1)
   {
-    if (t->nidx == t->capidx)
+    if (!(ix= grow(t->idx, t->nidx, &t->capidx, 8, sizeof(*ix))))
     {
-      int cap= t->capidx ? t->capidx * 2 : 8;
-      UkAdvIndex *p= realloc(t->idx, (size_t) cap * sizeof(*p));
-      if (!p)
-      {
-        a->failed= 1;
-        return;
-      }
-      t->idx= p;
-      t->capidx= cap;
+      a->failed= 1;
+      return;
     }
+    t->idx= ix;
     ix= &t->idx[t->nidx];
     memset(ix, 0, sizeof(*ix));
     ix->name= xstrdup(cols[2]);
@@ -905,17 +912,14 @@ static void changed_row_fn(void *arg, unsigned int ncols, char **cols)
 
   if (ncols < 3 || !cols[0] || !cols[1])
     return;
-  if (s->n == s->cap)
   {
-    int cap= s->cap ? s->cap * 2 : 64;
-    changed_row *p= realloc(s->rows, (size_t) cap * sizeof(*p));
-    if (!p)
+    changed_row *rows= grow(s->rows, s->n, &s->cap, 64, sizeof(*rows));
+    if (!rows)
     {
       s->failed= 1;
       return;
     }
-    s->rows= p;
-    s->cap= cap;
+    s->rows= rows;
   }
   key= malloc(strlen(cols[0]) + strlen(cols[1]) + 2);
   if (!key)

@@ -51,9 +51,11 @@ advice_checks() {
 	              AND columns[cardinality(columns)] = 'date'
 	              AND NOT 'company_id' = ANY (columns)")" = 1 ] ||
 		fail "$1: the forecast query's index does not lead with location_dest_id and end with date"
-	[ "$(db -c "SELECT count(*) FROM advice WHERE 'product_id' = ANY (columns)
-	              AND 'location_id' = ANY (columns) AND columns[1] <> 'product_id'")" = 0 ] ||
-		fail "$1: product and location together, not led by the product: $(db -c "SELECT columns FROM advice")"
+	# the product (5,000 values) leads every index it is in, the location
+	# (40) or the state (6) it is combined with never does
+	[ "$(db -c "SELECT count(*) > 0 AND bool_and(columns[1] = 'product_id')
+	              FROM advice WHERE 'product_id' = ANY (columns)")" = t ] ||
+		fail "$1: an index with the product not led by it: $(db -c "SELECT columns FROM advice")"
 	[ "$(db -c "SELECT count(*) FROM advice WHERE columns[1] IN ('scrapped', 'company_id', 'state')")" = 0 ] ||
 		fail "$1: an index leads with a low-cardinality column: $(db -c "SELECT columns FROM advice")"
 	# no advised index is a leading prefix of an existing one
