@@ -596,8 +596,12 @@ static int sql_connect(upkeep_sql *sql)
           upkeep_log(UPKEEP_LOG_INFO, "background connection ready");
         return 0;
       }
-      /* log a failure once, not at every retry */
-      if (strcmp(last_error, upkeep_sql_error(sql)) != 0)
+      /*
+        Log a failure once, not at every retry; none when the plugin is
+        stopping (the server shut down while we set up: no fault).
+      */
+      if (!upkeep_worker_stopping() &&
+          strcmp(last_error, upkeep_sql_error(sql)) != 0)
       {
         snprintf(last_error, sizeof(last_error), "%s", upkeep_sql_error(sql));
         upkeep_log(UPKEEP_LOG_WARNING, "setting up failed (%s); retrying",
