@@ -206,16 +206,17 @@ static int reason_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
     return refuse(var, "upkeep: upkeep_maintenance_reason is too long: %s",
                   detail);
   }
-  copy= thd_strmake(thd, s, (size_t) len);
-  if (!copy)
-    return 1;
-  if (len > 0 && uk_reason_validate(copy, &err) != UK_OK)
+  /* the value's own length: a NUL inside it must not cut it short */
+  if (len > 0 && uk_reason_validate_len(s, (size_t) len, &err) != UK_OK)
   {
     char detail[600];
     snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
     uk_error_free(err);
     return refuse(var, "upkeep: %s", detail);
   }
+  copy= thd_strmake(thd, s, (size_t) len);
+  if (!copy)
+    return 1;
   *(char **) save= copy;
   return 0;
 }
