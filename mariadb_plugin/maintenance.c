@@ -334,8 +334,11 @@ int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason_arg)
   transition_busy= 1;
   pthread_mutex_unlock(&upkeep_lock);
 
-  wait_sec= (on ? upkeep_drain_timeout : 0) + UPKEEP_WAIT_MARGIN_SEC;
+  /* running events, then the writers: each may take the drain timeout */
+  wait_sec= (on ? 2 * upkeep_drain_timeout : 0) + UPKEEP_WAIT_MARGIN_SEC;
   rc= upkeep_job_run(thd, job, wait_sec);
+  if (rc == 0 && job->warning[0])
+    my_printf_error(ER_UNKNOWN_ERROR, "%s", MYF(ME_WARNING), job->warning);
   if (rc == 0 && job->error_code)
   {
     if (job->is_note)
@@ -401,12 +404,17 @@ static int read_only_set(upkeep_sql *sql, int on)
   return upkeep_sql_exec(sql, "SET GLOBAL read_only = %s", on ? "ON" : "OFF");
 }
 
-/* engine_restore "read_only=ON|OFF" -> *on; 1 if it is not one of those. */
+/*
+  engine_restore "read_only=ON|OFF", maybe followed by " event_scheduler=..."
+  (definers.c) -> *on; 1 if it does not start so.
+*/
 static int restore_parse(const char *restore, int *on)
 {
-  if (strcmp(restore, "read_only=ON") == 0)
+  if (strncmp(restore, "read_only=ON", 12) == 0 &&
+      (restore[12] == '\0' || restore[12] == ' '))
     *on= 1;
-  else if (strcmp(restore, "read_only=OFF") == 0)
+  else if (strncmp(restore, "read_only=OFF", 13) == 0 &&
+           (restore[13] == '\0' || restore[13] == ' '))
     *on= 0;
   else
     return 1;
@@ -823,6 +831,39 @@ done:
   return rc;
 }
 
+/* ------------------------------------------ worker: events (definers.c) */
+
+/*
+  Before the drain: the event scheduler off (if it was ON), then wait for
+  event executions still running, up to the drain's timeout (the drain
+  then has its own).  0 on success; 1 with the error in the job and r filled in.
+*/
+static int stop_events(upkeep_sql *sql, upkeep_job *job, const char *before,
+                       drain_result *r, char *detail, size_t cap)
+{
+  int64_t start= upkeep_monotonic_ms();
+
+  memset(r, 0, sizeof(*r));
+  r->outcome= UK_DRAIN_FAILED;
+  if (upkeep_events_off(sql, before))
+  {
+    job_error(job, ER_UNKNOWN_ERROR, "could not enter maintenance mode: "
+              "switching the event scheduler off: %s; maintenance mode is "
+              "off", upkeep_sql_error(sql));
+    snprintf(r->detail, sizeof(r->detail), "error: %s",
+             upkeep_sql_error(sql));
+    return 1;
+  }
+  if (upkeep_events_wait(sql, job, start + job->drain_timeout_us / 1000,
+                         detail, cap))
+  {
+    snprintf(r->detail, sizeof(r->detail), "%s", detail);
+    r->elapsed_ms= upkeep_monotonic_ms() - start;
+    return 1;
+  }
+  return 0;
+}
+
 /* ----------------------------------------------------- worker: the jobs */
 
 static void finish_transition_state(upkeep_phase ph, const UkMaintState *st)
@@ -839,6 +880,8 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   UkMaintState last;
   drain_result r;
   int ro_before;
+  char ev_before[16];
+  char ev_detail[UK_DRAIN_DETAIL_MAX + 1];
   char msg[700];
 
   pthread_mutex_lock(&upkeep_lock);
@@ -862,6 +905,20 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
     finish_transition_state(UPKEEP_OFF, &last);
     return;
   }
+  /* definer procedures that would write through read_only (definers.c) */
+  if (upkeep_definers_check(sql, job))
+  {
+    finish_transition_state(UPKEEP_OFF, &last);
+    return;
+  }
+  if (upkeep_events_get(sql, ev_before, sizeof(ev_before)))
+  {
+    job_error(job, ER_UNKNOWN_ERROR,
+              "could not enter maintenance mode: reading event_scheduler: %s",
+              upkeep_sql_error(sql));
+    finish_transition_state(UPKEEP_OFF, &last);
+    return;
+  }
 
   uk_state_init(&st);
   st.active= true;
@@ -871,8 +928,9 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
                                        : 0;
   account_of(sql, job->thread_id, st.entered_by, sizeof(st.entered_by));
   snprintf(st.reason, sizeof(st.reason), "%s", job->reason);
-  snprintf(st.engine_restore, sizeof(st.engine_restore), "read_only=%s",
-           ro_before ? "ON" : "OFF");
+  snprintf(st.engine_restore, sizeof(st.engine_restore),
+           "read_only=%s event_scheduler=%s", ro_before ? "ON" : "OFF",
+           ev_before);
   if (state_save(&st, msg, sizeof(msg)))
   {
     job_error(job, ER_UNKNOWN_ERROR,
@@ -885,9 +943,13 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   pthread_mutex_unlock(&upkeep_lock);
   log_insert(sql, &st, "running", ro_before);
 
-  if (drain_and_apply(sql, job, ro_before, &r))
+  if (stop_events(sql, job, ev_before, &r, ev_detail, sizeof(ev_detail)) ||
+      drain_and_apply(sql, job, ro_before, &r))
   {
     /* not entered: the state file back to inactive, the window logged */
+    if (upkeep_events_restore(sql, st.engine_restore))
+      upkeep_log(UPKEEP_LOG_ERROR, "could not turn the event scheduler back "
+                 "ON after a failed drain: %s", upkeep_sql_error(sql));
     st.active= false;
     if (state_save(&st, msg, sizeof(msg)))
       upkeep_log(UPKEEP_LOG_ERROR, "%s; the server will come back in "
@@ -903,6 +965,8 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
     return;
   }
 
+  if (ev_detail[0] && !r.detail[0])   /* running events were killed */
+    snprintf(r.detail, sizeof(r.detail), "%s", ev_detail);
   pthread_mutex_lock(&upkeep_lock);
   phase= UPKEEP_ACTIVE;
   cur= st;
@@ -966,6 +1030,13 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
               "%s: %s; still in maintenance", ro_restore ? "ON" : "OFF",
               upkeep_sql_error(sql));
     return;
+  }
+  if (upkeep_events_restore(sql, st.engine_restore))
+  {
+    snprintf(job->warning, sizeof(job->warning), "upkeep: could not turn "
+             "the event scheduler back ON: %s; SET GLOBAL event_scheduler = "
+             "ON", upkeep_sql_error(sql));
+    upkeep_log(UPKEEP_LOG_ERROR, "%s", job->warning + strlen("upkeep: "));
   }
 
   refused= __atomic_load_n(&upkeep_stats.refused_writes, __ATOMIC_RELAXED);
@@ -1046,6 +1117,34 @@ void upkeep_maintenance_idle(void)
 
 /* ------------------------------------------------- worker: (re)connect */
 
+/*
+  The plugin starts inside a window (a restart, INSTALL SONAME): the server
+  started with its configured event_scheduler, so switch it off again.  On
+  exit it goes back ON if it was ON when the window began or when the
+  server started now; st->engine_restore and the state file say so.
+*/
+static int events_reapply(upkeep_sql *sql, UkMaintState *st, int unreadable)
+{
+  char now[16], recorded[16], msg[700];
+  size_t ro_len;
+
+  if (upkeep_events_get(sql, now, sizeof(now)))
+    return 1;
+  if (strcmp(now, "ON") != 0)
+    return 0;
+  if (upkeep_events_off(sql, now))
+    return 1;
+  upkeep_restore_events(st->engine_restore, recorded, sizeof(recorded));
+  if (strcmp(recorded, "ON") == 0)
+    return 0;
+  ro_len= strcspn(st->engine_restore, " ");
+  snprintf(st->engine_restore + ro_len, sizeof(st->engine_restore) - ro_len,
+           " event_scheduler=ON");
+  if (!unreadable && state_save(st, msg, sizeof(msg)))
+    upkeep_log(UPKEEP_LOG_WARNING, "%s", msg);
+  return 0;
+}
+
 int upkeep_maintenance_bootstrap(upkeep_sql *sql)
 {
   UkMaintState st;
@@ -1082,6 +1181,8 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql)
   }
   upkeep_audit_mask_need();
   if (read_only_set(sql, 1))
+    return 1;
+  if (events_reapply(sql, &st, unreadable))
     return 1;
   if (!unreadable)
     upkeep_sql_exec(sql,

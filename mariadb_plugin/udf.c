@@ -103,6 +103,7 @@ static size_t status_json(char *out, size_t cap)
   upkeep_snapshot snap;
   size_t n= 0;
   int on;
+  char ro_before_buf[8];
   const char *ro_before= NULL;
 
   if (!upkeep_plugin_running)
@@ -112,7 +113,13 @@ static size_t status_json(char *out, size_t cap)
   /* draining: the window exists, but nothing is refused yet */
   on= strcmp(snap.phase, "off") != 0;
   if (strncmp(snap.st.engine_restore, "read_only=", 10) == 0)
-    ro_before= snap.st.engine_restore + 10;
+  {
+    /* "read_only=OFF event_scheduler=ON": the first word's value */
+    const char *v= snap.st.engine_restore + 10;
+    snprintf(ro_before_buf, sizeof(ro_before_buf), "%.*s",
+             (int) strcspn(v, " "), v);
+    ro_before= ro_before_buf;
+  }
 
   n= json_raw(out, cap, n, "{\"active\": %s, \"phase\": ",
               on && strcmp(snap.phase, "draining") != 0 ? "true" : "false");

@@ -2,7 +2,7 @@
   upkeep.h
     Declarations shared by the files of the MariaDB plugin upkeep.so.
 
-  The plugin has six parts:
+  The plugin has seven parts:
 
     upkeep_plugin.c  the plugin declaration: system and status variables
                      (validated in check callbacks), the audit hook, init
@@ -27,6 +27,10 @@
                      turns them into upkeep.index_advice on request; the
                      index hygiene views.
     udf.c            the read-only UDF upkeep_status() (JSON).
+    definers.c       what would write through read_only with a definer's
+                     privileges: the event scheduler is stopped for the
+                     window, definer procedures are refused or reported
+                     when entering.
 
   Threads and locks.  Connection threads run the check callbacks, the audit
   hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
@@ -160,6 +164,7 @@ typedef struct upkeep_job
   unsigned int error_code;          /* 0 = success */
   int is_note;                      /* message is a note, not an error */
   char message[1024];
+  char warning[1024];               /* a warning for a job that succeeded */
   /* bookkeeping: worker.c only */
   int done;
   int abandoned;                    /* the waiter gave up (KILL, timeout) */
@@ -211,6 +216,37 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql);
 void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job);
 /* Persist the refused-writes counter if it changed (worker idle, deinit). */
 void upkeep_maintenance_idle(void);
+
+/* ---- definers.c: definer procedures and events (worker thread) ---- */
+
+#define UPKEEP_DEFINERS_REFUSE 0
+#define UPKEEP_DEFINERS_REPORT 1
+#define UPKEEP_DEFINERS_IGNORE 2
+extern unsigned long upkeep_definer_routines;   /* the setting */
+extern unsigned long long upkeep_definer_routines_found; /* last ON (atomic) */
+
+/*
+  Entering: procedures with SQL SECURITY DEFINER whose definer holds
+  READ_ONLY ADMIN.  0: go on (with upkeep_definer_routines = report, a
+  warning naming them in job->warning); 1: do not enter, the error is in
+  the job.
+*/
+int upkeep_definers_check(upkeep_sql *sql, upkeep_job *job);
+/* @@global.event_scheduler as ON, OFF or DISABLED.  0 on success. */
+int upkeep_events_get(upkeep_sql *sql, char *out, size_t cap);
+/* The event_scheduler value recorded in engine_restore ("" if none). */
+void upkeep_restore_events(const char *restore, char *out, size_t cap);
+/* Scheduler off if before is "ON".  0 on success. */
+int upkeep_events_off(upkeep_sql *sql, const char *before);
+/* Scheduler back ON if engine_restore says it was ON.  0 on success. */
+int upkeep_events_restore(upkeep_sql *sql, const char *restore);
+/*
+  After the scheduler stopped: wait until deadline_ms for event executions
+  still running, then fail (1, error in the job) or kill them (0) as
+  job->action says.  detail: for the log, "" if nothing happened.
+*/
+int upkeep_events_wait(upkeep_sql *sql, upkeep_job *job, int64_t deadline_ms,
+                       char *detail, size_t cap);
 
 /* ---- patchlog.c: patch runs and slow statements ---- */
 

@@ -17,6 +17,9 @@
     upkeep_drain_timeout       seconds to wait for open writers (default 30)
     upkeep_drain_action        fail | kill: what to do with writers still
                                open at the timeout
+    upkeep_definer_routines    refuse | report | ignore: what entering does
+                               about definer procedures that would write
+                               through read_only (definers.c)
 
   The last four are read when maintenance is entered.  Bad values are
   refused by the check callbacks with nothing changed.  No update callback
@@ -206,16 +209,17 @@ static int reason_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
     return refuse(var, "upkeep: upkeep_maintenance_reason is too long: %s",
                   detail);
   }
-  copy= thd_strmake(thd, s, (size_t) len);
-  if (!copy)
-    return 1;
-  if (len > 0 && uk_reason_validate(copy, &err) != UK_OK)
+  /* the value's own length: a NUL inside it must not cut it short */
+  if (len > 0 && uk_reason_validate_len(s, (size_t) len, &err) != UK_OK)
   {
     char detail[600];
     snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
     uk_error_free(err);
     return refuse(var, "upkeep: %s", detail);
   }
+  copy= thd_strmake(thd, s, (size_t) len);
+  if (!copy)
+    return 1;
   *(char **) save= copy;
   return 0;
 }
@@ -356,6 +360,22 @@ static MYSQL_SYSVAR_ENUM(drain_action, upkeep_drain_action,
   "upkeep_drain_timeout: fail (stay out of maintenance, report them) or "
   "kill (KILL CONNECTION each, then enter)",
   action_check, NULL, 0, &drain_action_typelib);
+
+/* ------------------------------------------ upkeep_definer_routines */
+
+static const char *definers_names[]= { "refuse", "report", "ignore", NULL };
+static TYPELIB definers_typelib=
+{
+  3, "definers_typelib", definers_names, NULL
+};
+
+static MYSQL_SYSVAR_ENUM(definer_routines, upkeep_definer_routines,
+  PLUGIN_VAR_RQCMDARG,
+  "What entering maintenance does when stored procedures run with the "
+  "privileges of a definer that holds READ_ONLY ADMIN (they would write "
+  "through read_only): refuse (do not enter, name them), report (enter, "
+  "with a warning naming them) or ignore (do not look)",
+  NULL, NULL, UPKEEP_DEFINERS_REFUSE, &definers_typelib);
 
 /* ------------------------------------------------ patch runs */
 
@@ -819,6 +839,7 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(expected_duration),
   MYSQL_SYSVAR(drain_timeout),
   MYSQL_SYSVAR(drain_action),
+  MYSQL_SYSVAR(definer_routines),
   MYSQL_SYSVAR(run),
   MYSQL_SYSVAR(patch),
   MYSQL_SYSVAR(patch_status),
@@ -914,6 +935,8 @@ static int show_number(struct st_mysql_show_var *var, void *buff, long long n)
   }
 
 UPKEEP_SHOW_NUMBER(show_runs_active, upkeep_runs_active())
+UPKEEP_SHOW_NUMBER(show_definer_routines_found,
+  __atomic_load_n(&upkeep_definer_routines_found, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_runs_started,
   __atomic_load_n(&upkeep_patch_stats.runs_started, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_records_written,
@@ -952,6 +975,8 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   {"upkeep_windows", (char *) &show_windows, SHOW_SIMPLE_FUNC},
   {"upkeep_drain_last_ms", (char *) &show_drain_ms, SHOW_SIMPLE_FUNC},
   {"upkeep_drain_last_outcome", (char *) &show_drain_outcome,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_definer_routines_found", (char *) &show_definer_routines_found,
    SHOW_SIMPLE_FUNC},
   {"upkeep_patch_runs_active", (char *) &show_runs_active, SHOW_SIMPLE_FUNC},
   {"upkeep_patch_runs_started", (char *) &show_runs_started,

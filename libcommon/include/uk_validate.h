@@ -36,6 +36,14 @@ typedef enum UkDrainAction
 extern UkStatus uk_reason_validate(const char *reason, UkError **err);
 
 /*
+ * The same for a value of len bytes that need not end with a NUL (a value
+ * from the server, such as a system variable's): a NUL byte within len is
+ * refused as a control character, so that nothing after it is lost unseen.
+ */
+extern UkStatus uk_reason_validate_len(const char *reason, size_t len,
+									   UkError **err);
+
+/*
  * what names the value in the message ("expected_duration", "drain_timeout").
  * Negative values and values above max_us are refused.
  */

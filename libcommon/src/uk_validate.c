@@ -153,15 +153,26 @@ is_blank(uint32_t cp)
 UkStatus
 uk_reason_validate(const char *reason, UkError **err)
 {
+	if (reason == NULL)
+		return uk_error_set(err, UK_ERR_INVALID, 0,
+							"maintenance reason must not be null");
+	return uk_reason_validate_len(reason, strlen(reason), err);
+}
+
+/*
+ * The checks of uk_reason_validate() over len bytes; a NUL among them is a
+ * control character (U+0000).
+ */
+UkStatus
+uk_reason_validate_len(const char *reason, size_t len, UkError **err)
+{
 	const unsigned char *p = (const unsigned char *) reason;
-	size_t		len;
 	size_t		i;
 	bool		nonblank = false;
 
 	if (reason == NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0,
 							"maintenance reason must not be null");
-	len = strlen(reason);
 	if (len == 0)
 		return uk_error_set(err, UK_ERR_INVALID, 0,
 							"maintenance reason must not be empty");

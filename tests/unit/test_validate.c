@@ -156,6 +156,29 @@ main(void)
 	/* NULL err is allowed */
 	CHECK(uk_reason_validate("", NULL) == UK_ERR_INVALID, "NULL err");
 
+	/* a counted value: a NUL inside it is refused, not a cut */
+	{
+		UkError    *err = NULL;
+
+		CHECK(uk_reason_validate_len("a\0b", 3, &err) == UK_ERR_INVALID,
+			  "NUL inside a counted reason accepted");
+		CHECK(err != NULL && strcmp(err->message,
+									"maintenance reason must not contain control characters (U+0000 at byte 2)") == 0,
+			  "NUL message: %s", err ? err->message : "(none)");
+		uk_error_free(err);
+		err = NULL;
+		CHECK(uk_reason_validate_len("ab\0", 3, NULL) == UK_ERR_INVALID,
+			  "trailing NUL inside a counted reason accepted");
+		CHECK(uk_reason_validate_len("abc", 3, NULL) == UK_OK,
+			  "counted reason refused");
+		CHECK(uk_reason_validate_len("abcdef", 2, NULL) == UK_OK,
+			  "a prefix of a longer buffer refused");
+		CHECK(uk_reason_validate_len(NULL, 0, NULL) == UK_ERR_INVALID,
+			  "NULL counted reason accepted");
+		CHECK(uk_reason_validate_len("x", 0, NULL) == UK_ERR_INVALID,
+			  "empty counted reason accepted");
+	}
+
 	/* durations */
 	for (i = 0; i < sizeof(duration_cases) / sizeof(duration_cases[0]); i++)
 	{
