@@ -201,6 +201,48 @@ winlog_max_id(void)
 }
 
 /*
+ * No state file at start.  If the window log says its newest window is
+ * still open, the file was lost (deleted, or a copy of the data directory
+ * without it): fail safe as for an unreadable file, in that same window,
+ * so that exit_maintenance() closes its log record.  Postmaster only.
+ */
+static void
+restore_open_window_of_log(void)
+{
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+	UkWindow	w;
+	bool		open;
+	char		message[512];
+
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		uk_error_free(err);
+		return;
+	}
+	open = uk_winlog_open_window(&list, &w);
+	uk_winlog_list_free(&list);
+	if (!open)
+		return;
+
+	snprintf(message, sizeof(message),
+			 "the file is missing, but the maintenance log shows window %llu still open",
+			 (unsigned long long) w.window_id);
+	set_state_file_failure(message);
+	upkeep_shared->state.window_id = w.window_id;
+	upkeep_shared->state.started_at_us = w.entered_at_us;
+	upkeep_shared->state.expected_end_us = w.expected_end_us;
+	strlcpy(upkeep_shared->state.entered_by, w.entered_by,
+			sizeof(upkeep_shared->state.entered_by));
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("upkeep maintenance state file \"%s\" is missing, but the maintenance log shows window %llu still open",
+					UPKEEP_STATE_FILE, (unsigned long long) w.window_id),
+			 errdetail("The cluster stays in maintenance mode (read-only) for safety."),
+			 errhint("Check the data directory, then run SELECT upkeep.exit_maintenance() to return to read-write.")));
+}
+
+/*
  * on_shmem_exit callback of the postmaster (clean shutdown, crash
  * reinitialization): keep the refused-writes counter of the current window.
  * Only the counter is rewritten, and only into a state file that still
@@ -264,6 +306,7 @@ upkeep_maintenance_shmem_init(bool found)
 	{
 		uk_error_free(err);
 		uk_state_init(&upkeep_shared->state);
+		restore_open_window_of_log();
 	}
 	else if (rc != UK_OK)
 	{
