@@ -42,9 +42,12 @@
   Restart.  upkeep_maintenance_init() (plugin init) reads the state file;
   when it says active, the worker sets read_only = ON as soon as the server
   accepts its local connection.  Until then (the server's last steps of
-  startup) writes are not refused.  An unreadable state file fails safe:
-  the server comes up in maintenance, and the read_only to restore on exit
-  is the one the server started with.
+  startup) writes are not refused.  An unreadable state file (damaged, or
+  not a regular file) fails safe: the server comes up in maintenance, and
+  the read_only to restore on exit is the one the server started with.  So
+  does a missing state file while upkeep.maintenance_log shows its newest
+  window still open (checked at the worker's first connection, the table
+  being InnoDB's).
 
   Locking: upkeep_lock protects every static below and upkeep_stats'
   non-atomic fields; it is never held while SQL runs or while waiting for
@@ -80,6 +83,7 @@ static UkMaintState cur;              /* the window, or the last one */
 static int readonly_applied;          /* read_only set for cur (after start) */
 static int transition_busy;           /* an enter or exit is under way */
 static int state_unreadable;
+static int state_missing;             /* no state file at start: check the log */
 static char state_error[512];
 static char reason_setting[UK_REASON_MAX + 1];
 static char drain_last_outcome[16];
@@ -193,9 +197,13 @@ int upkeep_maintenance_init(void)
   __atomic_store_n(&upkeep_stats.refused_writes, 0, __ATOMIC_RELAXED);
   set_active_flag(0);
 
+  state_missing= 0;
   rc= uk_state_read(UPKEEP_STATE_FILE, &cur, &err);
   if (rc == UK_ERR_NOT_FOUND)
+  {
     uk_state_init(&cur);
+    state_missing= 1;           /* upkeep_maintenance_bootstrap() checks the log */
+  }
   else if (rc != UK_OK)
   {
     /* fail safe: in maintenance until a DBA ends it */
@@ -1042,7 +1050,7 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
   refused= __atomic_load_n(&upkeep_stats.refused_writes, __ATOMIC_RELAXED);
   st.active= false;
   st.refused_writes= refused;
-  if (unreadable)
+  if (unreadable && st.window_id == 0)
   {
     /* give the fail-safe window an id and a log row of its own */
     st.window_id= next_window_id(sql, 0);
@@ -1145,6 +1153,58 @@ static int events_reapply(upkeep_sql *sql, UkMaintState *st, int unreadable)
   return 0;
 }
 
+/*
+  No state file at start, but upkeep.maintenance_log shows its newest
+  window still open (exited_at NULL): the file was lost (deleted, or a
+  copy of the data directory without it).  Fail safe as for an unreadable
+  file, in that same window, so that OFF closes its row.  Checked once,
+  at the first bootstrap; 1 if the log could not be read (retried).
+*/
+static int restore_open_window_of_log(upkeep_sql *sql)
+{
+  char v[32];
+  uint64_t open_id;
+
+  pthread_mutex_lock(&upkeep_lock);
+  if (!state_missing || phase != UPKEEP_OFF || transition_busy)
+  {
+    state_missing= 0;
+    pthread_mutex_unlock(&upkeep_lock);
+    return 0;
+  }
+  pthread_mutex_unlock(&upkeep_lock);
+
+  if (upkeep_sql_value(sql, v, sizeof(v),
+        "SELECT COALESCE((SELECT window_id FROM upkeep.maintenance_log"
+        " WHERE exited_at IS NULL AND window_id ="
+        " (SELECT MAX(window_id) FROM upkeep.maintenance_log)), 0)"))
+    return 1;
+  open_id= strtoull(v, NULL, 10);
+
+  pthread_mutex_lock(&upkeep_lock);
+  if (state_missing && open_id != 0 && phase == UPKEEP_OFF && !transition_busy)
+  {
+    state_unreadable= 1;
+    snprintf(state_error, sizeof(state_error), "the state file %s is "
+             "missing, but upkeep.maintenance_log shows window %" PRIu64
+             " still open", UPKEEP_STATE_FILE, open_id);
+    uk_state_init(&cur);
+    cur.active= true;
+    cur.window_id= open_id;       /* OFF closes this row */
+    cur.started_at_us= upkeep_now_us();
+    snprintf(cur.reason, sizeof(cur.reason),
+             "the upkeep state file is unreadable (%s); read-only for safety "
+             "until a DBA sets upkeep_maintenance = OFF", state_error);
+    phase= UPKEEP_ACTIVE;
+    upkeep_log(UPKEEP_LOG_ERROR, "%s; the server stays in maintenance mode "
+               "(read-only) for safety; check the data directory, then "
+               "SET GLOBAL upkeep_maintenance = OFF", state_error);
+  }
+  state_missing= 0;
+  pthread_mutex_unlock(&upkeep_lock);
+  return 0;
+}
+
 int upkeep_maintenance_bootstrap(upkeep_sql *sql)
 {
   UkMaintState st;
@@ -1161,6 +1221,9 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql)
                       " RETURNS STRING SONAME '" UPKEEP_SONAME "'"))
     upkeep_log(UPKEEP_LOG_WARNING, "could not create the function "
                "upkeep_status(): %s", upkeep_sql_error(sql));
+
+  if (restore_open_window_of_log(sql))
+    return 1;
 
   pthread_mutex_lock(&upkeep_lock);
   apply= phase == UPKEEP_ACTIVE && !readonly_applied;

@@ -36,15 +36,28 @@ uint64
 upkeep_log_scan(const char *path, bool fix_tail,
 				void (*fn) (const char *line, size_t len, void *arg), void *arg)
 {
-	FILE	   *f = fopen(path, "r");
+	FILE	   *f;
 	char	   *line = NULL;
 	size_t		cap = 0;
 	ssize_t		n;
 	bool		last_had_newline = true;
 	uint64		bytes;
+	struct stat st;
+	int			fd;
 
-	if (f == NULL)
+	/* only a regular file: a FIFO must not block the postmaster */
+	fd = open(path, O_RDONLY | O_NONBLOCK | PG_BINARY, 0);
+	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+		(f = fdopen(fd, "r")) == NULL)
+	{
+		ereport(WARNING,
+				(errmsg("upkeep log \"%s\" is not a regular file; its records are ignored",
+						path)));
+		close(fd);
+		return 0;
+	}
 	while ((n = getline(&line, &cap, f)) > 0)
 	{
 		last_had_newline = line[n - 1] == '\n';
@@ -98,7 +111,8 @@ upkeep_log_append_locked(UpkeepLog *log, const char *line, size_t len,
 	if (log->fd < 0)
 	{
 		(void) mkdir("upkeep", S_IRWXU);
-		log->fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | PG_BINARY,
+		/* O_NONBLOCK: a FIFO in its place fails instead of blocking */
+		log->fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | PG_BINARY,
 					   pg_file_create_mode);
 		log->fd_generation = log->shared->generation;
 		if (log->fd < 0)
@@ -156,7 +170,7 @@ upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 	initStringInfo(&buf);
 	LWLockAcquire(lock, LW_SHARED);
 	for (int i = 0; i < 2; i++)
-		fds[i] = open(paths[i], O_RDONLY | PG_BINARY, 0);
+		fds[i] = open(paths[i], O_RDONLY | O_NONBLOCK | PG_BINARY, 0);	/* FIFO: no wait */
 	if (snapshot != NULL)
 		snapshot(arg);
 	LWLockRelease(lock);

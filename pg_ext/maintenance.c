@@ -64,6 +64,8 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "tcop/tcopprot.h"
+
 #include "uk_file.h"
 #include "uk_token.h"
 #include "uk_validate.h"
@@ -201,6 +203,48 @@ winlog_max_id(void)
 }
 
 /*
+ * No state file at start.  If the window log says its newest window is
+ * still open, the file was lost (deleted, or a copy of the data directory
+ * without it): fail safe as for an unreadable file, in that same window,
+ * so that exit_maintenance() closes its log record.  Postmaster only.
+ */
+static void
+restore_open_window_of_log(void)
+{
+	UkWindowList list = {0};
+	UkError    *err = NULL;
+	UkWindow	w;
+	bool		open;
+	char		message[512];
+
+	if (uk_winlog_read(UPKEEP_WINLOG_FILE, &list, &err) != UK_OK)
+	{
+		uk_error_free(err);
+		return;
+	}
+	open = uk_winlog_open_window(&list, &w);
+	uk_winlog_list_free(&list);
+	if (!open)
+		return;
+
+	snprintf(message, sizeof(message),
+			 "the file is missing, but the maintenance log shows window %llu still open",
+			 (unsigned long long) w.window_id);
+	set_state_file_failure(message);
+	upkeep_shared->state.window_id = w.window_id;
+	upkeep_shared->state.started_at_us = w.entered_at_us;
+	upkeep_shared->state.expected_end_us = w.expected_end_us;
+	strlcpy(upkeep_shared->state.entered_by, w.entered_by,
+			sizeof(upkeep_shared->state.entered_by));
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("upkeep maintenance state file \"%s\" is missing, but the maintenance log shows window %llu still open",
+					UPKEEP_STATE_FILE, (unsigned long long) w.window_id),
+			 errdetail("The cluster stays in maintenance mode (read-only) for safety."),
+			 errhint("Check the data directory, then run SELECT upkeep.exit_maintenance() to return to read-write.")));
+}
+
+/*
  * on_shmem_exit callback of the postmaster (clean shutdown, crash
  * reinitialization): keep the refused-writes counter of the current window.
  * Only the counter is rewritten, and only into a state file that still
@@ -264,6 +308,7 @@ upkeep_maintenance_shmem_init(bool found)
 	{
 		uk_error_free(err);
 		uk_state_init(&upkeep_shared->state);
+		restore_open_window_of_log();
 	}
 	else if (rc != UK_OK)
 	{
@@ -344,11 +389,114 @@ static void unforce_current_transaction(void);
  */
 static uint64 join_setting_tried_window = 0;
 
-/* GUC assign hook of upkeep.join_token: a new token gets a new try. */
+/* ---------- keeping the token out of the log and pg_stat_activity ---------- */
+
+/*
+ * A join token must never be shown by the server: not in the log (the
+ * STATEMENT line of an error, log_statement, log_min_duration_statement,
+ * auto_explain, parameters), not in pg_stat_activity.query.  Tokens are
+ * recognised by their format (uk_token_find()) and overwritten with '*'.
+ *
+ * redacted_query: this backend's redacted copy of the statement being
+ * logged (malloc'd, kept for the next message).  debug_query_string, which
+ * the server prints in STATEMENT lines, is pointed at it; the server resets
+ * debug_query_string at every new statement.
+ */
+static char *redacted_query = NULL;
+static size_t redacted_query_cap = 0;
+
+/* Redact one message field in place (a copy in ErrorContext if needed). */
+static void
+redact_field(char **field)
+{
+	if (*field == NULL || uk_token_find(*field) == NULL)
+		return;
+	*field = MemoryContextStrdup(ErrorContext, *field);
+	uk_token_redact(*field);
+}
+
+/*
+ * emit_log_hook part, for every message going to the server log: redact
+ * tokens in the message and in the statement it would print.  Runs inside
+ * error reporting: no catalog access, no ereport.
+ */
+void
+upkeep_redact_emit_log(ErrorData *edata)
+{
+	redact_field(&edata->message);
+	redact_field(&edata->detail);
+	redact_field(&edata->detail_log);
+	redact_field(&edata->hint);
+	redact_field(&edata->context);
+	redact_field(&edata->internalquery);
+
+	if (debug_query_string != NULL && !edata->hide_stmt &&
+		uk_token_find(debug_query_string) != NULL)
+	{
+		size_t		len = strlen(debug_query_string) + 1;
+
+		if (len > redacted_query_cap)
+		{
+			char	   *buf = malloc(len);
+
+			if (buf == NULL)
+			{
+				edata->hide_stmt = true;	/* no copy: no STATEMENT line */
+				return;
+			}
+			free(redacted_query);
+			redacted_query = buf;
+			redacted_query_cap = len;
+		}
+		memcpy(redacted_query, debug_query_string, len);
+		uk_token_redact(redacted_query);
+		debug_query_string = redacted_query;
+	}
+}
+
+/*
+ * Redact this backend's own pg_stat_activity.query, which keeps the text of
+ * the statement that joined (or set upkeep.join_token) while the session is
+ * idle.  Only this backend writes its entry.
+ */
+static void
+redact_own_activity(void)
+{
+	volatile PgBackendStatus *be = MyBEEntry;
+
+	if (be == NULL || be->st_activity_raw == NULL ||
+		uk_token_find((const char *) be->st_activity_raw) == NULL)
+		return;
+	PGSTAT_BEGIN_WRITE_ACTIVITY(be);
+	uk_token_redact((char *) be->st_activity_raw);
+	PGSTAT_END_WRITE_ACTIVITY(be);
+}
+
+/*
+ * GUC assign hook of upkeep.join_token: a new token gets a new try; the
+ * SET statement that carried it is redacted from pg_stat_activity.
+ */
 void
 upkeep_join_token_assign(const char *newval, void *extra)
 {
 	join_setting_tried_window = 0;
+	if (newval != NULL && newval[0] != '\0')
+		redact_own_activity();
+}
+
+/*
+ * May this session join a window entered by entered_by_id?  The check is on
+ * the session user (the login role, or the role of SET SESSION
+ * AUTHORIZATION, which only a superuser can run), never on current_user:
+ * inside a SECURITY DEFINER function -- also one called by a fast-path
+ * call as the session's first message -- current_user is the function's
+ * owner.  SET ROLE changes nothing either way: a session may join if its
+ * session user is the entering role, a member of it, or a superuser.
+ */
+static bool
+session_may_join(Oid entered_by_id)
+{
+	return is_member_of_role(GetSessionUserId(), entered_by_id);
 }
 
 static bool
@@ -370,7 +518,7 @@ try_join_with_setting(uint64 window)
 	entered_by_id = (Oid) upkeep_shared->state.entered_by_id;
 	LWLockRelease(upkeep_shared->lock);
 
-	role_ok = superuser() || is_member_of_role(GetUserId(), entered_by_id);
+	role_ok = session_may_join(entered_by_id);
 	if (!token_ok || !role_ok)
 	{
 		pg_atomic_fetch_add_u64(&upkeep_shared->join_failures, 1);
@@ -1146,6 +1294,7 @@ join_maintenance(PG_FUNCTION_ARGS)
 	bool		ok;
 	uint64		window;
 
+	redact_own_activity();		/* whatever the outcome */
 	require_preloaded();
 	ensure_exit_callback();
 
@@ -1171,7 +1320,7 @@ join_maintenance(PG_FUNCTION_ARGS)
 	ok = uk_token_verify(token, upkeep_shared->state.token_hash);
 	LWLockRelease(upkeep_shared->lock);
 
-	if (!superuser() && !is_member_of_role(GetUserId(), entered_by_id))
+	if (!session_may_join(entered_by_id))
 	{
 		pg_atomic_fetch_add_u64(&upkeep_shared->join_failures, 1);
 		ereport(ERROR,

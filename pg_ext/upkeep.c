@@ -222,6 +222,7 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 static void
 upkeep_emit_log(ErrorData *edata)
 {
+	upkeep_redact_emit_log(edata);	/* first: the others see redacted text */
 	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
 		upkeep_shared != NULL)
 		upkeep_maintenance_emit_log(edata);

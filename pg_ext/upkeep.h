@@ -79,6 +79,7 @@ extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
 extern void upkeep_enforce_slow(void);
 extern void upkeep_join_token_assign(const char *newval, void *extra);
+extern void upkeep_redact_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_xact_callback(int event);
 extern void upkeep_maintenance_object_access(int access, Oid classId,

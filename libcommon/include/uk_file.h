@@ -20,7 +20,9 @@ extern UkStatus uk_file_write_atomic(const char *path, const void *data,
 /*
  * Read the whole file into a new malloc'd, NUL-terminated buffer (*data,
  * caller frees with free()), its length without the NUL in *len.  A missing
- * file is UK_ERR_NOT_FOUND; a file longer than max_len is UK_ERR_CORRUPT.
+ * file is UK_ERR_NOT_FOUND; a file longer than max_len is UK_ERR_CORRUPT;
+ * anything but a regular file (a FIFO, socket, device, directory, or a
+ * symbolic link to one) is UK_ERR_IO, refused without blocking.
  */
 extern UkStatus uk_file_read(const char *path, size_t max_len, char **data,
 							 size_t *len, UkError **err);

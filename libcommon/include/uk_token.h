@@ -36,6 +36,21 @@ extern void uk_token_hash(const char *token, uint8_t hash[UK_SHA256_LEN]);
 extern bool uk_token_verify(const char *token,
 							const uint8_t expected[UK_SHA256_LEN]);
 
+/*
+ * Redaction of tokens in text the server would log or show (a statement
+ * that called join_maintenance('uk1-...'), an error about it).  A token is
+ * found as "uk1-" followed by at least UK_TOKEN_REDACT_MIN lower-case hex
+ * digits, so that a token cut short (a truncated query text) is found too.
+ * uk_token_find() returns a pointer to the first such match or NULL;
+ * uk_token_redact() overwrites the hex digits of every match with '*' in
+ * place (the length never changes) and returns the number of matches.
+ * Neither allocates, so both are safe in error handling.  NULL is no match.
+ */
+#define UK_TOKEN_REDACT_MIN 8
+
+extern const char *uk_token_find(const char *s);
+extern int	uk_token_redact(char *s);
+
 /* Constant-time equality of two byte strings of length len. */
 extern bool uk_ct_equal(const void *a, const void *b, size_t len);
 

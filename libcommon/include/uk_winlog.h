@@ -113,4 +113,12 @@ extern UkStatus uk_winlog_upsert(const char *path, const UkWindow *w,
 
 extern void uk_winlog_list_free(UkWindowList *list);
 
+/*
+ * The window the log says is still open: the one with the highest
+ * window_id, if it has no exit time (exited_at_us 0).  Copies it into *out
+ * and returns true; false if the log is empty or its newest window ended.
+ * A server whose state file is missing uses this to fail safe.
+ */
+extern bool uk_winlog_open_window(const UkWindowList *list, UkWindow *out);
+
 #endif							/* UK_WINLOG_H */

@@ -3,6 +3,11 @@
  *		Durable small files: atomic replace, bounded read, directory
  *		creation.
  *
+ * Only regular files are read: a FIFO, socket, device or directory in the
+ * place of a file is refused without blocking (the servers read their state
+ * files at start, where a read that waits for a FIFO's writer would hang
+ * the whole server).
+ *
  * uk_file_write_atomic() follows the usual recipe (as PostgreSQL's
  * durable_rename() does): write "<path>.tmp", fsync it, close it, rename it
  * over path, then fsync the directory so that the rename itself survives a
@@ -36,6 +41,32 @@ io_error(UkError **err, int sys_errno, const char *what, const char *name)
 
 	return uk_error_set(err, UK_ERR_IO, sys_errno, "%s \"%s\": %s", what, name,
 						uk_errno_str(sys_errno, ebuf, sizeof(ebuf)));
+}
+
+/*
+ * Refuse a path that is not a regular file: "file "<name>" is a FIFO, not a
+ * regular file", UK_ERR_IO with EISDIR for a directory, EINVAL otherwise.
+ */
+static UkStatus
+not_regular(UkError **err, const char *name, mode_t mode)
+{
+	const char *kind;
+
+	if (S_ISDIR(mode))
+		kind = "a directory";
+	else if (S_ISFIFO(mode))
+		kind = "a FIFO";
+	else if (S_ISSOCK(mode))
+		kind = "a socket";
+	else if (S_ISCHR(mode))
+		kind = "a character device";
+	else if (S_ISBLK(mode))
+		kind = "a block device";
+	else
+		kind = "not a plain file";
+	return uk_error_set(err, UK_ERR_IO, S_ISDIR(mode) ? EISDIR : EINVAL,
+						"could not read file \"%s\": it is %s, not a regular file",
+						name, kind);
 }
 
 /* malloc'd directory part of path: "." without a slash, "/" for "/x". */
@@ -109,7 +140,17 @@ uk_file_write_atomic(const char *path, const void *data, size_t len,
 	strcpy(tmp, path);
 	strcat(tmp, ".tmp");
 
-	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	/*
+	 * Whatever is at tmp (a stale file, or a FIFO that would block the open)
+	 * goes; O_EXCL then creates a new regular file or fails.
+	 */
+	if (unlink(tmp) != 0 && errno != ENOENT && errno != EISDIR)
+	{
+		rc = io_error(err, errno, "could not remove file", tmp);
+		free(tmp);
+		return rc;
+	}
+	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0)
 	{
 		rc = io_error(err, errno, "could not open file", tmp);
@@ -205,14 +246,32 @@ uk_file_read(const char *path, size_t max_len, char **data, size_t *len,
 		return uk_error_set(err, UK_ERR_INVALID, 0,
 							"file path must not be empty");
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer, forever.  Only a regular file is read.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 	{
 		save_errno = errno;
 		if (save_errno == ENOENT)
 			return uk_error_set(err, UK_ERR_NOT_FOUND, save_errno,
 								"file \"%s\" does not exist", path);
+		/* a socket cannot be opened at all (ENXIO): say what it is */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return not_regular(err, path, st.st_mode);
 		return io_error(err, save_errno, "could not open file", path);
+	}
+	if (fstat(fd, &st) != 0)
+	{
+		save_errno = errno;
+		close(fd);
+		return io_error(err, save_errno, "could not stat file", path);
+	}
+	if (!S_ISREG(st.st_mode))
+	{
+		close(fd);
+		return not_regular(err, path, st.st_mode);
 	}
 
 	/* one byte more than allowed, to tell "exactly max_len" from "more" */
@@ -221,8 +280,7 @@ uk_file_read(const char *path, size_t max_len, char **data, size_t *len,
 	limit = max_len + 1;
 
 	/* the size is only a hint: the file may change while we read it */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-		(uintmax_t) st.st_size < (uintmax_t) limit)
+	if (st.st_size >= 0 && (uintmax_t) st.st_size < (uintmax_t) limit)
 		cap = (size_t) st.st_size + 1;
 	else
 		cap = limit < 4096 ? limit : 4096;

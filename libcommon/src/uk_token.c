@@ -1,7 +1,8 @@
 /*
  * uk_token.c
  *		Join tokens for a maintenance window: generation from getrandom(2),
- *		hashing, and constant-time verification.
+ *		hashing, constant-time verification, and redaction from text that
+ *		the servers log or show.
  *
  * Only the SHA-256 of a token is stored anywhere.  The token string itself
  * is handed to the user once and then forgotten; the random bytes are wiped
@@ -114,4 +115,61 @@ uk_ct_equal(const void *a, const void *b, size_t len)
 	for (i = 0; i < len; i++)
 		diff |= pa[i] ^ pb[i];
 	return diff == 0;
+}
+
+static bool
+is_token_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* Number of hex digits of a token match at p ("uk1-..."), 0 if none. */
+static size_t
+token_match_len(const char *p)
+{
+	size_t		n = 0;
+
+	if (strncmp(p, UK_TOKEN_PREFIX, TOKEN_PREFIX_LEN) != 0)
+		return 0;
+	while (is_token_hex(p[TOKEN_PREFIX_LEN + n]))
+		n++;
+	return n >= UK_TOKEN_REDACT_MIN ? n : 0;
+}
+
+const char *
+uk_token_find(const char *s)
+{
+	const char *p = s;
+
+	if (s == NULL)
+		return NULL;
+	while ((p = strstr(p, UK_TOKEN_PREFIX)) != NULL)
+	{
+		if (token_match_len(p) > 0)
+			return p;
+		p += TOKEN_PREFIX_LEN;
+	}
+	return NULL;
+}
+
+int
+uk_token_redact(char *s)
+{
+	char	   *p = s;
+	int			count = 0;
+
+	if (s == NULL)
+		return 0;
+	while ((p = strstr(p, UK_TOKEN_PREFIX)) != NULL)
+	{
+		size_t		n = token_match_len(p);
+
+		p += TOKEN_PREFIX_LEN;
+		if (n == 0)
+			continue;
+		memset(p, '*', n);
+		p += n;
+		count++;
+	}
+	return count;
 }

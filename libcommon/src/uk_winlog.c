@@ -495,3 +495,17 @@ uk_window_equal(const UkWindow *a, const UkWindow *b)
 		strcmp(a->exited_by, b->exited_by) == 0 &&
 		a->refused_writes == b->refused_writes;
 }
+
+bool
+uk_winlog_open_window(const UkWindowList *list, UkWindow *out)
+{
+	const UkWindow *newest = NULL;
+
+	for (size_t i = 0; i < list->n; i++)
+		if (newest == NULL || list->items[i].window_id > newest->window_id)
+			newest = &list->items[i];
+	if (newest == NULL || newest->exited_at_us != 0)
+		return false;
+	*out = *newest;
+	return true;
+}

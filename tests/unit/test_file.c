@@ -2,10 +2,15 @@
  * test_file.c
  *		Unit tests for uk_file.h: atomic replace (content, mode 0600, no
  *		leftover temporary file, failures leave the old file alone), bounded
- *		read, and directory creation.
+ *		read, refusal of anything but a regular file (FIFO, socket, device,
+ *		directory, symbolic link to one) without blocking, and directory
+ *		creation.  An alarm turns a read that would hang into a failure.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "uk_file.h"
 #include "uk_test.h"
@@ -197,6 +202,78 @@ main(void)
 	CHECK(err != NULL && err->sys_errno == EISDIR, "read dir errno");
 	uk_error_free(err);
 	err = NULL;
+
+	/* not a regular file: refused at once, never blocks (a FIFO would) */
+	alarm(20);
+	uk_test_path(other, sizeof(other), dir, "fifo");
+	CHECK(mkfifo(other, 0600) == 0, "mkfifo");
+	data = (char *) 1;
+	rc = uk_file_read(other, 100, &data, &len, &err);
+	CHECK(rc == UK_ERR_IO && data == NULL, "read FIFO: rc %d", rc);
+	{
+		char		want[4400];
+
+		snprintf(want, sizeof(want),
+				 "could not read file \"%s\": it is a FIFO, not a regular file",
+				 other);
+		CHECK(err != NULL && strcmp(err->message, want) == 0,
+			  "FIFO message: %s", err ? err->message : "(none)");
+	}
+	uk_error_free(err);
+	err = NULL;
+	{
+		char		link[4300];
+
+		uk_test_path(link, sizeof(link), dir, "link-to-fifo");
+		CHECK(symlink(other, link) == 0, "symlink");
+		rc = uk_file_read(link, 100, &data, &len, &err);
+		CHECK(rc == UK_ERR_IO && err != NULL &&
+			  strstr(err->message, "it is a FIFO") != NULL,
+			  "symlink to FIFO: %s", err ? err->message : "(none)");
+		uk_error_free(err);
+		err = NULL;
+	}
+	/* a stale FIFO in place of the temporary file does not block a write */
+	CHECK(mkfifo(tmp, 0600) == 0, "mkfifo tmp");
+	rc = uk_file_write_atomic(path, "after fifo", 10, &err);
+	CHECK(rc == UK_OK && read_equals(path, "after fifo", 10) && !exists(tmp),
+		  "write over a FIFO tmp: %s", err ? err->message : "?");
+	uk_error_free(err);
+	err = NULL;
+	{
+		struct sockaddr_un sa;
+		int			sock = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		uk_test_path(other, sizeof(other), dir, "sock");
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		if (sock >= 0 && strlen(other) < sizeof(sa.sun_path))
+		{
+			strcpy(sa.sun_path, other);
+			CHECK(bind(sock, (struct sockaddr *) &sa, sizeof(sa)) == 0, "bind");
+			rc = uk_file_read(other, 100, &data, &len, &err);
+			CHECK(rc == UK_ERR_IO && err != NULL &&
+				  strstr(err->message, "it is a socket, not a regular file") != NULL,
+				  "socket: %s", err ? err->message : "(none)");
+			uk_error_free(err);
+			err = NULL;
+		}
+		if (sock >= 0)
+			close(sock);
+	}
+	rc = uk_file_read("/dev/zero", 100, &data, &len, &err);
+	CHECK(rc == UK_ERR_IO && err != NULL &&
+		  strstr(err->message, "it is a character device") != NULL,
+		  "device: %s", err ? err->message : "(none)");
+	uk_error_free(err);
+	err = NULL;
+	rc = uk_file_read(dir, 100, &data, &len, &err);
+	CHECK(rc == UK_ERR_IO && err != NULL &&
+		  strstr(err->message, "it is a directory, not a regular file") != NULL,
+		  "directory message: %s", err ? err->message : "(none)");
+	uk_error_free(err);
+	err = NULL;
+	alarm(0);
 
 	/* uk_dir_ensure */
 	uk_test_path(other, sizeof(other), dir, "sub");

@@ -7,6 +7,7 @@
  *		uk_escape()/uk_unescape().
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "uk_file.h"
@@ -731,6 +732,25 @@ test_files(void)
 	CHECK(uk_state_equal(&st, &got) && got.window_id == 0, "missing: not inactive");
 	uk_error_free(err);
 	err = NULL;
+
+	/* not a regular file (FIFO, directory): an error at once, never a hang */
+	alarm(20);
+	CHECK(mkfifo(path, 0600) == 0, "mkfifo");
+	rc = uk_state_read(path, &got, &err);
+	CHECK(rc == UK_ERR_IO && err != NULL &&
+		  strstr(err->message, "it is a FIFO, not a regular file") != NULL,
+		  "FIFO: %s", err ? err->message : "(none)");
+	uk_error_free(err);
+	err = NULL;
+	CHECK(unlink(path) == 0 && mkdir(path, 0700) == 0, "directory");
+	rc = uk_state_read(path, &got, &err);
+	CHECK(rc == UK_ERR_IO && err != NULL &&
+		  strstr(err->message, "it is a directory, not a regular file") != NULL,
+		  "directory: %s", err ? err->message : "(none)");
+	uk_error_free(err);
+	err = NULL;
+	CHECK(rmdir(path) == 0, "rmdir");
+	alarm(0);
 
 	/* write and read back */
 	sample_state(&st);

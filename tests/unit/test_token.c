@@ -1,7 +1,8 @@
 /*
  * test_token.c
  *		Unit tests for uk_token.h: token format, hashing, verification of
- *		right, wrong and malformed tokens, constant-time equality.
+ *		right, wrong and malformed tokens, constant-time equality, and
+ *		redaction of tokens from text.
  */
 #include <stdint.h>
 
@@ -150,6 +151,49 @@ main(void)
 			CHECK(uk_ct_equal(a, b, (size_t) i), "prefix of %d differs", i);
 			b[i] ^= 0x80;
 		}
+	}
+
+	/* redaction: table of input -> expected output and match count */
+	{
+		static const struct
+		{
+			const char *in;
+			const char *out;
+			int			n;
+		}			cases[] = {
+			{"", "", 0},
+			{"SELECT 1", "SELECT 1", 0},
+			{"uk1-", "uk1-", 0},
+			{"uk1-0123456", "uk1-0123456", 0},	/* too short to matter */
+			{"uk1-01234567", "uk1-********", 1},
+			{"x('uk1-deadbeef00')", "x('uk1-**********')", 1},
+			{"uk1-DEADBEEF", "uk1-DEADBEEF", 0},	/* not a token's digits */
+			{"uk1-uk1-abcdef0123", "uk1-uk1-**********", 1},
+			{"a uk1-abcdef01 b uk1-12345678z", "a uk1-******** b uk1-********z", 2},
+			{"uk1-xxxxxxxxxxxx", "uk1-xxxxxxxxxxxx", 0},
+			{"uk2-abcdef0123", "uk2-abcdef0123", 0},
+		};
+		char		buf[200];
+
+		for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
+		{
+			int			n;
+
+			strcpy(buf, cases[i].in);
+			CHECK((uk_token_find(cases[i].in) != NULL) == (cases[i].n > 0),
+				  "find in \"%s\"", cases[i].in);
+			n = uk_token_redact(buf);
+			CHECK(n == cases[i].n && strcmp(buf, cases[i].out) == 0,
+				  "redact \"%s\": got \"%s\" (%d)", cases[i].in, buf, n);
+			CHECK(uk_token_find(buf) == NULL, "redacted text still matches: %s", buf);
+		}
+		CHECK(uk_token_find(NULL) == NULL && uk_token_redact(NULL) == 0, "NULL");
+
+		/* a generated token, in a statement, is gone after redaction */
+		snprintf(buf, sizeof(buf), "SELECT upkeep.join_maintenance('%s'); SELECT 1", tok);
+		CHECK(uk_token_find(buf) == buf + 32, "find a generated token");
+		CHECK(uk_token_redact(buf) == 1 && strstr(buf, tok + 4) == NULL &&
+			  strlen(buf) == 32 + UK_TOKEN_LEN + 12, "redact a generated token: %s", buf);
 	}
 
 	uk_error_free(err);

@@ -5,7 +5,9 @@
  *		place, append, keep the newest max_records).
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "uk_winlog.h"
 #include "uk_test.h"
@@ -218,6 +220,24 @@ main(void)
 		/* missing file: empty list */
 		rc = uk_winlog_read(path, &list, &err);
 		CHECK(rc == UK_OK && list.n == 0 && err == NULL, "read missing");
+		CHECK(!uk_winlog_open_window(&list, &u), "open window of an empty log");
+
+		/* a FIFO in its place: an error at once (never a hang), kept as is */
+		alarm(20);
+		CHECK(mkfifo(path, 0600) == 0, "mkfifo");
+		rc = uk_winlog_read(path, &list, &err);
+		CHECK(rc == UK_ERR_IO && err != NULL &&
+			  strstr(err->message, "it is a FIFO") != NULL,
+			  "read FIFO: %s", err ? err->message : "(none)");
+		uk_error_free(err);
+		err = NULL;
+		sample_window(&u, 1);
+		rc = uk_winlog_upsert(path, &u, 3, &err);
+		CHECK(rc == UK_ERR_IO, "upsert into a FIFO: rc %d", rc);
+		uk_error_free(err);
+		err = NULL;
+		CHECK(unlink(path) == 0, "unlink FIFO");
+		alarm(0);
 
 		/* first upsert creates the file */
 		sample_window(&u, 1);
@@ -255,6 +275,26 @@ main(void)
 				  " %" PRIu64 " %" PRIu64, list.items[0].window_id,
 				  list.items[1].window_id, list.items[2].window_id);
 		uk_winlog_list_free(&list);
+
+		/* the newest window decides whether one is still open */
+		{
+			UkWindow	items[3];
+			UkWindowList l = {items, 3, 0};
+			UkWindow	o;
+
+			for (i = 0; i < 3; i++)
+			{
+				sample_window(&items[i], 10 + i);
+				items[i].exited_at_us = 1000 + (int64_t) i;
+			}
+			CHECK(!uk_winlog_open_window(&l, &o), "all ended: none open");
+			items[1].exited_at_us = 0;	/* an older one left open: not it */
+			CHECK(!uk_winlog_open_window(&l, &o), "older open window ignored");
+			items[0].window_id = 20;	/* now the newest, out of order */
+			items[0].exited_at_us = 0;
+			CHECK(uk_winlog_open_window(&l, &o) && o.window_id == 20,
+				  "newest open window found");
+		}
 
 		/* replacing a middle record keeps its place and drops nothing */
 		sample_window(&u, 4);
