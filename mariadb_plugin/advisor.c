@@ -268,7 +268,7 @@ void upkeep_advise_statement(const struct mysql_event_general *ev,
     return;
   if (insert && !has_select(q, qlen))
     return;
-  norm_len= uk_stmt_normalize(q, qlen, norm, sizeof(norm));
+  norm_len= uk_stmt_normalize(q, qlen, UK_SQL_MARIADB, norm, sizeof(norm));
   if (insert && !has_select(norm, norm_len))
     return;                     /* the word was inside a literal */
   if (duration_us < 0)

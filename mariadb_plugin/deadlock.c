@@ -430,7 +430,7 @@ static void tables_and_shapes(const UkDeadlock *d, sbuf *tables,
       t[nt++]= p->table_name;
     if (p->query[0] && (s[ns]= malloc(SHAPE_MAX)))
     {
-      size_t l= uk_stmt_normalize(p->query, strlen(p->query), s[ns],
+      size_t l= uk_stmt_normalize(p->query, strlen(p->query), UK_SQL_MARIADB, s[ns],
                                   SHAPE_MAX);
       for (size_t k= 0; k < l; k++)
         if (s[ns][k] == '\n' || s[ns][k] == '\r' || s[ns][k] == '\t')

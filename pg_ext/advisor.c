@@ -15,6 +15,15 @@
  * those planner costs.  No statement is run and nothing is written; what
  * the planner evaluates runs as the role that ran the statement
  * (adv_become()).
+ *
+ * Security: the caller may be anyone granted EXECUTE.  The workload is
+ * read with search_path set to "pg_catalog, pg_temp" and catalog names
+ * qualified, so the caller's own objects (temporary views named like a
+ * catalog, operators in a schema of theirs) cannot change what is read;
+ * a statement's role is looked up by name in the catalog cache.  A
+ * statement is parsed and planned only as a role the caller could SET
+ * ROLE to (a member of it, or a superuser); the others are left out and
+ * counted in the NOTICE.
  */
 #include "postgres.h"
 
@@ -50,8 +59,10 @@
 #include "pgstat.h"
 #include "storage/bufmgr.h"
 #include "tcop/tcopprot.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -126,6 +137,7 @@ typedef struct Advisor
 	int			nqueries;
 	bool		count_writes;	/* weights and table writes cover one period */
 	double		write_scale;	/* table writes x this: the weights' period */
+	int			nforeign;		/* left out: of roles the caller cannot become */
 	MemoryContext plan_cxt;		/* reset after every planning */
 	MemoryContext cxt;			/* what is read lives here */
 } Advisor;
@@ -683,6 +695,16 @@ adv_eq_const_sel(AdvTable *t, int col, OpExpr *op, Const *c, bool var_left)
 
 	if (c->constisnull)
 		return 0;
+
+	/*
+	 * The operator sees the column's most common values: as in the
+	 * planner, only a leakproof one unless this role may read the column.
+	 */
+	if (!get_func_leakproof(get_opcode(op->opno)) &&
+		pg_class_aclcheck(t->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck(t->relid, t->attnums[col], GetUserId(),
+							  ACL_SELECT) != ACLCHECK_OK)
+		return 0;
 	st = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(t->relid),
 						 Int16GetDatum(t->attnums[col]), BoolGetDatum(false));
 	if (!HeapTupleIsValid(st))
@@ -1156,7 +1178,7 @@ adv_read_write_scale(Advisor *adv, const char *pgss)
 	q = psprintf("SELECT least(1, extract(epoch FROM now() - i.stats_reset) / "
 				 "nullif(extract(epoch FROM now() - coalesce(d.stats_reset, "
 				 "pg_postmaster_start_time())), 0))::float8 "
-				 "FROM %s.pg_stat_statements_info i, pg_stat_database d "
+				 "FROM %s.pg_stat_statements_info i, pg_catalog.pg_stat_database d "
 				 "WHERE d.datname = current_database()", pgss);
 	if (SPI_execute(q, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
 	{
@@ -1170,7 +1192,9 @@ adv_read_write_scale(Advisor *adv, const char *pgss)
  * The workload: from upkeep's slow statements when schema (upkeep's) is
  * given, else from pg_stat_statements of this database: the statements
  * with the most execution time, weighted by their calls.  NULL when the
- * source is not there.
+ * source is not there.  Statements of roles the caller may not SET ROLE
+ * to are only counted (adv->nforeign).  The caller has set a safe
+ * search_path (adv_workload()).
  */
 static const char *
 adv_read_statements(Advisor *adv, int *cap, const char *schema)
@@ -1181,18 +1205,18 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 	initStringInfo(&sql);
 	if (schema != NULL)
 		appendStringInfo(&sql,
-						 "SELECT query, count(*)::float8, r.oid "
-						 "FROM %s.slow_statements s JOIN pg_roles r ON r.rolname = s.username "
+						 "SELECT query, count(*)::float8, username "
+						 "FROM %s.slow_statements "
 						 "WHERE database = current_database() AND command IN "
 						 "('SELECT', 'UPDATE', 'DELETE', 'INSERT') "
-						 "GROUP BY query, r.oid ORDER BY sum(duration_ms) DESC LIMIT %d",
+						 "GROUP BY query, username ORDER BY sum(duration_ms) DESC LIMIT %d",
 						 quote_identifier(schema), ADV_MAX_STATEMENTS);
 	else
 	{
 		char	   *pgss;
 
-		ret = SPI_execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
-						  "ON n.oid = e.extnamespace "
+		ret = SPI_execute("SELECT n.nspname FROM pg_catalog.pg_extension e "
+						  "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
 						  "WHERE e.extname = 'pg_stat_statements'", true, 1);
 		if (ret != SPI_OK_SELECT || SPI_processed == 0)
 			return NULL;
@@ -1201,7 +1225,7 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 		adv_read_write_scale(adv, pgss);
 		appendStringInfo(&sql,
 						 "SELECT query, calls::float8, userid FROM %s.pg_stat_statements "
-						 "WHERE dbid = (SELECT oid FROM pg_database "
+						 "WHERE dbid = (SELECT oid FROM pg_catalog.pg_database "
 						 "WHERE datname = current_database()) AND toplevel "
 						 "AND calls > 0 AND query ~* '^\\s*(select|with|update|delete|insert)\\M' "
 						 "ORDER BY total_exec_time DESC LIMIT %d",
@@ -1219,13 +1243,34 @@ adv_read_statements(Advisor *adv, int *cap, const char *schema)
 										SPI_tuptable->tupdesc, 1);
 		Datum		calls = SPI_getbinval(SPI_tuptable->vals[i],
 										  SPI_tuptable->tupdesc, 2, &isnull);
-		bool		nouser;
-		Datum		user = SPI_getbinval(SPI_tuptable->vals[i],
-										 SPI_tuptable->tupdesc, 3, &nouser);
+		Oid			userid = InvalidOid;
 
-		if (text != NULL && !isnull && !nouser)
-			adv_add_query(adv, cap, text, DatumGetFloat8(calls),
-						  DatumGetObjectId(user));
+		if (schema != NULL)
+		{
+			char	   *username = SPI_getvalue(SPI_tuptable->vals[i],
+												SPI_tuptable->tupdesc, 3);
+
+			if (username != NULL)
+				userid = get_role_oid(username, true);
+		}
+		else
+		{
+			bool		nouser;
+			Datum		user = SPI_getbinval(SPI_tuptable->vals[i],
+											 SPI_tuptable->tupdesc, 3, &nouser);
+
+			if (!nouser)
+				userid = DatumGetObjectId(user);
+		}
+		if (text == NULL || isnull || !OidIsValid(userid))
+			continue;
+		/* never plan as a role the caller could not become */
+		if (!is_member_of_role(GetUserId(), userid))
+		{
+			adv->nforeign++;
+			continue;
+		}
+		adv_add_query(adv, cap, text, DatumGetFloat8(calls), userid);
 	}
 	return "";
 }
@@ -1270,6 +1315,7 @@ adv_workload(Advisor *adv, FunctionCallInfo fcinfo)
 	ReadArg		ra = {adv, &cap, NULL, NULL};
 	const char *source;
 	MemoryContext cxt = CurrentMemoryContext;
+	int			nestlevel;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -1305,6 +1351,15 @@ adv_workload(Advisor *adv, FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_connect failed");
 	/* what is read must outlive SPI_finish() */
 	MemoryContextSwitchTo(cxt);
+
+	/*
+	 * Nothing of the caller's may stand in for a catalog, an operator or a
+	 * function: pg_temp last, as it is otherwise searched first.
+	 */
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 	/* calls and table writes both count from their last reset */
 	adv->count_writes = true;
 	source = "pg_stat_statements";
@@ -1316,9 +1371,11 @@ adv_workload(Advisor *adv, FunctionCallInfo fcinfo)
 		adv->nqueries = 0;
 		ra.schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
 		ra.found = NULL;
+		adv->nforeign = 0;
 		(void) adv_guarded(adv_read_guarded, &ra);
 		source = "upkeep.slow_statements";
 	}
+	AtEOXact_GUC(true, nestlevel);
 	SPI_finish();
 	MemoryContextSwitchTo(cxt);
 	return source;
@@ -1511,6 +1568,7 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 	double		min_improvement = PG_ARGISNULL(1) ? 10 : PG_GETARG_FLOAT8(1);
 	int			max_indexes = PG_ARGISNULL(2) ? 10 : PG_GETARG_INT32(2);
 	AdvRun	   *r;
+	StringInfoData detail;
 
 	if (isnan(min_improvement) || min_improvement < 0 || min_improvement > 100)
 		ereport(ERROR,
@@ -1545,15 +1603,23 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 
+	initStringInfo(&detail);
+	if (r->nfailed > 0 || r->nleft > 0)
+		appendStringInfo(&detail,
+						 "%d statements could not be planned and %d are not queries an index serves%s%s.",
+						 r->nfailed, r->nleft,
+						 r->first_error ? "; the first error: " : "",
+						 r->first_error ? r->first_error : "");
+	if (r->adv.nforeign > 0)
+		appendStringInfo(&detail,
+						 "%s%d statements of roles that %s may not SET ROLE to were left out.",
+						 detail.len > 0 ? " " : "", r->adv.nforeign,
+						 GetUserNameFromId(GetUserId(), false));
 	ereport(NOTICE,
 			(errmsg("index advice from %s: %d statements planned, %d plans with a hypothetical index; workload cost %.0f, %.0f with the advice (%.1f%% less)",
 					r->source, r->nuq, r->nplans, r->before, r->after,
 					r->before > 0 ? 100.0 * (r->before - r->after) / r->before : 0.0),
-			 (r->nfailed > 0 || r->nleft > 0) ?
-			 errdetail("%d statements could not be planned and %d are not queries an index serves%s%s.",
-					   r->nfailed, r->nleft,
-					   r->first_error ? "; the first error: " : "",
-					   r->first_error ? r->first_error : "") : 0));
+			 detail.len > 0 ? errdetail("%s", detail.data) : 0));
 	MemoryContextDelete(r->adv.plan_cxt);
 	return (Datum) 0;
 }

@@ -418,7 +418,7 @@ emit_deadlock(Resolved *r, ReadState *st)
 		}
 		if (q != NULL && q[0] != '\0')
 		{
-			uk_stmt_normalize(q, strlen(q), shape, sizeof(shape));
+			uk_stmt_normalize(q, strlen(q), UK_SQL_POSTGRES, shape, sizeof(shape));
 			shapes[nshapes++] = CStringGetTextDatum(shape);
 		}
 	}

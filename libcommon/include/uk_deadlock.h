@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "uk_error.h"
+#include "uk_stmt.h"
 
 #define UK_DEADLOCK_MAX_PARTICIPANTS 64
 #define UK_LOCK_MODE_MAX 64			/* bytes of a lock mode */
@@ -94,6 +95,7 @@ typedef struct UkDeadlock
 	bool		incomplete;		/* the report was cut or partly unreadable */
 	char	   *detected_at;	/* InnoDB's timestamp ("2026-11-21 22:50:01", the
 								 * server's local time); "" for PG */
+	UkSqlDialect dialect;		/* the members' queries: set by the parser */
 } UkDeadlock;
 
 /*
@@ -117,7 +119,7 @@ extern UkStatus uk_deadlock_parse_innodb(const char *text, size_t len,
 /*
  * The pattern of a deadlock, for grouping recurring ones: the sorted set
  * of tables involved and the sorted statement shapes of the members
- * (uk_stmt_normalize(): constants removed), joined into one line.  Two
+ * (uk_stmt_normalize() by d->dialect: constants removed), joined into one line.  Two
  * deadlocks between the same statements on the same tables, whatever the
  * constants, pids and order of members, get the same key.  table_names
  * gives a resolved table name per participant (the array, or an entry,

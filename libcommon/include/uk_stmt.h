@@ -6,7 +6,9 @@
  * The scanner understands enough SQL of both dialects to never change
  * what is inside a literal or a quoted identifier: '...' (with '' and,
  * for MariaDB, backslash escapes), "...", `...`, $tag$...$tag$, -- and #
- * line comments, and nested block comments.
+ * line comments, and nested block comments.  Normalising, whose result
+ * may be shown to roles that must not see constants, reads one dialect
+ * exactly (UkSqlDialect).
  *
  * All functions write into a caller buffer and never allocate.
  */
@@ -15,6 +17,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/*
+ * Whose lexical rules uk_stmt_normalize() reads a statement by.  A plain
+ * '...' string is read both with and without backslash escapes, since the
+ * session's setting is not known (PostgreSQL's standard_conforming_strings,
+ * MariaDB's NO_BACKSLASH_ESCAPES): see uk_stmt_normalize().
+ */
+typedef enum UkSqlDialect
+{
+	UK_SQL_POSTGRES = 0,		/* E'...', U&'...', $tag$...$tag$, "ident",
+								 * -- comments, nested block comments */
+	UK_SQL_MARIADB				/* '...' and "..." strings, `ident`, # and
+								 * "-- " comments, block comments do not nest */
+} UkSqlDialect;
 
 /*
  * Tidy a statement for storage: leading and trailing white space and
@@ -40,15 +56,19 @@ extern const char *uk_stmt_command(const char *sql, size_t len, char *out,
 								   size_t cap);
 
 /*
- * The shape of a statement: constants (numbers, strings, TRUE/FALSE/NULL
- * are kept) become "?", a list of constants such as IN (1, 2, 3) becomes
- * "(...)", white space is tidied as in uk_stmt_clean() and comments are
- * dropped; keywords and identifiers are kept as written.  Two statements
- * that differ only in their constants get the same shape.  Cut like
+ * The shape of a statement, read by the dialect's lexical rules:
+ * constants (numbers, strings, TRUE/FALSE/NULL are kept) become "?", a
+ * list of constants such as IN (1, 2, 3) becomes "(...)", white space is
+ * tidied as in uk_stmt_clean() and comments are dropped; keywords and
+ * identifiers are kept as written.  Two statements that differ only in
+ * their constants get the same shape.  No byte of a string constant
+ * survives: a string that ends at different places with and without
+ * backslash escapes ('C:\' , ...) fails closed, the shape ends there in
+ * "?...".  Normalising a shape again gives the same shape.  Cut like
  * uk_stmt_clean().  Returns the length written.  cap must be >= 8.
  */
-extern size_t uk_stmt_normalize(const char *sql, size_t len, char *out,
-								size_t cap);
+extern size_t uk_stmt_normalize(const char *sql, size_t len,
+								UkSqlDialect dialect, char *out, size_t cap);
 
 /* A table named in a statement, unquoted; schema "" when not given. */
 #define UK_IDENT_MAX 128

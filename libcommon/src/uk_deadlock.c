@@ -949,6 +949,7 @@ uk_deadlock_parse_innodb(const char *text, size_t len, UkDeadlock *out,
 
 	if (!deadlock_init(out))
 		return deadlock_fail(out, err, UK_ERR_NOMEM, "out of memory");
+	out->dialect = UK_SQL_MARIADB;
 	if (text == NULL)
 		len = 0;
 
@@ -1123,7 +1124,8 @@ uk_deadlock_pattern_key(const UkDeadlock *d, const char *const *table_names,
 		shapes[ns] = malloc(UK_DEADLOCK_SHAPE_MAX);
 		if (shapes[ns] == NULL)
 			goto done;
-		sl = uk_stmt_normalize(q, strlen(q), shapes[ns], UK_DEADLOCK_SHAPE_MAX);
+		sl = uk_stmt_normalize(q, strlen(q), d->dialect, shapes[ns],
+							   UK_DEADLOCK_SHAPE_MAX);
 		for (size_t k = 0; k < sl; k++)
 		{
 			if (shapes[ns][k] == '\n' || shapes[ns][k] == '\r' || shapes[ns][k] == '\t')

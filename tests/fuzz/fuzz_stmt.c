@@ -6,7 +6,9 @@
  *	- every function stays within its buffer and NUL-terminates it;
  *	- for valid UTF-8 input, the output is valid UTF-8 (cuts never split a
  *	  character);
- *	- tidying is idempotent when nothing was cut;
+ *	- tidying is idempotent when nothing was cut, and so is normalising
+ *	  (both dialects; PostgreSQL's lexer is compared with in
+ *	  fuzz_normalize_pglex.c);
  *	- a cut result ends in "...";
  *	- a main table, when found, has a name within UK_IDENT_MAX bytes.
  */
@@ -53,11 +55,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	n = uk_stmt_normalize(in, size, out, cap);
-	if (n >= cap || strlen(out) > n)
-		abort();
-	if (valid && !uk_utf8_valid(out, n))
-		abort();
+	for (int d = 0; d < 2; d++)
+	{
+		UkSqlDialect dialect = d == 0 ? UK_SQL_POSTGRES : UK_SQL_MARIADB;
+
+		n = uk_stmt_normalize(in, size, dialect, out, cap);
+		if (n >= cap || strlen(out) > n)
+			abort();
+		if (valid && !uk_utf8_valid(out, n))
+			abort();
+		if (n < cap - 1 - 3 && strlen(out) == n)
+		{
+			size_t		m = uk_stmt_normalize(out, n, dialect, again, cap);
+
+			if (m != n || memcmp(out, again, n) != 0)
+				abort();
+		}
+	}
 
 	uk_stmt_command(in, size, tag, sizeof(tag));
 	if (strlen(tag) >= sizeof(tag))

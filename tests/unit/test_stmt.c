@@ -123,38 +123,84 @@ test_command(void)
 	CHECK(strcmp(out, "CREATE ") == 0, "short buffer: '%s'", out);
 }
 
+#define PG UK_SQL_POSTGRES
+#define MY UK_SQL_MARIADB
+
 static void
 test_normalize(void)
 {
 	static const struct
 	{
+		UkSqlDialect dialect;
 		const char *in;
 		const char *want;
 	}			cases[] = {
-		{"SELECT * FROM t WHERE a = 1 AND b = 'x'", "SELECT * FROM t WHERE a = ? AND b = ?"},
-		{"select * from t where a in (1, 2, 3)", "select * from t where a in (...)"},
-		{"select * from t where a in ( 'a' , 'b' )", "select * from t where a in (...)"},
-		{"SELECT * FROM `tabItem` WHERE `name`='ITEM-0001'", "SELECT * FROM `tabItem` WHERE `name`=?"},
-		{"SELECT x FROM t WHERE y = $1 -- c\n LIMIT 10", "SELECT x FROM t WHERE y = ? LIMIT ?"},
-		{"UPDATE t SET a = -1.5e3 WHERE id = 0x1F", "UPDATE t SET a = -? WHERE id = ?"},
-		{"SELECT f(a, 1) FROM t1", "SELECT f(a, ?) FROM t1"},
-		{"SELECT $$body$$, E'x\\'y'", "SELECT ?, ?"},
-		{"SELECT \"col 1\" FROM t /* c */ WHERE t.c2 IS NULL", "SELECT \"col 1\" FROM t WHERE t.c2 IS NULL"},
-		{"INSERT INTO t VALUES (1, 'a'), (2, 'b')", "INSERT INTO t VALUES (...), (...)"},
-		{"SELECT (a) FROM t", "SELECT (a) FROM t"},
+		{PG, "SELECT * FROM t WHERE a = 1 AND b = 'x'", "SELECT * FROM t WHERE a = ? AND b = ?"},
+		{MY, "SELECT * FROM t WHERE a = 1 AND b = 'x'", "SELECT * FROM t WHERE a = ? AND b = ?"},
+		{PG, "select * from t where a in (1, 2, 3)", "select * from t where a in (...)"},
+		{PG, "select * from t where a in ( 'a' , 'b' )", "select * from t where a in (...)"},
+		{MY, "SELECT * FROM `tabItem` WHERE `name`='ITEM-0001'", "SELECT * FROM `tabItem` WHERE `name`=?"},
+		{PG, "SELECT x FROM t WHERE y = $1 -- c\n LIMIT 10", "SELECT x FROM t WHERE y = ? LIMIT ?"},
+		{PG, "UPDATE t SET a = -1.5e3 WHERE id = 0x1F", "UPDATE t SET a = -? WHERE id = ?"},
+		{MY, "UPDATE t SET a = -1.5e3 WHERE id = 0x1F", "UPDATE t SET a = -? WHERE id = ?"},
+		{PG, "SELECT f(a, 1) FROM t1", "SELECT f(a, ?) FROM t1"},
+		{PG, "SELECT $$body$$, E'x\\'y'", "SELECT ?, ?"},
+		{PG, "SELECT \"col 1\" FROM t /* c */ WHERE t.c2 IS NULL", "SELECT \"col 1\" FROM t WHERE t.c2 IS NULL"},
+		{PG, "INSERT INTO t VALUES (1, 'a'), (2, 'b')", "INSERT INTO t VALUES (...), (...)"},
+		{PG, "SELECT (a) FROM t", "SELECT (a) FROM t"},
+
+		/*
+		 * issue 10: under standard_conforming_strings 'C:\' ends at its
+		 * second quote, with backslash escapes it runs on to the next one:
+		 * nothing after it is shown
+		 */
+		{PG, "UPDATE dl SET v = 'C:\\' , ssn = '078-05-1120 ...' WHERE id = 2", "UPDATE dl SET v = ?..."},
+		{MY, "UPDATE dl SET v = 'C:\\' , ssn = '078-05-1120 ...' WHERE id = 2", "UPDATE dl SET v = ?..."},
+		{PG, "UPDATE dl SET v = 'a\\'b' , ssn = '078' WHERE id = 2", "UPDATE dl SET v = ?..."},
+		/* a backslash that no reading pairs with a quote is not ambiguous */
+		{PG, "SELECT 'a\\nb', 'it''s', 'C:\\\\' FROM t", "SELECT ?, ?, ? FROM t"},
+		{MY, "UPDATE t SET v = 'C:\\\\', ssn = 'x' WHERE id = 2", "UPDATE t SET v = ?, ssn = ? WHERE id = ?"},
+		/* PostgreSQL's other strings */
+		{PG, "UPDATE dl SET v = E'C:\\\\' , ssn = 'x' WHERE id = 2", "UPDATE dl SET v = ? , ssn = ? WHERE id = ?"},
+		{PG, "SELECT e'\\'', 'z'", "SELECT ?, ?"},
+		{PG, "SELECT U&'d\\0061t', u&'x''y', U&\"col\" FROM t", "SELECT ?, ?, U&\"col\" FROM t"},
+		{PG, "SELECT B'101', X'1F', N'x', n'it''s'", "SELECT ?, ?, ?, ?"},
+		{PG, "SELECT $fn$ it's $x$ $fn$, $\xc3\xa9$secret words$\xc3\xa9$ FROM t", "SELECT ?, ? FROM t"},
+		{PG, "SELECT $a$unterminated 'x", "SELECT ?"},
+		{PG, "SELECT a$b, 'x' FROM t", "SELECT a$b, ? FROM t"},
+		{PG, "SELECT 'a'\n'continued' FROM t", "SELECT ? ? FROM t"},
+		/* PostgreSQL's comments: # is an operator, -- ends at \r too, nesting */
+		{PG, "SELECT 1 # 2, 'a\nsecret'", "SELECT ? # ?, ?"},
+		{PG, "SELECT 1 --x\r'sec\nret' FROM t", "SELECT ? ? FROM t"},
+		{PG, "SELECT /* a /* nested */ 'no' */ 'yes'", "SELECT ?"},
+		/* MariaDB's strings: "..." too, prefixes, no dollar quotes */
+		{MY, "SELECT \"secret\", \"it\"\"s\" FROM t", "SELECT ?, ? FROM t"},
+		{MY, "SELECT \"it\\\"s\", 'x' FROM t", "SELECT ?..."},
+		{MY, "SELECT _utf8mb4'x', N'y', X'1F', b'01'", "SELECT _utf8mb4?, ?, ?, ?"},
+		{MY, "SELECT $a$, 'secret $a$ more'", "SELECT $a$, ?"},
+		/* MariaDB's comments: "--" needs a space, no nesting, executable */
+		{MY, "SELECT 1--1, 'a\nsecret'", "SELECT ?- -?, ?"},
+		{MY, "SELECT 1 -- c\n, 2 # d\n FROM t", "SELECT ? , ? FROM t"},
+		{MY, "SELECT /* /* */ 'a */ secret' FROM t", "SELECT ? FROM t"},
+		{MY, "SELECT /*!50000 'x*/y' */ 1", "SELECT ?..."},
+		{MY, "SELECT /*!50000 SQL_NO_CACHE */ a FROM t", "SELECT a FROM t"},
 	};
 	char		out[256];
+	char		again[256];
 	char		a[256];
 	char		b[256];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
-		uk_stmt_normalize(cases[i].in, strlen(cases[i].in), out, sizeof(out));
+		uk_stmt_normalize(cases[i].in, strlen(cases[i].in), cases[i].dialect, out, sizeof(out));
 		CHECK(strcmp(out, cases[i].want) == 0, "normalize '%s' -> '%s', want '%s'",
 			  cases[i].in, out, cases[i].want);
+		/* a shape is its own shape */
+		uk_stmt_normalize(out, strlen(out), cases[i].dialect, again, sizeof(again));
+		CHECK(strcmp(out, again) == 0, "normalize twice '%s' -> '%s'", out, again);
 	}
-	uk_stmt_normalize("UPDATE t SET a=1 WHERE id IN (5,6)", 34, a, sizeof(a));
-	uk_stmt_normalize("UPDATE  t SET a=77\nWHERE id IN (9)", 34, b, sizeof(b));
+	uk_stmt_normalize("UPDATE t SET a=1 WHERE id IN (5,6)", 34, UK_SQL_POSTGRES, a, sizeof(a));
+	uk_stmt_normalize("UPDATE  t SET a=77\nWHERE id IN (9)", 34, UK_SQL_POSTGRES, b, sizeof(b));
 	CHECK(strcmp(a, b) == 0, "same shape: '%s' vs '%s'", a, b);
 }
 
