@@ -134,7 +134,7 @@ as postgres "SELECT pid, is_victim, username, lock_mode, lock_target, table_name
 as postgres "SELECT occurrences, tables, statement_shapes FROM upkeep.deadlock_summary"
 
 step "The index advisor: what the app's queries miss, each index checked by the planner"
-psql_at "$W" "$P" -d erp -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
+psql_at "$W" "$P" -d erp <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
 psql_at "$W" "$P" -d erp >/dev/null <<'SQL'
 CREATE TABLE app_queries (query text);
 INSERT INTO app_queries VALUES
