@@ -61,7 +61,7 @@ echo "${notice#*NOTICE:  }" | head -1
 q postgres -c "CREATE DATABASE stock" >/dev/null
 q stock -c "CREATE EXTENSION upkeep" -c "CREATE EXTENSION pg_stat_statements" \
 	-c "CREATE EXTENSION pg_qualstats" >/dev/null
-q stock -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
+q stock <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
 bash "$TOP/tests/advisor/stock_workload.sh" > "$W/workload.sql"
 q stock -c "SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_qualstats_reset()" >/dev/null
 q stock -f "$W/workload.sql" >/dev/null

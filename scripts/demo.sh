@@ -59,7 +59,10 @@ echo "erp_app> BEGIN; INSERT ... SINV-0004; (user thinks for 2 seconds) COMMIT; 
 as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -U erp_app -d erp \
 	-c "BEGIN" -c "INSERT INTO sales_invoice VALUES ('SINV-0004', 'Umbrella', 990)" \
 	-c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null 2>&1 &
-sleep 0.5
+pg_writer_open() {
+	[ "$(psql_at "$W" "$P" -d erp -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'erp_app' AND backend_xid IS NOT NULL")" = 1 ]
+}
+uk_wait 60 pg_writer_open || true
 
 step "The upgrade script enters maintenance: it drains in-flight writes first"
 start=$(date +%s.%N)
@@ -134,7 +137,7 @@ as postgres "SELECT pid, is_victim, username, lock_mode, lock_target, table_name
 as postgres "SELECT occurrences, tables, statement_shapes FROM upkeep.deadlock_summary"
 
 step "The index advisor: what the app's queries miss, each index checked by the planner"
-psql_at "$W" "$P" -d erp -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
+psql_at "$W" "$P" -d erp <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null
 psql_at "$W" "$P" -d erp >/dev/null <<'SQL'
 CREATE TABLE app_queries (query text);
 INSERT INTO app_queries VALUES
@@ -188,7 +191,10 @@ md_sql "$MW" -u erp_app -D erp -e "START TRANSACTION;
 	INSERT INTO sales_invoice VALUES ('SINV-0003', 'Initech', 75);
 	DO SLEEP(2); COMMIT" >/dev/null 2>&1 &
 writer=$!
-sleep 0.5
+md_writer_open() {
+	[ "$(md_sql "$MW" -N -e "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_rows_modified > 0")" = 1 ]
+}
+uk_wait 60 md_writer_open || true
 
 step "MariaDB: the upgrade enters maintenance; the SET waits for the open write"
 start=$(date +%s.%N)
@@ -216,7 +222,7 @@ step "MariaDB: kill -9 of mariadbd in the middle of the upgrade: maintenance sta
 sleep 1.2	# the upgrade runs a while (the refused-writes count is saved every second)
 md_kill9 "$MW"
 md_start "$MW" "$MP" "$TOP/mariadb_plugin"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 1200); do	# (60 s at most)
 	[ "$(md_sql "$MW" -N -e "SELECT @@global.read_only")" = 1 ] && break
 	sleep 0.05
 done
@@ -245,7 +251,7 @@ INSERT INTO sales_invoice (name, customer) VALUES ('SINV-0001', 'duplicate');
 SET SESSION upkeep_patch_status = 'failed';
 SET SESSION upkeep_patch = '';
 SQL
-for _ in $(seq 1 100); do	# the plugin's background thread writes the tables
+for _ in $(seq 1 1200); do	# (60 s at most) the plugin's background thread writes the tables
 	[ "$(md_sql "$MW" -N -e "SELECT COUNT(*) FROM upkeep.patch_runs WHERE status <> 'running'")" = 2 ] && break
 	sleep 0.05
 done
@@ -264,7 +270,7 @@ for order in "SINV-0001 SINV-0002" "SINV-0002 SINV-0001"; do
 	pids="$pids $!"
 done
 wait $pids || true
-for _ in $(seq 1 100); do	# the background thread polls InnoDB's deadlock counter
+for _ in $(seq 1 1200); do	# (60 s at most) the background thread polls InnoDB's deadlock counter
 	[ "$(md_sql "$MW" -N -e "SELECT COUNT(*) FROM upkeep.deadlock_participants")" = 2 ] && break
 	sleep 0.05
 done

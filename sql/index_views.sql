@@ -52,7 +52,7 @@ SELECT pg_stat_force_next_flush();
 \c
 DO $$
 BEGIN
-	FOR i IN 1 .. 200 LOOP		-- the old session's counters arrive when it exits
+	FOR i IN 1 .. 1200 LOOP		-- (60 s at most) the old session's counters arrive when it exits
 		PERFORM pg_stat_clear_snapshot();
 		EXIT WHEN (SELECT idx_scan FROM pg_stat_user_indexes
 					WHERE indexrelname = 'invoice_date_company') > 0;

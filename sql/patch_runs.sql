@@ -107,7 +107,7 @@ SELECT upkeep.patch_begin('left.open') > 0 AS began;
 \c
 DO $$
 BEGIN
-	FOR i IN 1 .. 200 LOOP
+	FOR i IN 1 .. 1200 LOOP		-- 60 s at most
 		EXIT WHEN (SELECT status FROM upkeep.patch_runs WHERE name = 'left.open') <> 'running';
 		PERFORM pg_sleep(0.05);
 		PERFORM pg_stat_clear_snapshot();

@@ -5,22 +5,41 @@
 # extension_destdir and dynamic_library_path, so tests never touch the
 # system's PostgreSQL directories.  As root, the servers run as the
 # "postgres" user (initdb refuses root).
+#
+# The checkout may be private (a clone under /root, a mode-700 directory):
+# nothing running as the server user may open a file in it.  Inputs go to
+# psql on stdin (opened by the calling shell) or are copied into the work
+# directory first; the work directory and the staged install are created
+# world-readable whatever the caller's umask.
+umask 022
 
 PGBIN=${PGBIN:-$(pg_config --bindir)}
 PGLIBDIR=$(pg_config --pkglibdir)
 
+# as_pg COMMAND [ARGS...]: run COMMAND as the server user (as root), in the
+# current directory if that user may enter it, else in / (PostgreSQL's
+# programs go back to their working directory after finding their own
+# executable, and complain if they cannot).
 as_pg() {
-	if [ "$(id -u)" = 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		"$@"
+	elif [ "${_uk_pg_cwd_ok-}" = "$PWD" ] ||
+		{ runuser -u postgres -- test -x "$PWD" 2>/dev/null && _uk_pg_cwd_ok=$PWD; }; then
 		runuser -u postgres -- "$@"
 	else
-		"$@"
+		(cd / && exec runuser -u postgres -- "$@")
 	fi
 }
+if [ "$(id -u)" = 0 ] && runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+	_uk_pg_cwd_ok=$PWD
+fi
 
-# uk_workdir: a fresh world-readable scratch directory owned by the server user.
+# uk_workdir: a fresh world-readable scratch directory owned by the server
+# user.  It goes under $TMPDIR only if the server user can reach it there.
 uk_workdir() {
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/upkeep-${1:-test}.XXXXXX")
+	local d base=${TMPDIR:-/tmp}
+	as_pg test -x "$base" 2>/dev/null || base=/tmp
+	d=$(mktemp -d "$base/upkeep-${1:-test}.XXXXXX")
 	chmod 755 "$d"
 	[ "$(id -u)" = 0 ] && chown postgres: "$d"
 	echo "$d"
@@ -68,21 +87,32 @@ pg_restart() {
 	as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -m fast -w -t 60 restart >/dev/null
 }
 
+# uk_wait SECONDS COMMAND [ARGS...]: run COMMAND every 0.1 s until it
+# succeeds; returns 1 if it has not within SECONDS.  Tests wait for
+# conditions this way, never for a fixed time: a loaded machine can be
+# slower than any guess.
+uk_wait() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
 # pg_kill9 DIR: kill -9 the postmaster (its backends die with it), then
-# wait until every server process of that cluster is gone.
+# wait (60 s at most) until every server process of that cluster is gone.
 pg_kill9() {
 	local pid
 	pid=$(head -1 "$1/data/postmaster.pid")
 	kill -9 "$pid"
-	for _ in $(seq 1 100); do
-		pgrep -f -- "-D $1/data" >/dev/null || pgrep -P "$pid" >/dev/null || break
-		sleep 0.1
-	done
 	# orphaned backends exit on their own once they notice the postmaster died
-	for _ in $(seq 1 100); do
-		as_pg "$PGBIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1 || break
-		sleep 0.1
-	done
+	uk_wait 60 _pg_gone "$1" "$pid"
+}
+
+_pg_gone() {
+	! pgrep -f -- "-D $1/data" >/dev/null && ! pgrep -P "$2" >/dev/null &&
+		! as_pg "$PGBIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1
 }
 
 # psql_at DIR PORT [psql args...]: quiet, unaligned psql as the server user.

@@ -6,8 +6,10 @@
 #	fail MSG			print MSG and the server log's tail, exit 1
 #	ok MSG				count a passed check and print it
 #	q ARGS				psql (unaligned, ON_ERROR_STOP) as postgres on database postgres
-#	start_retry			pg_start until it works: after a kill -9, orphaned
-#						backends may hold the shared memory a moment
+#	start_retry			pg_start until it works (60 s at most): after a
+#						kill -9, orphaned backends may hold the shared memory
+#						a moment
+#	uk_wait SECS CMD...	(tests/lib/pg.sh) poll a condition with a deadline
 
 : "${UK_STAGE:?UK_STAGE must point at a staged install (see tests/run_pg_tests.sh)}"
 
@@ -29,9 +31,5 @@ ok() { checks=$((checks + 1)); echo "ok: $*"; }
 q() { psql_at "$W" "$P" -d postgres "$@"; }
 
 start_retry() {
-	for _ in $(seq 1 40); do
-		pg_start "$W" 2>/dev/null && return 0
-		sleep 0.25
-	done
-	return 1
+	uk_wait 60 pg_start "$W" 2>/dev/null
 }

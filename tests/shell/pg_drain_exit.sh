@@ -13,26 +13,30 @@ pg_new_cluster "$W" "$P" || fail "initdb"
 pg_start "$W" || fail "start"
 q -c "CREATE EXTENSION upkeep" -c "CREATE TABLE t (a int)" >/dev/null || fail "setup"
 
-# a writer that stays open for 4 s
+# a writer that stays open until it has seen the drain start and end (so
+# on a loaded machine too it is still open when exit_maintenance() runs)
 as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d postgres \
-	-c "BEGIN" -c "INSERT INTO t VALUES (1)" -c "SELECT pg_sleep(4)" -c "COMMIT" \
+	-c "BEGIN" -c "INSERT INTO t VALUES (1)" \
+	-c "DO \$\$ DECLARE seen bool := false; BEGIN
+	      FOR i IN 1 .. 6000 LOOP   -- 5 minutes at most
+	        seen := seen OR (SELECT phase FROM upkeep.maintenance) = 'draining';
+	        EXIT WHEN seen AND (SELECT phase FROM upkeep.maintenance) = 'off';
+	        PERFORM pg_sleep(0.05);
+	      END LOOP; END \$\$ /* writer */" -c "COMMIT" \
 	>"$W/writer.out" 2>&1 &
 writer=$!
-for _ in $(seq 1 50); do
-	[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND query LIKE '%pg_sleep%'")" = 1 ] && break
-	sleep 0.1
-done
+writer_open() {
+	[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND query LIKE '%/* writer */%' AND pid <> pg_backend_pid()")" = 1 ]
+}
+uk_wait 60 writer_open || fail "the writer did not start"
 
 # the drain, in the background
 as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d postgres \
-	-c "SELECT upkeep.enter_maintenance('exit during drain', drain_timeout => '60 s')" \
+	-c "SELECT upkeep.enter_maintenance('exit during drain', drain_timeout => '300 s')" \
 	>"$W/enter.out" 2>&1 &
 enter=$!
-for _ in $(seq 1 50); do
-	[ "$(q -c "SELECT phase FROM upkeep.maintenance")" = draining ] && break
-	sleep 0.1
-done
-[ "$(q -c "SELECT phase FROM upkeep.maintenance")" = draining ] || fail "enter_maintenance is not draining"
+draining() { [ "$(q -c "SELECT phase FROM upkeep.maintenance")" = draining ]; }
+uk_wait 60 draining || fail "enter_maintenance is not draining"
 ok "enter_maintenance is draining behind the open writer"
 
 q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit_maintenance during the drain"

@@ -66,19 +66,21 @@ expect_mode "true/active" "after kill -9 of the postmaster"
 expect_refused "after kill -9 of the postmaster"
 
 # a backend crash makes the postmaster reinitialize shared memory
-app -c "SELECT pg_sleep(60)" >/dev/null &
-for _ in $(seq 1 50); do
+app -c "SELECT pg_sleep(600)" >/dev/null &
+bpid=""
+sleeper() {
 	bpid=$(q -c "SELECT pid FROM pg_stat_activity WHERE usename = 'app' AND query LIKE '%pg_sleep%'")
-	[ -n "$bpid" ] && break
-	sleep 0.1
-done
-[ -n "$bpid" ] || fail "no backend to crash"
+	[ -n "$bpid" ]
+}
+uk_wait 60 sleeper || fail "no backend to crash"
+crashes() { grep -c "terminated by signal 9" "$W/server.log"; }
+before=$(crashes)
 kill -9 "$bpid"
-for _ in $(seq 1 100); do
-	q -c "SELECT 1" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-grep -q "terminated by signal 9" "$W/server.log" || fail "the backend crash did not happen"
+# (the postmaster logs the crash before it refuses new connections until
+# shared memory is reinitialized: wait for the line, then for a connection)
+crashed() { [ "$(crashes)" -gt "$before" ]; }
+uk_wait 60 crashed || fail "the backend crash did not happen"
+uk_wait 60 q -c "SELECT 1" >/dev/null 2>&1 || fail "no connection after the backend crash"
 expect_mode "true/active" "after a backend crash"
 expect_refused "after a backend crash"
 

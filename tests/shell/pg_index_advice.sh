@@ -12,6 +12,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
 . "$TOP/tests/lib/shell_test.sh"
 uk_shell_test advice
+# (psql runs as the server user: it reads every file on stdin, opened here,
+# so that the checkout may be private)
 
 pg_new_cluster "$W" "$P" "shared_preload_libraries = 'upkeep,pg_stat_statements'" \
 	"max_parallel_workers_per_gather = 0" || fail "initdb"
@@ -20,13 +22,13 @@ db() { psql_at "$W" "$P" -d stock "$@"; }
 q -c "CREATE DATABASE stock" >/dev/null || fail "create database"
 db -c "CREATE EXTENSION upkeep" -c "CREATE EXTENSION pg_stat_statements" >/dev/null ||
 	fail "create extensions"
-db -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load the stock schema"
+db <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load the stock schema"
 
 # The workload as the app runs it (literal values that vary per call), and
 # one instance of each query for EXPLAIN ANALYZE.
 bash "$TOP/tests/advisor/stock_workload.sh" > "$W/workload.sql"
 db -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
-db -f "$W/workload.sql" >/dev/null || fail "run the workload"
+db <"$W/workload.sql" >/dev/null || fail "run the workload"
 samples() { bash "$TOP/tests/advisor/stock_workload.sh" samples; }
 # exec_ms SQL: the best of three execution times, milliseconds.
 exec_ms() {
@@ -134,7 +136,7 @@ ok "slowest query $slowest_ms ms -> $after_ms ms with the advice ($(awk -v a="$a
 
 # Once created, the same workload needs nothing more on those columns.
 db -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
-db -f "$W/workload.sql" >/dev/null || fail "run the workload again"
+db <"$W/workload.sql" >/dev/null || fail "run the workload again"
 [ "$(db -c "SELECT count(*) FROM upkeep.index_advice() a JOIN advice b ON a.columns = b.columns" 2>/dev/null)" = 0 ] ||
 	fail "the advice repeats indexes already created"
 ok "after creating them, none is advised again"
@@ -143,14 +145,14 @@ ok "after creating them, none is advised again"
 q -c "CREATE DATABASE stock2" >/dev/null || fail "create database stock2"
 db2() { psql_at "$W" "$P" -d stock2 "$@"; }
 db2 -c "CREATE EXTENSION upkeep" >/dev/null || fail "create extension in stock2"
-db2 -f "$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load stock2"
+db2 <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load stock2"
 {
 	echo "SET upkeep.slow_statement_ms = 0;"
 	echo "SELECT upkeep.patch_begin('stock.report');"
 	head -30 "$W/workload.sql"
 	echo "SELECT upkeep.patch_end();"
 } > "$W/patch.sql"
-db2 -f "$W/patch.sql" >/dev/null || fail "the patch run"
+db2 <"$W/patch.sql" >/dev/null || fail "the patch run"
 out=$(db2 -c "SET client_min_messages = notice" \
 	-c "SELECT columns FROM upkeep.index_advice()" 2>&1) || fail "index_advice from slow statements: $out"
 echo "$out" | grep -q "index advice from upkeep.slow_statements" ||

@@ -14,12 +14,9 @@ uk_shell_test patchdur
 open_patch() {
 	as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -d postgres \
 		-c "SELECT upkeep.patch_begin('$1'); SELECT pg_sleep(600)" >/dev/null 2>&1 &
-	for _ in $(seq 1 100); do
-		[ "$(q -c "SELECT count(*) FROM upkeep.patch_activity WHERE patch = '$1'")" = 1 ] && return 0
-		sleep 0.1
-	done
-	fail "patch $1 did not start"
+	uk_wait 60 in_patch "$1" || fail "patch $1 did not start"
 }
+in_patch() { [ "$(q -c "SELECT count(*) FROM upkeep.patch_activity WHERE patch = '$1'")" = 1 ]; }
 
 run_status() {
 	q -c "SELECT status || '/' || (ended_at IS NOT NULL) || '/' || coalesce(statements::text, 'unknown')
@@ -65,10 +62,13 @@ ok "after kill -9 the open run shows aborted and older runs are intact"
 open_patch "open.at.backend.crash"
 pid=$(q -c "SELECT pid FROM upkeep.patch_activity WHERE patch = 'open.at.backend.crash'")
 kill -9 "$pid"
-for _ in $(seq 1 100); do
-	s=$(run_status open.at.backend.crash 2>/dev/null) && [ -n "$s" ] && break
-	sleep 0.2
-done
+# (until the postmaster has noticed the crash, the run still shows running;
+# while it reinitializes, connections are refused)
+not_running() {
+	local s
+	s=$(run_status open.at.backend.crash 2>/dev/null) && [ -n "$s" ] && [ "${s%%/*}" != running ]
+}
+uk_wait 60 not_running
 [ "$(run_status open.at.backend.crash)" = "aborted/false/unknown" ] ||
 	fail "run open at a backend crash: $(run_status open.at.backend.crash)"
 ok "a backend crash inside a patch leaves the run aborted"
