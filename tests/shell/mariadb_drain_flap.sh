@@ -25,10 +25,12 @@ md_new_server "$W" || fail "creating the data directory"
 md_start "$W" "$(md_free_port)" "$TOP/mariadb_plugin" || fail "starting the server"
 
 # the plugin's background connection is ready once upkeep_status() exists
+ready=0
 for _ in $(seq 1 300); do
-	md_sql "$W" -N -e "SELECT upkeep_status() IS NOT NULL" 2>/dev/null | grep -q 1 && break
+	md_sql "$W" -N -e "SELECT upkeep_status() IS NOT NULL" 2>/dev/null | grep -q 1 && { ready=1; break; }
 	sleep 0.1
 done
+[ $ready = 1 ] || fail "the plugin's background connection is not ready"
 md_sql "$W" <<'EOF' || fail "setup"
 CREATE DATABASE erp;
 CREATE TABLE erp.flap (id BIGINT AUTO_INCREMENT PRIMARY KEY, w INT NOT NULL,
