@@ -18,18 +18,21 @@
        with "read_only=<before>" in
        engine_restore (libcommon's uk_state: atomic, fsync'd, checksummed),
        and a row in upkeep.maintenance_log (drain_outcome 'running'),
-    3. drains: polls information_schema.INNODB_TRX for open transactions
-       that have modified rows, other than the entering
-       connection's, upkeep's own (thread id 0), and those of accounts that
-       hold READ_ONLY ADMIN (they may commit during maintenance), until
-       none is left or upkeep_drain_timeout passes,
-    4. sets read_only = ON and checks once more: a writer that slipped in
-       between the last poll and read_only would fail at COMMIT, so while
-       time is left read_only goes back off and the drain goes on,
+    3. drains: closes the gate (new write statements of other
+       connections are held, see "the drain's gate" below), then polls
+       information_schema.INNODB_TRX for open transactions that have
+       modified rows of base tables, other than the entering connection's,
+       upkeep's own (thread id 0), and those of accounts that hold
+       READ_ONLY ADMIN (they may commit during maintenance), until none
+       sits idle or upkeep_drain_timeout passes,
+    4. switches over (switch_over()): under FLUSH TABLES WITH READ LOCK,
+       a fresh look at INNODB_TRX; read_only = ON only if no such
+       transaction is open, else the lock goes and the drain goes on,
     5. at the timeout, with upkeep_drain_action = fail: read_only as it was,
        the state file inactive, and an error to the SET statement naming
        the blocking thread ids; with kill: KILL CONNECTION each (their
-       transactions roll back), then read_only = ON.
+       transactions roll back), then the switch-over, killing under its
+       lock what is still open.
   InnoDB refreshes what INNODB_TRX shows only when nobody read it during
   the last 100 ms, so the drain polls every 110 ms (a faster poll would
   keep reading the same stale copy), and waits as long before each check
@@ -890,10 +893,10 @@ unlock:
 
 /*
   The drain, then read_only = ON.  ro_before: read_only before entering.
-  Returns 0 with read_only on (r->outcome clean, waited or terminated) and
-  the gate still closed (the caller opens it once the window is active),
-  or 1 with read_only as before, the gate open and an error in the job
-  (r->outcome failed).
+  The caller has closed the gate.  Returns 0 with read_only on
+  (r->outcome clean, waited or terminated) and the gate still closed (the
+  caller opens it once the window is active), or 1 with read_only as
+  before, the gate open and an error in the job (r->outcome failed).
 */
 static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
                            drain_result *r)
@@ -914,8 +917,7 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
     job_error(job, ER_UNKNOWN_ERROR, "out of memory");
     return 1;
   }
-  ds->self= job->thread_id;
-  gate_close(ds->self, deadline + GATE_MARGIN_MS);
+  ds->self= job->thread_id;     /* the gate was closed by run_enter() */
 
   for (;;)
   {
@@ -1070,12 +1072,16 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   phase= UPKEEP_DRAINING;
   pthread_mutex_unlock(&upkeep_lock);
   upkeep_audit_mask_need();       /* refused writes are counted from now */
+  /* from the moment the phase says draining, new writes wait */
+  gate_close(job->thread_id, upkeep_monotonic_ms() +
+             job->drain_timeout_us / 1000 + GATE_MARGIN_MS);
 
   if (read_only_get(sql, &ro_before))
   {
     job_error(job, ER_UNKNOWN_ERROR,
               "could not enter maintenance mode: reading read_only: %s",
               upkeep_sql_error(sql));
+    gate_open();
     finish_transition_state(UPKEEP_OFF, &last);
     return;
   }
@@ -1094,6 +1100,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   {
     job_error(job, ER_UNKNOWN_ERROR,
               "could not enter maintenance mode: %s", msg);
+    gate_open();
     finish_transition_state(UPKEEP_OFF, &last);
     return;
   }
