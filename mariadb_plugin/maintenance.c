@@ -534,7 +534,6 @@ static unsigned long gate_exempt[GATE_MAX];
 static int gate_nexempt;
 static unsigned long gate_granted[MAX_WRITERS];
 static int gate_ngranted;
-static unsigned long long gate_held;    /* statements held, this drain */
 
 static int id_in(const unsigned long *ids, int n, unsigned long id)
 {
@@ -562,7 +561,6 @@ void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
                        size_t len)
 {
   UkTxnRole role;
-  int held= 0;
 
   if (!__atomic_load_n(&gate_closed, __ATOMIC_ACQUIRE) || !query)
     return;
@@ -585,8 +583,6 @@ void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
     {
       struct timespec until= gate_slice();
 
-      if (!held++)
-        gate_held++;
       pthread_cond_timedwait(&gate_cond, &gate_lock, &until);
     }
   }
@@ -599,7 +595,6 @@ static void gate_close(unsigned long self, int64_t until_ms)
   gate_nexempt= 0;
   gate_exempt[gate_nexempt++]= self;
   gate_ngranted= 0;
-  gate_held= 0;
   gate_until_ms= until_ms;
   __atomic_store_n(&gate_closed, 1, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&gate_lock);
@@ -847,7 +842,7 @@ static void wait_killed_gone(upkeep_sql *sql, const drain_scan *ds)
        no longer gain a written row, so none can fail at COMMIT.
 
   Returns 0 with read_only on, 1 when not yet (r untouched but for kills),
-  -1 on an SQL error.
+  2 when the lock could not be had within 1 s, -1 on an SQL error.
 */
 static int switch_over(upkeep_sql *sql, drain_scan *ds, int kill,
                        drain_result *r)
@@ -861,7 +856,7 @@ static int switch_over(upkeep_sql *sql, drain_scan *ds, int kill,
   if (upkeep_sql_exec(sql, "SET SESSION lock_wait_timeout = 1"))
     return -1;
   if (upkeep_sql_exec(sql, "FLUSH TABLES WITH READ LOCK"))
-    return upkeep_sql_errno(sql) == ER_LOCK_WAIT_TIMEOUT ? 1 : -1;
+    return upkeep_sql_errno(sql) == ER_LOCK_WAIT_TIMEOUT ? 2 : -1;
 
   if (upkeep_sql_exec(sql, "START TRANSACTION WITH CONSISTENT SNAPSHOT"))
     goto unlock;
@@ -907,6 +902,7 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
   int ro_on= ro_before;
   int timed_out= 0;
   int switched= 0;
+  int lock_missed= 0;
   int rc= 1;
   int sw;
 
@@ -933,8 +929,10 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
     /*
       Try to switch when no writer sits idle in its open transaction: one
       that runs a statement now may well be done once the lock is taken.
+      After the lock could not be had (a long write statement), only when
+      no writer is seen at all: each attempt makes every writer wait.
     */
-    if (ds->nidle == 0 && ds->more == 0)
+    if (ds->more == 0 && (lock_missed ? ds->ncur : ds->nidle) == 0)
     {
       upkeep_worker_sleep_ms(DRAIN_POLL_MS);  /* a fresh INNODB_TRX */
       if ((sw= switch_over(sql, ds, 0, r)) < 0)
@@ -944,6 +942,7 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
         switched= 1;
         break;
       }
+      lock_missed= sw == 2;
     }
     if (upkeep_monotonic_ms() >= deadline)
     {
