@@ -18,18 +18,21 @@
        with "read_only=<before>" in
        engine_restore (libcommon's uk_state: atomic, fsync'd, checksummed),
        and a row in upkeep.maintenance_log (drain_outcome 'running'),
-    3. drains: polls information_schema.INNODB_TRX for open transactions
-       that have modified rows, other than the entering
-       connection's, upkeep's own (thread id 0), and those of accounts that
-       hold READ_ONLY ADMIN (they may commit during maintenance), until
-       none is left or upkeep_drain_timeout passes,
-    4. sets read_only = ON and checks once more: a writer that slipped in
-       between the last poll and read_only would fail at COMMIT, so while
-       time is left read_only goes back off and the drain goes on,
+    3. drains: closes the gate (new write statements of other
+       connections are held, see "the drain's gate" below), then polls
+       information_schema.INNODB_TRX for open transactions that have
+       modified rows of base tables, other than the entering connection's,
+       upkeep's own (thread id 0), and those of accounts that hold
+       READ_ONLY ADMIN (they may commit during maintenance), until none
+       sits idle or upkeep_drain_timeout passes,
+    4. switches over (switch_over()): under FLUSH TABLES WITH READ LOCK,
+       a fresh look at INNODB_TRX; read_only = ON only if no such
+       transaction is open, else the lock goes and the drain goes on,
     5. at the timeout, with upkeep_drain_action = fail: read_only as it was,
        the state file inactive, and an error to the SET statement naming
        the blocking thread ids; with kill: KILL CONNECTION each (their
-       transactions roll back), then read_only = ON.
+       transactions roll back), then the switch-over, killing under its
+       lock what is still open.
   InnoDB refreshes what INNODB_TRX shows only when nobody read it during
   the last 100 ms, so the drain polls every 110 ms (a faster poll would
   keep reading the same stale copy), and waits as long before each check
@@ -61,12 +64,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql/plugin.h>
+#include <mysql/service_kill_statement.h>
 #include <mysql/service_my_print_error.h>
 #include <mysqld_error.h>
 
 #include "uk_file.h"
+#include "uk_stmt.h"
 #include "upkeep.h"
 
 /* > InnoDB's 100 ms minimum idle time before INNODB_TRX is refreshed */
@@ -87,6 +93,8 @@ static int state_missing;             /* no state file at start: check the log *
 static char state_error[512];
 static char reason_setting[UK_REASON_MAX + 1];
 static char drain_last_outcome[16];
+
+static void gate_open(void);
 
 static const char *LOG_TABLE_DDL=
   "CREATE TABLE IF NOT EXISTS upkeep.maintenance_log ("
@@ -244,6 +252,7 @@ void upkeep_maintenance_deinit(void)
 {
   upkeep_maintenance_idle();        /* the worker has stopped: no race */
   set_active_flag(0);
+  gate_open();                      /* nothing stays held */
 }
 
 /* --------------------------------------------------- requests (callers) */
@@ -509,29 +518,38 @@ static uint64_t next_window_id(upkeep_sql *sql, uint64_t state_id)
   return (logged > state_id ? logged : state_id) + 1;
 }
 
-/* ------------------------------------------------------- worker: drain */
+/* ------------------------------------------------------- the drain's gate */
 
-typedef struct
-{
-  unsigned long id;
-  unsigned long long trx;
-} writer;
+/*
+  While the drain runs, the audit hook holds (delays, never refuses) each
+  statement that may write (uk_stmt_txn_role) of a connection that is
+  neither exempt (READ_ONLY ADMIN, system threads, the entering
+  connection) nor granted.  Granted are the connections the latest scan
+  saw with an open transaction that has written: they may go on and
+  commit.  A COMMIT, ROLLBACK or BEGIN of a granted connection revokes its
+  grant at once, so no new write transaction can start; a scan that no
+  longer sees the connection writing revokes it too.  Held statements go
+  on when the gate opens: after read_only is on, they get 1290 at
+  statement time (nothing of theirs was written), after a failed drain
+  they run normally.  The gate only makes the drain converge under a
+  steady stream of writers; correctness comes from the switch-over (see
+  switch_over()), which does not trust the gate.
 
-typedef struct
-{
-  unsigned long self;               /* the entering connection */
-  writer cur[MAX_WRITERS];
-  int ncur;
-  int more;                         /* writers beyond MAX_WRITERS */
-  writer seen[MAX_SEEN];
-  int nseen;
-  unsigned long exempt[MAX_SEEN];   /* READ_ONLY ADMIN or system threads */
-  int nexempt;
-  unsigned long checked[MAX_SEEN];  /* known not to be exempt */
-  int nchecked;
-  unsigned long killed[MAX_WRITERS];
-  int nkilled;
-} drain_scan;
+  gate_lock protects everything below but gate_closed, which the hook
+  reads first without it.  The hook never holds it while it waits.
+*/
+#define GATE_MAX MAX_SEEN
+#define GATE_SLICE_MS 100
+#define GATE_MARGIN_MS 10000            /* a held statement's extra patience */
+
+static pthread_mutex_t gate_lock= PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond= PTHREAD_COND_INITIALIZER;
+static int gate_closed;
+static int64_t gate_until_ms;           /* held statements give up then */
+static unsigned long gate_exempt[GATE_MAX];
+static int gate_nexempt;
+static unsigned long gate_granted[MAX_WRITERS];
+static int gate_ngranted;
 
 static int id_in(const unsigned long *ids, int n, unsigned long id)
 {
@@ -541,15 +559,114 @@ static int id_in(const unsigned long *ids, int n, unsigned long id)
   return 0;
 }
 
+static struct timespec gate_slice(void)
+{
+  struct timespec t;
+
+  clock_gettime(CLOCK_REALTIME, &t);
+  t.tv_nsec+= GATE_SLICE_MS * 1000000L;
+  if (t.tv_nsec >= 1000000000L)
+  {
+    t.tv_sec++;
+    t.tv_nsec-= 1000000000L;
+  }
+  return t;
+}
+
+void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
+                       size_t len)
+{
+  UkTxnRole role;
+
+  if (!__atomic_load_n(&gate_closed, __ATOMIC_ACQUIRE) || !query)
+    return;
+  role= uk_stmt_txn_role(query, len);
+  if (role == UK_TXN_OTHER)
+    return;
+  pthread_mutex_lock(&gate_lock);
+  if (role == UK_TXN_END)
+  {
+    for (int i= 0; i < gate_ngranted; i++)
+      if (gate_granted[i] == id)
+        gate_granted[i--]= gate_granted[--gate_ngranted];
+  }
+  else
+  {
+    while (gate_closed && !id_in(gate_exempt, gate_nexempt, id) &&
+           !id_in(gate_granted, gate_ngranted, id) &&
+           thd_kill_level(thd) == THD_IS_NOT_KILLED &&
+           upkeep_monotonic_ms() < gate_until_ms)
+    {
+      struct timespec until= gate_slice();
+
+      pthread_cond_timedwait(&gate_cond, &gate_lock, &until);
+    }
+  }
+  pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_close(unsigned long self, int64_t until_ms)
+{
+  pthread_mutex_lock(&gate_lock);
+  gate_nexempt= 0;
+  gate_exempt[gate_nexempt++]= self;
+  gate_ngranted= 0;
+  gate_until_ms= until_ms;
+  __atomic_store_n(&gate_closed, 1, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_open(void)
+{
+  pthread_mutex_lock(&gate_lock);
+  __atomic_store_n(&gate_closed, 0, __ATOMIC_RELEASE);
+  gate_nexempt= 0;
+  gate_ngranted= 0;
+  pthread_cond_broadcast(&gate_cond);
+  pthread_mutex_unlock(&gate_lock);
+}
+
+/* ------------------------------------------------------- worker: drain */
+
+typedef struct
+{
+  unsigned long id;
+  unsigned long long trx;
+  int idle;                         /* between statements */
+} writer;
+
+typedef struct
+{
+  unsigned long self;               /* the entering connection */
+  const char *marker;               /* see scan_writers() */
+  int fresh;                        /* the scan saw the marker */
+  writer cur[MAX_WRITERS];          /* non-exempt open write transactions */
+  int ncur;
+  int more;                         /* writers beyond MAX_WRITERS */
+  int nidle;                        /* of cur, idle between statements */
+  writer seen[MAX_SEEN];
+  int nseen;
+  unsigned long exempt[MAX_SEEN];   /* READ_ONLY ADMIN or system threads */
+  int nexempt;
+  unsigned long killed[MAX_WRITERS];
+  int nkilled;
+} drain_scan;
+
 static void scan_row(void *arg, unsigned int ncols, char **cols)
 {
   drain_scan *ds= arg;
   writer w;
 
-  if (ncols < 2 || !cols[0] || !cols[1])
+  if (ncols < 4 || !cols[0] || !cols[1])
     return;
+  if (cols[3] && strcmp(cols[3], "1") == 0)
+  {
+    ds->fresh= 1;                   /* our own transaction */
+    return;
+  }
   w.id= strtoul(cols[0], NULL, 10);
   w.trx= strtoull(cols[1], NULL, 10);
+  w.idle= cols[2] && strcmp(cols[2], "1") == 0;
   if (w.id == 0 || w.id == ds->self)
     return;
   if (ds->ncur < MAX_WRITERS)
@@ -566,33 +683,17 @@ static void exempt_row(void *arg, unsigned int ncols, char **cols)
 }
 
 /*
-  Which of the writers not classified yet belong to accounts that may write
-  during maintenance: holders of READ_ONLY ADMIN (granted directly to the
-  account; a host pattern matches like LIKE, as in the grant tables) and
-  the server's own threads (replication appliers).
+  The connections that may write during maintenance: those of accounts
+  that hold READ_ONLY ADMIN (granted directly to the account; a host
+  pattern matches like LIKE, as in the grant tables) and the server's own
+  threads (replication appliers).
 */
-static int classify_new(upkeep_sql *sql, drain_scan *ds)
+static int read_exempt(upkeep_sql *sql, drain_scan *ds)
 {
-  char ids[MAX_WRITERS * 21 + 1];
-  size_t len= 0;
-  int n= 0;
-
-  ids[0]= '\0';
-  for (int i= 0; i < ds->ncur; i++)
-  {
-    unsigned long id= ds->cur[i].id;
-    if (id_in(ds->exempt, ds->nexempt, id) ||
-        id_in(ds->checked, ds->nchecked, id))
-      continue;
-    len+= (size_t) snprintf(ids + len, sizeof(ids) - len, "%s%lu",
-                            n ? "," : "", id);
-    n++;
-  }
-  if (n == 0)
-    return 0;
-  if (upkeep_sql_rows(sql, exempt_row, ds,
+  ds->nexempt= 0;
+  return upkeep_sql_rows(sql, exempt_row, ds,
         "SELECT p.ID FROM information_schema.PROCESSLIST p"
-        " WHERE p.ID IN (%s) AND (p.USER = 'system user' OR EXISTS ("
+        " WHERE p.USER = 'system user' OR EXISTS ("
         "  SELECT 1 FROM information_schema.USER_PRIVILEGES u"
         "  WHERE u.PRIVILEGE_TYPE = 'READ_ONLY ADMIN'"
         "  AND u.GRANTEE = CONCAT('''', p.USER, '''@''',"
@@ -601,30 +702,46 @@ static int classify_new(upkeep_sql *sql, drain_scan *ds)
         "  AND IF(p.HOST LIKE '%%:%%', SUBSTRING(p.HOST, 1, CHAR_LENGTH(p.HOST)"
         "    - LOCATE(':', REVERSE(p.HOST))), p.HOST)"
         "   LIKE SUBSTRING(u.GRANTEE, CHAR_LENGTH(p.USER) + 5,"
-        "    CHAR_LENGTH(u.GRANTEE) - CHAR_LENGTH(p.USER) - 5)))", ids))
-    return 1;
-  for (int i= 0; i < ds->ncur; i++)
-  {
-    unsigned long id= ds->cur[i].id;
-    if (!id_in(ds->exempt, ds->nexempt, id) &&
-        !id_in(ds->checked, ds->nchecked, id) && ds->nchecked < MAX_SEEN)
-      ds->checked[ds->nchecked++]= id;
-  }
-  return 0;
+        "    CHAR_LENGTH(u.GRANTEE) - CHAR_LENGTH(p.USER) - 5))");
 }
 
-/* One poll: ds->cur holds the non-exempt writers.  0 on success. */
+/*
+  One look: ds->cur holds the open transactions of non-exempt connections
+  that have modified rows of a base table.  A transaction that wrote
+  temporary tables only holds no InnoDB table lock (trx_tables_locked 0)
+  and may commit under read_only: it is not waited for.  The gate's grants
+  and exemptions follow what was seen.
+
+  ds->marker, when set, is a string no other statement contains: the
+  caller has a transaction open, and ds->fresh says whether the snapshot
+  of INNODB_TRX that InnoDB served was taken during this statement (it
+  shows the caller's own transaction running this very text).  InnoDB
+  serves a copy up to 100 ms old when anybody read the table meanwhile.
+  0 on success.
+*/
 static int scan_writers(upkeep_sql *sql, drain_scan *ds)
 {
+  const char *m= ds->marker ? ds->marker : "upkeep drain poll";
   int keep= 0;
 
   ds->ncur= 0;
   ds->more= 0;
+  ds->nidle= 0;
+  ds->fresh= 0;
   if (upkeep_sql_rows(sql, scan_row, ds,
-        "SELECT trx_mysql_thread_id, trx_id FROM information_schema.INNODB_TRX"
-        " WHERE trx_rows_modified > 0 AND trx_mysql_thread_id <> 0"))
+        "SELECT /* %s */ t.trx_mysql_thread_id, t.trx_id,"
+        " IFNULL(p.COMMAND = 'Sleep', 0),"
+        " t.trx_mysql_thread_id = CONNECTION_ID()"
+        "  AND LOCATE('%s', IFNULL(t.trx_query, '')) > 0"
+        " FROM information_schema.INNODB_TRX t"
+        " LEFT JOIN information_schema.PROCESSLIST p"
+        "  ON p.ID = t.trx_mysql_thread_id"
+        " WHERE (t.trx_rows_modified > 0 AND t.trx_tables_locked > 0"
+        "  AND t.trx_mysql_thread_id <> 0)"
+        " OR LOCATE('%s', IFNULL(t.trx_query, '')) > 0", m, m, m))
     return 1;
-  if (classify_new(sql, ds))
+  /* after the scan: a writer seen is in PROCESSLIST now, or gone */
+  if (read_exempt(sql, ds))
     return 1;
   for (int i= 0; i < ds->ncur; i++)
   {
@@ -634,6 +751,7 @@ static int scan_writers(upkeep_sql *sql, drain_scan *ds)
     if (id_in(ds->exempt, ds->nexempt, w.id))
       continue;
     ds->cur[keep++]= w;
+    ds->nidle+= w.idle;
     for (int j= 0; j < ds->nseen && !known; j++)
       known= ds->seen[j].id == w.id;  /* a connection counts once: InnoDB
                                           may show it under a new trx_id */
@@ -641,6 +759,17 @@ static int scan_writers(upkeep_sql *sql, drain_scan *ds)
       ds->seen[ds->nseen++]= w;
   }
   ds->ncur= keep;
+
+  pthread_mutex_lock(&gate_lock);
+  gate_nexempt= 0;
+  gate_exempt[gate_nexempt++]= ds->self;
+  for (int i= 0; i < ds->nexempt && gate_nexempt < GATE_MAX; i++)
+    gate_exempt[gate_nexempt++]= ds->exempt[i];
+  gate_ngranted= 0;
+  for (int i= 0; i < ds->ncur; i++)
+    gate_granted[gate_ngranted++]= ds->cur[i].id;
+  pthread_cond_broadcast(&gate_cond);
+  pthread_mutex_unlock(&gate_lock);
   return 0;
 }
 
@@ -656,6 +785,29 @@ static void describe_ids(const drain_scan *ds, const char *prefix, char *out,
     snprintf(out + len, cap - len, " and %d more", ds->more);
 }
 
+/* KILL CONNECTION each writer in ds->cur not killed before. */
+static void kill_writers(upkeep_sql *sql, drain_scan *ds, drain_result *r)
+{
+  size_t len= strlen(r->detail);
+
+  for (int i= 0; i < ds->ncur; i++)
+  {
+    unsigned long id= ds->cur[i].id;
+
+    if (id_in(ds->killed, ds->nkilled, id))
+      continue;
+    if (ds->nkilled < MAX_WRITERS)
+      ds->killed[ds->nkilled++]= id;
+    if (upkeep_sql_exec(sql, "KILL CONNECTION %lu", id) != 0)
+      continue;                     /* gone meanwhile */
+    r->terminated++;
+    if (len < sizeof(r->detail))
+      len+= (size_t) snprintf(r->detail + len, sizeof(r->detail) - len,
+                              "%s%lu", len ? ", " : "killed: thread ids ",
+                              id);
+  }
+}
+
 /* Wait until the killed connections' transactions are gone. */
 static void wait_killed_gone(upkeep_sql *sql, const drain_scan *ds)
 {
@@ -664,10 +816,12 @@ static void wait_killed_gone(upkeep_sql *sql, const drain_scan *ds)
   int64_t until= upkeep_monotonic_ms() + KILL_WAIT_MS;
   char v[32];
 
+  if (ds->nkilled == 0)
+    return;
   ids[0]= '\0';
-  for (int i= 0; i < ds->ncur; i++)
+  for (int i= 0; i < ds->nkilled; i++)
     len+= (size_t) snprintf(ids + len, sizeof(ids) - len, "%s%lu",
-                            i ? "," : "", ds->cur[i].id);
+                            i ? "," : "", ds->killed[i]);
   while (upkeep_monotonic_ms() < until && !upkeep_worker_stopping())
   {
     upkeep_worker_sleep_ms(DRAIN_POLL_MS);
@@ -680,26 +834,80 @@ static void wait_killed_gone(upkeep_sql *sql, const drain_scan *ds)
 }
 
 /*
-  read_only on (unless it is already), then, after one poll interval so
-  that INNODB_TRX is fresh, scan again: a writer that slipped in before
-  read_only would fail at COMMIT.  0 on success.
+  The switch-over: read_only goes on only at a moment when no
+  non-maintainer transaction that has written is open, and none can
+  start writing before it is on.
+
+    1. FLUSH TABLES WITH READ LOCK.  It waits for running write
+       statements (they hold the backup lock's DML level until they end)
+       and then blocks every new write statement and every commit until
+       UNLOCK TABLES: from here nothing is written or committed.  It does
+       not wait for idle transactions.  lock_wait_timeout 1 s: a long
+       write statement makes this attempt fail, not the application wait.
+    2. A transaction of our own, then INNODB_TRX read with a marker that
+       proves the snapshot was taken now (see scan_writers()): when it
+       is stale, the attempt is given up.
+    3. If a non-exempt transaction that has written is open: with kill,
+       KILL CONNECTION each (their COMMIT is blocked by the lock, and
+       fails after it); otherwise UNLOCK TABLES and the drain goes on:
+       their COMMIT then runs normally.
+    4. SET GLOBAL read_only = ON (allowed to the lock's holder), then
+       UNLOCK TABLES.  A write statement that was blocked by the lock or
+       comes later reaches the table lock check after read_only is on and
+       fails with 1290 there, before writing anything: a transaction can
+       no longer gain a written row, so none can fail at COMMIT.
+
+  Returns 0 with read_only on, 1 when not yet (r untouched but for kills),
+  2 when the lock could not be had within 1 s, -1 on an SQL error.
 */
-static int apply_and_rescan(upkeep_sql *sql, drain_scan *ds, int *ro_on)
+static int switch_over(upkeep_sql *sql, drain_scan *ds, int kill,
+                       drain_result *r)
 {
-  if (!*ro_on)
+  char marker[64];
+  static unsigned long long seq;
+  int rc= -1;
+
+  snprintf(marker, sizeof(marker), "upkeep switch %llx.%llx",
+           (unsigned long long) upkeep_monotonic_us(), ++seq);
+  if (upkeep_sql_exec(sql, "SET SESSION lock_wait_timeout = 1"))
+    return -1;
+  if (upkeep_sql_exec(sql, "FLUSH TABLES WITH READ LOCK"))
+    return upkeep_sql_errno(sql) == ER_LOCK_WAIT_TIMEOUT ? 2 : -1;
+
+  if (upkeep_sql_exec(sql, "START TRANSACTION WITH CONSISTENT SNAPSHOT"))
+    goto unlock;
+  ds->marker= marker;
+  if (scan_writers(sql, ds))
   {
-    if (read_only_set(sql, 1))
-      return 1;
-    *ro_on= 1;
+    ds->marker= NULL;
+    upkeep_sql_rollback(sql);
+    goto unlock;
   }
-  upkeep_worker_sleep_ms(DRAIN_POLL_MS);
-  return scan_writers(sql, ds);
+  ds->marker= NULL;
+  if (upkeep_sql_exec(sql, "ROLLBACK"))
+    goto unlock;
+  rc= 1;
+  if (!ds->fresh)
+    goto unlock;
+  if (ds->ncur + ds->more > 0)
+  {
+    if (!kill || ds->more > 0)
+      goto unlock;
+    kill_writers(sql, ds, r);
+  }
+  rc= read_only_set(sql, 1) ? -1 : 0;
+
+unlock:
+  upkeep_sql_cleanup(sql, "UNLOCK TABLES");
+  return rc;
 }
 
 /*
   The drain, then read_only = ON.  ro_before: read_only before entering.
-  Returns 0 with read_only on (r->outcome clean, waited or terminated), or
-  1 with read_only as before and an error in the job (r->outcome failed).
+  The caller has closed the gate.  Returns 0 with read_only on
+  (r->outcome clean, waited or terminated) and the gate still closed (the
+  caller opens it once the window is active), or 1 with read_only as
+  before, the gate open and an error in the job (r->outcome failed).
 */
 static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
                            drain_result *r)
@@ -709,7 +917,10 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
   int64_t deadline= start + job->drain_timeout_us / 1000;
   int ro_on= ro_before;
   int timed_out= 0;
+  int switched= 0;
+  int lock_missed= 0;
   int rc= 1;
+  int sw;
 
   memset(r, 0, sizeof(*r));
   r->outcome= UK_DRAIN_FAILED;
@@ -718,11 +929,7 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
     job_error(job, ER_UNKNOWN_ERROR, "out of memory");
     return 1;
   }
-  ds->self= job->thread_id;
-
-  /* SET GLOBAL read_only waits for running write statements: bound it */
-  upkeep_sql_exec(sql, "SET SESSION lock_wait_timeout = %lld",
-                  (long long) (job->drain_timeout_us / 1000000) + 5);
+  ds->self= job->thread_id;     /* the gate was closed by run_enter() */
 
   for (;;)
   {
@@ -735,25 +942,25 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
     }
     if (scan_writers(sql, ds))
       goto sql_failed;
-    if (ds->ncur == 0)
+    /*
+      Try to switch when no writer sits idle in its open transaction: one
+      that runs a statement now may well be done once the lock is taken.
+      After the lock could not be had (a long write statement), only when
+      no writer is seen at all: each attempt makes every writer wait.
+    */
+    if (ds->more == 0 && (lock_missed ? ds->ncur : ds->nidle) == 0)
     {
-      if (apply_and_rescan(sql, ds, &ro_on))
+      upkeep_worker_sleep_ms(DRAIN_POLL_MS);  /* a fresh INNODB_TRX */
+      if ((sw= switch_over(sql, ds, 0, r)) < 0)
         goto sql_failed;
-      if (ds->ncur == 0)
-        break;
-      if (upkeep_monotonic_ms() >= deadline)
+      if (sw == 0)
       {
-        timed_out= 1;
+        switched= 1;
         break;
       }
-      if (!ro_before)
-      {
-        if (read_only_set(sql, 0))
-          goto sql_failed;
-        ro_on= 0;
-      }
+      lock_missed= sw == 2;
     }
-    else if (upkeep_monotonic_ms() >= deadline)
+    if (upkeep_monotonic_ms() >= deadline)
     {
       timed_out= 1;
       break;
@@ -766,7 +973,11 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
     int n= ds->ncur + ds->more;
     char ids[400];
 
-    describe_ids(ds, "", ids, sizeof(ids));
+    if (n == 0)
+      snprintf(ids, sizeof(ids), "none left: a statement held the read "
+               "lock the switch-over needs");
+    else
+      describe_ids(ds, "", ids, sizeof(ids));
     snprintf(r->detail, sizeof(r->detail), "still writing: thread ids %s",
              ids);
     job_error(job, ER_LOCK_WAIT_TIMEOUT,
@@ -783,33 +994,39 @@ static int drain_and_apply(upkeep_sql *sql, upkeep_job *job, int ro_before,
   if (timed_out)
   {
     /*
-      kill: end each, then read_only; whatever slipped in before read_only
-      is killed too (at most 3 rounds).  A connection is killed once.
+      kill: end the writers, then switch over, killing under the lock
+      whatever is open then (at most 3 rounds).  A connection is killed
+      once.
     */
-    for (int round= 0; round < 3 && ds->ncur > 0; round++)
+    for (int round= 0; round < 3 && !switched; round++)
     {
-      size_t len= strlen(r->detail);
-
-      for (int i= 0; i < ds->ncur; i++)
-      {
-        unsigned long id= ds->cur[i].id;
-
-        if (id_in(ds->killed, ds->nkilled, id))
-          continue;
-        if (ds->nkilled < MAX_WRITERS)
-          ds->killed[ds->nkilled++]= id;
-        if (upkeep_sql_exec(sql, "KILL CONNECTION %lu", id) != 0)
-          continue;             /* gone meanwhile */
-        r->terminated++;
-        if (len < sizeof(r->detail))
-          len+= (size_t) snprintf(r->detail + len, sizeof(r->detail) - len,
-                                  "%s%lu", len ? ", " : "killed: thread ids ",
-                                  id);
-      }
+      kill_writers(sql, ds, r);
       wait_killed_gone(sql, ds);
-      if (apply_and_rescan(sql, ds, &ro_on))
+      upkeep_worker_sleep_ms(DRAIN_POLL_MS);
+      if ((sw= switch_over(sql, ds, 1, r)) < 0)
+        goto sql_failed;
+      switched= sw == 0;
+      if (!switched && scan_writers(sql, ds))
         goto sql_failed;
     }
+    if (!switched)
+    {
+      /*
+        The lock could not be had (a write statement kept running):
+        read_only as such, waiting for running statements, then kill
+        what is still open.
+      */
+      upkeep_sql_exec(sql, "SET SESSION lock_wait_timeout = %lld",
+                      (long long) (job->drain_timeout_us / 1000000) + 5);
+      if (read_only_set(sql, 1))
+        goto sql_failed;
+      ro_on= 1;
+      upkeep_worker_sleep_ms(DRAIN_POLL_MS);
+      if (scan_writers(sql, ds))
+        goto sql_failed;
+      kill_writers(sql, ds, r);
+    }
+    wait_killed_gone(sql, ds);
   }
 
   r->elapsed_ms= upkeep_monotonic_ms() - start;
@@ -832,6 +1049,7 @@ undo:
   r->elapsed_ms= upkeep_monotonic_ms() - start;
   r->waited= ds->nseen;
   r->outcome= uk_drain_outcome_of(1, r->terminated, ds->nseen);
+  gate_open();
 
 done:
   upkeep_sql_exec(sql, "SET SESSION lock_wait_timeout = DEFAULT");
@@ -904,12 +1122,16 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   phase= UPKEEP_DRAINING;
   pthread_mutex_unlock(&upkeep_lock);
   upkeep_audit_mask_need();       /* refused writes are counted from now */
+  /* from the moment the phase says draining, new writes wait */
+  gate_close(job->thread_id, upkeep_monotonic_ms() +
+             job->drain_timeout_us / 1000 + GATE_MARGIN_MS);
 
   if (read_only_get(sql, &ro_before))
   {
     job_error(job, ER_UNKNOWN_ERROR,
               "could not enter maintenance mode: reading read_only: %s",
               upkeep_sql_error(sql));
+    gate_open();
     finish_transition_state(UPKEEP_OFF, &last);
     return;
   }
@@ -943,6 +1165,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   {
     job_error(job, ER_UNKNOWN_ERROR,
               "could not enter maintenance mode: %s", msg);
+    gate_open();
     finish_transition_state(UPKEEP_OFF, &last);
     return;
   }
@@ -987,6 +1210,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   __atomic_store_n(&upkeep_stats.refused_writes, 0, __ATOMIC_RELAXED);
   set_active_flag(1);
   pthread_mutex_unlock(&upkeep_lock);
+  gate_open();                    /* held writes now fail with 1290 */
   log_drain(sql, st.window_id, &r);
 
   if (r.terminated > 0)

@@ -117,6 +117,14 @@ int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason);
 /* The value upkeep_maintenance must show. */
 int upkeep_maintenance_is_on(void);
 
+/*
+  Audit hook, LOG event of connection id: while a drain runs, holds a
+  statement that may write until the connection may write or the drain
+  ends (see maintenance.c).  Cheap when no drain runs.
+*/
+void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
+                       size_t len);
+
 /* The current maintenance reason setting (copied by the update callback). */
 void upkeep_set_reason_setting(const char *reason);
 
@@ -201,6 +209,8 @@ int upkeep_sql_rows(upkeep_sql *sql, upkeep_row_fn row, void *arg,
 /* The last error of the connection, "errno: message". */
 const char *upkeep_sql_error(upkeep_sql *sql);
 unsigned int upkeep_sql_errno(upkeep_sql *sql);
+/* Run stmt, keeping the error of the caller's failure (clean-up paths). */
+void upkeep_sql_cleanup(upkeep_sql *sql, const char *stmt);
 /* s as a quoted SQL string literal (or NULL), in a buffer valid until the
    next call with the same slot (0..3). */
 const char *upkeep_sql_quote(upkeep_sql *sql, int slot, const char *s);

@@ -1035,6 +1035,9 @@ static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
 
     if (ev->general_thread_id == 0 || !thd)
       return;
+    if (ev->event_subclass == MYSQL_AUDIT_GENERAL_LOG)
+      upkeep_drain_gate(thd, ev->general_thread_id, ev->general_query,
+                        ev->general_query_length);
     run= session_run(thd);
     if (upkeep_advise_capture_on())
     {

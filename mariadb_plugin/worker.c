@@ -399,16 +399,22 @@ static int sql_vquery(upkeep_sql *sql, const char *fmt, va_list ap)
   return rc ? 1 : 0;
 }
 
-/* ROLLBACK, keeping the error that made the caller roll back. */
-void upkeep_sql_rollback(upkeep_sql *sql)
+/* Run stmt (no result), keeping the error of the caller's failure. */
+void upkeep_sql_cleanup(upkeep_sql *sql, const char *stmt)
 {
   char error[sizeof(sql->error)];
   unsigned int err_no= sql->err_no;
 
   snprintf(error, sizeof(error), "%s", sql->error);
-  (void) upkeep_sql_exec(sql, "ROLLBACK");
+  (void) upkeep_sql_exec(sql, "%s", stmt);
   snprintf(sql->error, sizeof(sql->error), "%s", error);
   sql->err_no= err_no;
+}
+
+/* ROLLBACK, keeping the error that made the caller roll back. */
+void upkeep_sql_rollback(upkeep_sql *sql)
+{
+  upkeep_sql_cleanup(sql, "ROLLBACK");
 }
 
 int upkeep_sql_exec(upkeep_sql *sql, const char *fmt, ...)

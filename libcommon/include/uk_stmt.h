@@ -89,4 +89,26 @@ typedef struct UkTableRef
  */
 extern bool uk_stmt_main_table(const char *sql, size_t len, UkTableRef *out);
 
+/*
+ * What a statement may do to a transaction, as far as its text tells.
+ * MariaDB's drain holds UK_TXN_WRITE statements of connections that have
+ * no open write transaction, and a UK_TXN_END statement ends (or, BEGIN,
+ * replaces) the connection's transaction.
+ */
+typedef enum UkTxnRole
+{
+	UK_TXN_OTHER = 0,			/* reads, SET, SHOW, SAVEPOINT, ... */
+	UK_TXN_WRITE,				/* INSERT, UPDATE, DELETE, REPLACE, LOAD,
+								 * MERGE, CALL, EXECUTE, DDL, GRANT, ... */
+	UK_TXN_END					/* COMMIT, ROLLBACK (not TO SAVEPOINT),
+								 * BEGIN, START TRANSACTION */
+} UkTxnRole;
+
+/*
+ * The role of a statement (see UkTxnRole).  Comments and opening
+ * parentheses before the first word are skipped; a WITH query counts as
+ * its main statement.  Text that cannot be told is UK_TXN_OTHER.
+ */
+extern UkTxnRole uk_stmt_txn_role(const char *sql, size_t len);
+
 #endif							/* UK_STMT_H */

@@ -875,6 +875,50 @@ uk_stmt_command(const char *sql, size_t len, char *out, size_t cap)
 	return out;
 }
 
+/* ---------- what a statement does to its transaction ---------- */
+
+static const char *const write_verbs[] = {
+	"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD", "MERGE", "CALL",
+	"EXECUTE", "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "GRANT",
+	"REVOKE", "IMPORT", NULL
+};
+
+UkTxnRole
+uk_stmt_txn_role(const char *sql, size_t len)
+{
+	char		tag[UK_COMMAND_MAX];
+	char		w[UK_COMMAND_MAX];
+	const char *sp;
+	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0};
+
+	uk_stmt_command(sql, len, tag, sizeof(tag));
+	if (strcmp(tag, "COMMIT") == 0 || strcmp(tag, "BEGIN") == 0 ||
+		strcmp(tag, "START TRANSACTION") == 0)
+		return UK_TXN_END;
+	if (strcmp(tag, "ROLLBACK") == 0)
+	{
+		bool		more;
+
+		/* ROLLBACK [WORK] TO [SAVEPOINT] x keeps the transaction */
+		(void) next_word(&sc, w, sizeof(w));	/* ROLLBACK */
+		more = next_word(&sc, w, sizeof(w));
+		if (more && strcmp(w, "WORK") == 0)
+			more = next_word(&sc, w, sizeof(w));
+		return more && strcmp(w, "TO") == 0 ? UK_TXN_OTHER : UK_TXN_END;
+	}
+	sp = strchr(tag, ' ');
+	if (sp != NULL)
+	{
+		size_t		n = (size_t) (sp - tag);
+
+		memcpy(w, tag, n);
+		w[n] = '\0';
+	}
+	else
+		snprintf(w, sizeof(w), "%s", tag);
+	return word_in(w, write_verbs) ? UK_TXN_WRITE : UK_TXN_OTHER;
+}
+
 /* ---------- the main table of a statement ---------- */
 
 /* The next token that is not space or a comment. */

@@ -74,6 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	uk_stmt_command(in, size, tag, sizeof(tag));
+	(void) uk_stmt_txn_role(in, size);
 	if (strlen(tag) >= sizeof(tag))
 		abort();
 	if (valid && !uk_utf8_valid(tag, strlen(tag)))

@@ -127,6 +127,48 @@ test_command(void)
 #define MY UK_SQL_MARIADB
 
 static void
+test_txn_role(void)
+{
+	static const struct
+	{
+		const char *in;
+		UkTxnRole	want;
+	}			cases[] = {
+		{"INSERT INTO erp.t VALUES (1)", UK_TXN_WRITE},
+		{"/* x */ update t set a = 1", UK_TXN_WRITE},
+		{"delete from t", UK_TXN_WRITE},
+		{"REPLACE INTO t VALUES (1)", UK_TXN_WRITE},
+		{"LOAD DATA INFILE 'f' INTO TABLE t", UK_TXN_WRITE},
+		{"WITH a AS (SELECT 1) UPDATE t SET x = 1", UK_TXN_WRITE},
+		{"CALL p()", UK_TXN_WRITE},
+		{"EXECUTE stmt", UK_TXN_WRITE},
+		{"CREATE TABLE t (a int)", UK_TXN_WRITE},
+		{"DROP TABLE t", UK_TXN_WRITE},
+		{"TRUNCATE t", UK_TXN_WRITE},
+		{"COMMIT", UK_TXN_END},
+		{"commit work", UK_TXN_END},
+		{"BEGIN", UK_TXN_END},
+		{"START TRANSACTION READ ONLY", UK_TXN_END},
+		{"ROLLBACK", UK_TXN_END},
+		{"rollback work", UK_TXN_END},
+		{"ROLLBACK AND CHAIN", UK_TXN_END},
+		{"ROLLBACK TO SAVEPOINT s1", UK_TXN_OTHER},
+		{"rollback work to s1", UK_TXN_OTHER},
+		{"SELECT * FROM t FOR UPDATE", UK_TXN_OTHER},
+		{"SET autocommit = 0", UK_TXN_OTHER},
+		{"SAVEPOINT s1", UK_TXN_OTHER},
+		{"SHOW TABLES", UK_TXN_OTHER},
+		{"", UK_TXN_OTHER},
+		{"'insert'", UK_TXN_OTHER},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(uk_stmt_txn_role(cases[i].in, strlen(cases[i].in)) == cases[i].want,
+			  "txn role of '%s'", cases[i].in);
+	CHECK(uk_stmt_txn_role(NULL, 0) == UK_TXN_OTHER, "NULL statement");
+}
+
+static void
 test_normalize(void)
 {
 	static const struct
@@ -259,6 +301,7 @@ main(void)
 	test_clean();
 	test_clean_truncates();
 	test_command();
+	test_txn_role();
 	test_normalize();
 	test_main_table();
 	return uk_test_done("test_stmt");
