@@ -889,7 +889,7 @@ uk_stmt_txn_role(const char *sql, size_t len)
 	char		tag[UK_COMMAND_MAX];
 	char		w[UK_COMMAND_MAX];
 	const char *sp;
-	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0};
+	Scanner		sc = {sql != NULL ? sql : "", sql != NULL ? len : 0, 0, DIALECT_MIXED};
 
 	uk_stmt_command(sql, len, tag, sizeof(tag));
 	if (strcmp(tag, "COMMIT") == 0 || strcmp(tag, "BEGIN") == 0 ||
