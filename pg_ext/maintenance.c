@@ -56,6 +56,7 @@
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
+#include "storage/sinval.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/backend_status.h"
@@ -80,6 +81,13 @@
 #define UPKEEP_TERMINATE_WAIT_MS 5000
 
 #define MAINTENANCE_MSG "database is in maintenance mode"
+
+/*
+ * The relation OID of the invalidation message enter_maintenance()
+ * broadcasts: no relation has it (OID 1 is template1's database OID, and
+ * hand-assigned OIDs are unique across catalogs).
+ */
+#define UPKEEP_SIGNAL_RELID		((Oid) 1)
 
 /*
  * Session-local state.
@@ -437,6 +445,38 @@ upkeep_enforce_slow(void)
 		slot->window_id = window;
 	}
 	XactReadOnly = true;
+}
+
+/*
+ * Relcache invalidation callback.  enter_maintenance() broadcasts one
+ * message as the drain begins; every backend handles it at its next
+ * AcceptInvalidationMessages(), for example when it locks a relation that
+ * it had not locked yet in its transaction.  A statement that was already
+ * running when the window began is then forced read-only too before its
+ * first nextval() on a sequence, which such a lock precedes.  Also
+ * called with InvalidOid when a backend fell behind and reset its caches
+ * (the message may be lost then).  New statements need none of this: the
+ * hooks force them.
+ */
+void
+upkeep_maintenance_relcache_callback(Datum arg, Oid relid)
+{
+	if ((relid == UPKEEP_SIGNAL_RELID || relid == InvalidOid) &&
+		upkeep_shared != NULL && IsTransactionState())
+		upkeep_enforce_again();
+}
+
+/* Tell every backend that a window began (see the callback above). */
+static void
+broadcast_window_start(void)
+{
+	SharedInvalidationMessage msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.rc.id = SHAREDINVALRELCACHE_ID;
+	msg.rc.dbId = InvalidOid;	/* every database */
+	msg.rc.relId = UPKEEP_SIGNAL_RELID;
+	SendSharedInvalidMessages(&msg, 1);
 }
 
 /* Undo our forcing of the current transaction (session became exempt). */
@@ -1225,6 +1265,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	w.expected_end_us = st.expected_end_us;
 	winlog_save(&w);
 	LWLockRelease(upkeep_shared->lock);
+	broadcast_window_start();
 
 	/* Drain; any error (cancel, window ended) leaves maintenance off again. */
 	PG_TRY();

@@ -17,6 +17,7 @@
 #include "storage/shmem.h"
 #include "tcop/utility.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 
 #include "compat.h"
 #include "upkeep.h"
@@ -137,6 +138,7 @@ _PG_init(void)
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = upkeep_object_access;
 	RegisterXactCallback(upkeep_xact_callback, NULL);
+	CacheRegisterRelcacheCallback(upkeep_maintenance_relcache_callback, (Datum) 0);
 	RegisterSubXactCallback(upkeep_subxact_callback, NULL);
 }
 

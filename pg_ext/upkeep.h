@@ -82,6 +82,7 @@ extern void upkeep_maintenance_shmem_init(bool found);
 extern LocalTransactionId upkeep_forced_lxid;
 extern void upkeep_enforce_slow(void);
 extern void upkeep_maintenance_commit_prepared(const char *gid);
+extern void upkeep_maintenance_relcache_callback(Datum arg, Oid relid);
 extern void upkeep_join_token_assign(const char *newval, void *extra);
 extern void upkeep_maintenance_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_xact_callback(int event);

@@ -26,6 +26,21 @@ BEGIN
 	COMMIT;
 	x := setval('s', 777777);
 END $$;
+-- a statement already running when the window begins: the simple
+-- expression (and its nextval() call) is prepared before the window and
+-- calls nextval() only once the window is active
+CREATE FUNCTION f_inflight() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	x bigint := 0;
+	b boolean;
+BEGIN
+	FOR k IN 1..3000 LOOP
+		x := CASE WHEN (upkeep.maintenance_status()).phase = 'active' THEN nextval('s') ELSE 0 END;
+		EXIT WHEN x <> 0;
+		b := pg_sleep(0.01) IS NULL;
+	END LOOP;
+	RETURN x;
+END $$;
 CREATE PROCEDURE p_nextval() LANGUAGE plpgsql AS $$
 DECLARE x bigint;
 BEGIN
@@ -46,6 +61,20 @@ unchanged() {
 	[ "$(seq)" = "100/true" ] || fail "$1: the sequence moved to $(seq)"
 	ok "$1: refused, the sequence did not move"
 }
+
+# a statement that was already running when the window began
+as_pg "$PGBIN/psql" -X -At -v VERBOSITY=verbose -h "$W" -p "$P" -d postgres \
+	-c "SELECT f_inflight()" >"$W/inflight.out" 2>&1 &
+client=$!
+for _ in $(seq 1 300); do
+	[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%f_inflight()%' AND wait_event = 'PgSleep'")" = 1 ] && break
+	sleep 0.1
+done
+q -c "SELECT upkeep.enter_maintenance('sequence test', drain_timeout => '30 s') IS NOT NULL" >/dev/null ||
+	fail "enter_maintenance"
+wait $client && fail "f_inflight() succeeded: $(cat "$W/inflight.out")"
+unchanged "nextval() in a statement running since before the window" "$(cat "$W/inflight.out")"
+q -c "SELECT upkeep.exit_maintenance()" >/dev/null
 
 # a portal bound before the window, executed during it
 mkfifo -m 666 "$W/go.fifo" || fail "mkfifo"
