@@ -4,12 +4,16 @@
  *		the maintainers, with a drain of in-flight writers and durable state.
  *
  * How it works.  Shared memory holds the phase (off, draining, active).
- * Every statement passes upkeep_enforce() (upkeep.h): when the phase is not
- * off and the session is not exempt, the statement's transaction is forced
- * read-only (XactReadOnly), so PostgreSQL's own read-only checks refuse
- * every kind of write -- DML, DDL, nextval(), SELECT FOR UPDATE, large
- * objects, COPY FROM -- with SQLSTATE 25006, in functions and DO blocks
- * too.  emit_log_hook rewrites those errors to say that the database is in
+ * Every statement, every portal run, and every function an expression or a
+ * fast-path call is about to run passes upkeep_enforce() (upkeep.h): when
+ * the phase is not off and the session is not exempt, the transaction is
+ * forced read-only (XactReadOnly), so PostgreSQL's own read-only checks
+ * refuse every kind of write -- DML, DDL, nextval(), SELECT FOR UPDATE,
+ * large objects, COPY FROM -- with SQLSTATE 25006, in functions and DO
+ * blocks too.  Sequence changes are not transactional: they must be refused
+ * where they run, hence the checks outside the executor, and a cache
+ * invalidation broadcast at the start of a window that reaches statements
+ * already running.  emit_log_hook rewrites those errors to say that the database is in
  * maintenance mode and why.  A pre-commit callback is the safety net: once
  * drained, a non-maintainer transaction that obtained an XID without having
  * been forced read-only first (a statement that was already running when
@@ -19,7 +23,7 @@
  * refused, transactions that already wrote may still commit), then waits
  * until no non-exempt backend holds a top-level XID, except transactions
  * that were forced read-only before obtaining their XID (those wrote only
- * temporary tables).  Read-only transactions have no XID and are never
+ * temporary tables), and no transaction is prepared.  Read-only transactions have no XID and are never
  * waited for or disturbed.
  *
  * Durability: the state is written to $PGDATA/upkeep/maintenance.state
