@@ -417,11 +417,19 @@ try_join_with_setting(uint64 window)
 }
 
 /*
- * Force the current transaction read-only.  Called from upkeep_enforce()
- * when the phase is not off, inside a transaction.
+ * Force the current transaction read-only.  Called from the inline checks
+ * of upkeep.h when the phase is not off.
+ *
+ * at_statement_start: called before a statement's own read-only checks
+ * (ExecutorStart, ProcessUtility).  Only then may a transaction without an
+ * XID be recorded as forced "clean" (it can write temporary tables only,
+ * so the drain does not wait for it).  Forced in the middle of a statement
+ * (a portal run, an expression's function, the window-start broadcast), a
+ * statement that passed its checks before may still write, so the
+ * transaction is a writer like any other if it obtains an XID.
  */
-void
-upkeep_enforce_slow(void)
+static void
+enforce(bool at_statement_start)
 {
 	uint64		window;
 
@@ -443,12 +451,25 @@ upkeep_enforce_slow(void)
 
 		upkeep_forced_lxid = MyProc->lxid;
 		forced_saved_read_only = XactReadOnly;
-		forced_clean = !TransactionIdIsValid(GetTopTransactionIdIfAny());
+		forced_clean = at_statement_start &&
+			!TransactionIdIsValid(GetTopTransactionIdIfAny());
 		slot->clean_lxid = forced_clean ? MyProc->lxid : InvalidLocalTransactionId;
 		pg_write_barrier();
 		slot->window_id = window;
 	}
 	XactReadOnly = true;
+}
+
+void
+upkeep_enforce_slow(void)
+{
+	enforce(true);
+}
+
+void
+upkeep_enforce_mid_slow(void)
+{
+	enforce(false);
 }
 
 /*
@@ -467,7 +488,7 @@ upkeep_maintenance_relcache_callback(Datum arg, Oid relid)
 {
 	if ((relid == UPKEEP_SIGNAL_RELID || relid == InvalidOid) &&
 		upkeep_shared != NULL && IsTransactionState())
-		upkeep_enforce_again();
+		upkeep_enforce_mid();
 }
 
 /* Tell every backend that a window began (see the callback above). */
@@ -915,7 +936,7 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		slot = &upkeep_shared->slots[proc->pgprocno];
 		if (slot->window_id == window)
 		{
-			pg_read_barrier();	/* pairs with upkeep_enforce_slow() */
+			pg_read_barrier();	/* pairs with enforce() */
 			if (slot->clean_lxid != InvalidLocalTransactionId &&
 				slot->clean_lxid == proc->lxid)
 				continue;		/* forced read-only before it had an XID */

@@ -198,7 +198,7 @@ static void
 upkeep_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
 				   uint64 count, bool execute_once)
 {
-	upkeep_enforce_again();
+	upkeep_enforce_mid();
 	if (prev_ExecutorRun)
 		prev_ExecutorRun(queryDesc, direction, count, execute_once);
 	else
@@ -308,7 +308,7 @@ upkeep_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
 	{
 		if (access == OAT_FUNCTION_EXECUTE)
-			upkeep_enforce_again();
+			upkeep_enforce_mid();
 		else if (access == OAT_POST_CREATE || access == OAT_DROP ||
 				 access == OAT_POST_ALTER || access == OAT_TRUNCATE)
 			upkeep_maintenance_object_access((int) access, classId, objectId);

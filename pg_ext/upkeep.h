@@ -81,6 +81,7 @@ extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
 extern LocalTransactionId upkeep_forced_lxid;
 extern void upkeep_enforce_slow(void);
+extern void upkeep_enforce_mid_slow(void);
 extern void upkeep_maintenance_commit_prepared(const char *gid);
 extern void upkeep_maintenance_relcache_callback(Datum arg, Oid relid);
 extern void upkeep_join_token_assign(const char *newval, void *extra);
@@ -172,10 +173,9 @@ upkeep_enforce(void)
 }
 
 /*
- * The same, for points that may pass many times in one transaction
- * (ExecutorStart, ExecutorRun, every function an expression or a fast-path
- * call is about to execute): once this transaction was forced read-only,
- * and still is, there is nothing more to do.
+ * The same, for ExecutorStart, which passes many times in one transaction:
+ * once this transaction was forced read-only, and still is, there is
+ * nothing more to do.
  */
 static inline void
 upkeep_enforce_again(void)
@@ -183,6 +183,19 @@ upkeep_enforce_again(void)
 	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
 		(MyProc->lxid != upkeep_forced_lxid || !XactReadOnly))
 		upkeep_enforce_slow();
+}
+
+/*
+ * The same, in the middle of a statement (ExecutorRun, every function an
+ * expression or a fast-path call is about to run, the window-start
+ * broadcast): see enforce() in maintenance.c for why that differs.
+ */
+static inline void
+upkeep_enforce_mid(void)
+{
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
+		(MyProc->lxid != upkeep_forced_lxid || !XactReadOnly))
+		upkeep_enforce_mid_slow();
 }
 
 #endif							/* UK_UPKEEP_H */

@@ -82,6 +82,13 @@ as_pg "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$W" -p "$P" -d postgres \
 	-c "SELECT slot_name FROM pg_create_logical_replication_slot('sql_slot', 'test_decoding')" \
 	>"$W/allowed.out" 2>&1 || fail "NOTIFY / pg_logical_emit_message / slot creation refused: $(cat "$W/allowed.out")"
 ok "NOTIFY, pg_logical_emit_message() and slot creation are allowed during maintenance (no table data changes)"
+# a transactional message takes an XID and writes WAL: the commit net refuses it
+out=$(as_pg "$PGBIN/psql" -X -q -At -h "$W" -p "$P" -d postgres \
+	-c "SELECT pg_logical_emit_message(true, 'upkeep', 'transactional') IS NOT NULL" 2>&1) &&
+	fail "a transactional pg_logical_emit_message() committed during maintenance"
+echo "$out" | grep -q "COMMIT of a transaction that wrote during maintenance" ||
+	fail "transactional pg_logical_emit_message(): unexpected error: $out"
+ok "a transactional pg_logical_emit_message() is refused at commit"
 
 # logical streaming through the slot created during the window: the
 # maintainer's row is decoded and streamed
