@@ -4,12 +4,16 @@
  *		the maintainers, with a drain of in-flight writers and durable state.
  *
  * How it works.  Shared memory holds the phase (off, draining, active).
- * Every statement passes upkeep_enforce() (upkeep.h): when the phase is not
- * off and the session is not exempt, the statement's transaction is forced
- * read-only (XactReadOnly), so PostgreSQL's own read-only checks refuse
- * every kind of write -- DML, DDL, nextval(), SELECT FOR UPDATE, large
- * objects, COPY FROM -- with SQLSTATE 25006, in functions and DO blocks
- * too.  emit_log_hook rewrites those errors to say that the database is in
+ * Every statement, every portal run, and every function an expression or a
+ * fast-path call is about to run passes upkeep_enforce() (upkeep.h): when
+ * the phase is not off and the session is not exempt, the transaction is
+ * forced read-only (XactReadOnly), so PostgreSQL's own read-only checks
+ * refuse every kind of write -- DML, DDL, nextval(), SELECT FOR UPDATE,
+ * large objects, COPY FROM -- with SQLSTATE 25006, in functions and DO
+ * blocks too.  Sequence changes are not transactional: they must be refused
+ * where they run, hence the checks outside the executor, and a cache
+ * invalidation broadcast at the start of a window that reaches statements
+ * already running.  emit_log_hook rewrites those errors to say that the database is in
  * maintenance mode and why.  A pre-commit callback is the safety net: once
  * drained, a non-maintainer transaction that obtained an XID without having
  * been forced read-only first (a statement that was already running when
@@ -19,7 +23,7 @@
  * refused, transactions that already wrote may still commit), then waits
  * until no non-exempt backend holds a top-level XID, except transactions
  * that were forced read-only before obtaining their XID (those wrote only
- * temporary tables).  Read-only transactions have no XID and are never
+ * temporary tables), and no transaction is prepared.  Read-only transactions have no XID and are never
  * waited for or disturbed.
  *
  * Durability: the state is written to $PGDATA/upkeep/maintenance.state
@@ -45,6 +49,7 @@
 #include "catalog/pg_largeobject.h"
 #include "common/int.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -55,6 +60,7 @@
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
+#include "storage/sinval.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/backend_status.h"
@@ -83,10 +89,17 @@
 #define MAINTENANCE_MSG "database is in maintenance mode"
 
 /*
+ * The relation OID of the invalidation message enter_maintenance()
+ * broadcasts: no relation has it (OID 1 is template1's database OID, and
+ * hand-assigned OIDs are unique across catalogs).
+ */
+#define UPKEEP_SIGNAL_RELID		((Oid) 1)
+
+/*
  * Session-local state.
  *
  * my_window: the window this session is a maintainer of (0 = none).
- * forced_lxid: the local transaction last forced read-only; forced_clean
+ * upkeep_forced_lxid: the local transaction last forced read-only; forced_clean
  * says whether it had no XID at that moment; forced_saved_read_only is the
  * XactReadOnly it had before, restored if the session becomes a maintainer
  * (or ends maintenance) inside that same transaction.
@@ -95,7 +108,7 @@
  */
 static uint64 my_window = 0;
 static bool exit_callback_registered = false;
-static LocalTransactionId forced_lxid = InvalidLocalTransactionId;
+LocalTransactionId upkeep_forced_lxid = InvalidLocalTransactionId;
 static bool forced_clean = false;
 static bool forced_saved_read_only = false;
 static uint64 cached_window = 0;
@@ -108,8 +121,9 @@ typedef struct DrainResult
 	int64		elapsed_ms;
 	int			waited;			/* distinct writing transactions seen */
 	int			terminated;
-	StringInfoData blockers;	/* "pid 123 (user alice, xid 789)", ... */
+	StringInfoData blockers;	/* "pids 123, 456; prepared transactions 'gx1'" */
 	int			nblockers;
+	int			nprepared;		/* of which prepared transactions */
 } DrainResult;
 
 PG_FUNCTION_INFO_V1(enter_maintenance);
@@ -347,7 +361,13 @@ upkeep_maintenance_shmem_init(bool found)
 
 /* ---------- enforcement (every backend) ---------- */
 
-/* Is this session allowed to write while maintenance mode is on? */
+/*
+ * Is this session allowed to write while maintenance mode is on?
+ *
+ * A walsender is not exempt: streaming (physical or logical) never passes
+ * the hooks that call this, so what reaches them in a walsender is SQL run
+ * over a replication=database connection, an ordinary session's SQL.
+ */
 static bool
 session_is_exempt(void)
 {
@@ -358,7 +378,6 @@ session_is_exempt(void)
 	{
 		case B_AUTOVAC_LAUNCHER:
 		case B_AUTOVAC_WORKER:
-		case B_WAL_SENDER:
 			return true;
 		case B_BG_WORKER:
 			return IsLogicalWorker();
@@ -546,11 +565,19 @@ try_join_with_setting(uint64 window)
 }
 
 /*
- * Force the current transaction read-only.  Called from upkeep_enforce()
- * when the phase is not off, inside a transaction.
+ * Force the current transaction read-only.  Called from the inline checks
+ * of upkeep.h when the phase is not off.
+ *
+ * at_statement_start: called before a statement's own read-only checks
+ * (ExecutorStart, ProcessUtility).  Only then may a transaction without an
+ * XID be recorded as forced "clean" (it can write temporary tables only,
+ * so the drain does not wait for it).  Forced in the middle of a statement
+ * (a portal run, an expression's function, the window-start broadcast), a
+ * statement that passed its checks before may still write, so the
+ * transaction is a writer like any other if it obtains an XID.
  */
-void
-upkeep_enforce_slow(void)
+static void
+enforce(bool at_statement_start)
 {
 	uint64		window;
 
@@ -566,13 +593,14 @@ upkeep_enforce_slow(void)
 	if (window != cached_window)
 		refresh_cached_window(window);
 
-	if (MyProc->lxid != forced_lxid)
+	if (MyProc->lxid != upkeep_forced_lxid)
 	{
 		UpkeepProcSlot *slot = &upkeep_shared->slots[MyProc->pgprocno];
 
-		forced_lxid = MyProc->lxid;
+		upkeep_forced_lxid = MyProc->lxid;
 		forced_saved_read_only = XactReadOnly;
-		forced_clean = !TransactionIdIsValid(GetTopTransactionIdIfAny());
+		forced_clean = at_statement_start &&
+			!TransactionIdIsValid(GetTopTransactionIdIfAny());
 		slot->clean_lxid = forced_clean ? MyProc->lxid : InvalidLocalTransactionId;
 		pg_write_barrier();
 		slot->window_id = window;
@@ -580,14 +608,58 @@ upkeep_enforce_slow(void)
 	XactReadOnly = true;
 }
 
+void
+upkeep_enforce_slow(void)
+{
+	enforce(true);
+}
+
+void
+upkeep_enforce_mid_slow(void)
+{
+	enforce(false);
+}
+
+/*
+ * Relcache invalidation callback.  enter_maintenance() broadcasts one
+ * message as the drain begins; every backend handles it at its next
+ * AcceptInvalidationMessages(), for example when it locks a relation that
+ * it had not locked yet in its transaction.  A statement that was already
+ * running when the window began is then forced read-only too before its
+ * first nextval() on a sequence, which such a lock precedes.  Also
+ * called with InvalidOid when a backend fell behind and reset its caches
+ * (the message may be lost then).  New statements need none of this: the
+ * hooks force them.
+ */
+void
+upkeep_maintenance_relcache_callback(Datum arg, Oid relid)
+{
+	if ((relid == UPKEEP_SIGNAL_RELID || relid == InvalidOid) &&
+		upkeep_shared != NULL && IsTransactionState())
+		upkeep_enforce_mid();
+}
+
+/* Tell every backend that a window began (see the callback above). */
+static void
+broadcast_window_start(void)
+{
+	SharedInvalidationMessage msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.rc.id = SHAREDINVALRELCACHE_ID;
+	msg.rc.dbId = InvalidOid;	/* every database */
+	msg.rc.relId = UPKEEP_SIGNAL_RELID;
+	SendSharedInvalidMessages(&msg, 1);
+}
+
 /* Undo our forcing of the current transaction (session became exempt). */
 static void
 unforce_current_transaction(void)
 {
-	if (MyProc->lxid == forced_lxid && forced_lxid != InvalidLocalTransactionId)
+	if (MyProc->lxid == upkeep_forced_lxid && upkeep_forced_lxid != InvalidLocalTransactionId)
 	{
 		XactReadOnly = forced_saved_read_only;
-		forced_lxid = InvalidLocalTransactionId;
+		upkeep_forced_lxid = InvalidLocalTransactionId;
 	}
 }
 
@@ -669,7 +741,7 @@ upkeep_maintenance_xact_callback(int event)
 		refused = "PREPARE TRANSACTION";
 	else if (!TransactionIdIsValid(GetTopTransactionIdIfAny()))
 		return;					/* wrote nothing */
-	else if (MyProc->lxid == forced_lxid && forced_clean)
+	else if (MyProc->lxid == upkeep_forced_lxid && forced_clean)
 	{
 		/*
 		 * Forced read-only before it had an XID: it may have written only
@@ -700,6 +772,37 @@ upkeep_maintenance_xact_callback(int event)
 }
 
 /*
+ * ProcessUtility part: COMMIT PREPARED by a non-maintainer once the window
+ * is active.  PostgreSQL allows it in a read-only transaction, and it
+ * would commit the prepared transaction's writes.  While draining it is
+ * allowed (the drain waits for prepared transactions as for any writer
+ * that may still commit).  ROLLBACK PREPARED is always allowed: it changes
+ * no data and frees the locks.  Called only when the phase is not off.
+ */
+void
+upkeep_maintenance_commit_prepared(const char *gid)
+{
+	char		end[MAXDATELEN + 1];
+	char		reason[UK_REASON_MAX + 1];
+	uint64		window;
+
+	if (session_is_exempt() ||
+		pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_ACTIVE)
+		return;
+	window = pg_atomic_read_u64(&upkeep_shared->window_id);
+	if (window != cached_window)
+		refresh_cached_window(window);
+	format_expected_end(cached_expected_end_us, end, sizeof(end));
+	ereport(ERROR,
+			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			 errmsg(MAINTENANCE_MSG),
+			 errdetail("Reason: %s. Expected end: %s. Refused: COMMIT PREPARED %s.",
+					   reason_for_detail(reason, sizeof(reason)), end,
+					   quote_literal_cstr(gid)),
+			 errhint("Reads keep working. Commit the prepared transaction after the maintenance window ends, or roll it back.")));
+}
+
+/*
  * object_access_hook part: in a transaction that maintenance mode forced
  * read-only, creating, altering or dropping any object is refused.  This
  * covers writes that PostgreSQL's read-only checks miss, such as
@@ -713,7 +816,7 @@ upkeep_maintenance_object_access(int access, Oid classId, Oid objectId)
 	char	   *what;
 
 	if (session_is_exempt() || !XactReadOnly ||
-		MyProc->lxid != forced_lxid)
+		MyProc->lxid != upkeep_forced_lxid)
 		return;
 	switch (access)
 	{
@@ -937,10 +1040,10 @@ is_exempt_backend(PgBackendStatus *be)
 {
 	const char *type;
 
-	if (be->st_backendType == B_BACKEND)
-		return false;
+	if (be->st_backendType == B_BACKEND || be->st_backendType == B_WAL_SENDER)
+		return false;			/* a walsender holds an XID only for SQL it ran */
 	if (be->st_backendType != B_BG_WORKER)
-		return true;			/* autovacuum, walsender, auxiliary processes */
+		return true;			/* autovacuum, auxiliary processes */
 	type = GetBackgroundWorkerTypeByPid(be->st_procpid);
 	return type != NULL && (strcmp(type, "logical replication worker") == 0 ||
 							strcmp(type, "parallel worker") == 0);
@@ -981,7 +1084,7 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		slot = &upkeep_shared->slots[proc->pgprocno];
 		if (slot->window_id == window)
 		{
-			pg_read_barrier();	/* pairs with upkeep_enforce_slow() */
+			pg_read_barrier();	/* pairs with enforce() */
 			if (slot->clean_lxid != InvalidLocalTransactionId &&
 				slot->clean_lxid == proc->lxid)
 				continue;		/* forced read-only before it had an XID */
@@ -1006,19 +1109,129 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 	return n;
 }
 
-static void
-describe_blockers(StringInfo buf, const int *pids, int n)
+/* A prepared transaction seen by the drain. */
+typedef struct PreparedWriter
 {
-	resetStringInfo(buf);
-	for (int i = 0; i < n; i++)
-		appendStringInfo(buf, "%s%d", i ? ", " : "", pids[i]);
+	TransactionId xid;
+	Oid			owner;
+	Oid			dbid;
+	char		gid[GIDSIZE];
+} PreparedWriter;
+
+/*
+ * One scan of the prepared transactions (every database).  Each counts as
+ * an open writer: PREPARE TRANSACTION always assigns an XID, its writes
+ * are committed by a COMMIT PREPARED from any session, and PostgreSQL
+ * does not record whether it wrote.  Fills prep (capacity max), returns
+ * the count; adds each one never seen before to seen/nseen (pid 0).
+ * Called after scan_writers(): a transaction being prepared keeps its XID
+ * in its backend until it is listed here.
+ */
+static int
+scan_prepared(PreparedWriter *prep, int max, int *seen_pids,
+			  TransactionId *seen_xids, int *nseen, int seen_max)
+{
+	int			n = 0;
+
+	if (max_prepared_xacts == 0)
+		return 0;
+	SPI_connect();
+	if (SPI_execute("SELECT p.transaction, p.gid, p.ownerid, p.dbid"
+					" FROM pg_catalog.pg_prepared_xact() p", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not list prepared transactions");
+	for (uint64 i = 0; i < SPI_processed && n < max; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		PreparedWriter *p = &prep[n];
+		bool		isnull;
+		bool		known = false;
+		Datum		gid;
+
+		p->xid = DatumGetTransactionId(SPI_getbinval(tup, desc, 1, &isnull));
+		gid = SPI_getbinval(tup, desc, 2, &isnull);
+		strlcpy(p->gid, isnull ? "" : TextDatumGetCString(gid), sizeof(p->gid));
+		p->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+		p->dbid = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+		if (!TransactionIdIsValid(p->xid))
+			continue;
+		n++;
+		for (int j = 0; j < *nseen; j++)
+			if (seen_pids[j] == 0 && seen_xids[j] == p->xid)
+				known = true;
+		if (!known && *nseen < seen_max)
+		{
+			seen_pids[*nseen] = 0;
+			seen_xids[*nseen] = p->xid;
+			(*nseen)++;
+		}
+	}
+	SPI_finish();
+	return n;
 }
 
 /*
- * Wait until no non-exempt session holds a writing transaction, at most
- * timeout_us; then, with UK_DRAIN_TERMINATE, end the sessions still
- * writing.  The phase must already be "draining".  Raises ERROR if the
- * window is ended by someone else meanwhile, or if the caller is cancelled.
+ * Roll back a prepared transaction, as ROLLBACK PREPARED does; false (and
+ * a WARNING) if that failed, for example because its coordinator is
+ * finishing it right now.  The rollback is done in a subtransaction so
+ * that such an error does not end the drain.
+ */
+static bool
+rollback_prepared(const char *gid)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool ok = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		FinishPreparedTransaction(gid, false);
+		ReleaseCurrentSubTransaction();
+		ok = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		ereport(WARNING,
+				(errmsg("maintenance drain could not roll back prepared transaction %s: %s",
+						quote_literal_cstr(gid), edata->message)));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	return ok;
+}
+
+/* "pids 1, 2; prepared transactions 'a', 'b'" (the parts that apply) */
+static void
+describe_blockers(StringInfo buf, const int *pids, int n,
+				  const PreparedWriter *prep, int nprep)
+{
+	resetStringInfo(buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s%d", i ? ", " : "pids ", pids[i]);
+	for (int i = 0; i < nprep; i++)
+		appendStringInfo(buf, "%s%s", i ? ", " : (n ? "; prepared transactions " : "prepared transactions "),
+						 quote_literal_cstr(prep[i].gid));
+}
+
+/*
+ * Wait until no non-exempt session holds a writing transaction and no
+ * transaction is prepared, at most timeout_us; then, with
+ * UK_DRAIN_TERMINATE, end the sessions still writing and roll back the
+ * prepared transactions that the caller may finish (those of this
+ * database that it owns, or all of this database's for a superuser: the
+ * rule of ROLLBACK PREPARED).  The phase must already be "draining".
+ * Raises ERROR if the window is ended by someone else meanwhile, or if the
+ * caller is cancelled.
  */
 static void
 drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
@@ -1028,10 +1241,13 @@ drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
 	int			max = MaxBackends;
 	int		   *pids = palloc(sizeof(int) * max);
 	TransactionId *xids = palloc(sizeof(TransactionId) * max);
-	int		   *seen_pids = palloc(sizeof(int) * max * 4);
-	TransactionId *seen_xids = palloc(sizeof(TransactionId) * max * 4);
+	int			seen_max = (max + max_prepared_xacts) * 4;
+	int		   *seen_pids = palloc(sizeof(int) * seen_max);
+	TransactionId *seen_xids = palloc(sizeof(TransactionId) * seen_max);
+	PreparedWriter *prep = palloc(sizeof(PreparedWriter) * Max(max_prepared_xacts, 1));
 	int			nseen = 0;
 	int			n;
+	int			nprep;
 
 	initStringInfo(&res->blockers);
 	res->terminated = 0;
@@ -1044,8 +1260,10 @@ drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
 					 errmsg("maintenance mode was ended by another session during the drain")));
 
 		n = scan_writers(window, pids, xids, max, seen_pids, seen_xids,
-						 &nseen, max * 4);
-		if (n == 0)
+						 &nseen, seen_max);
+		nprep = scan_prepared(prep, max_prepared_xacts, seen_pids, seen_xids,
+							  &nseen, seen_max);
+		if (n + nprep == 0)
 			break;
 		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
 									   (int) (timeout_us / 1000)))
@@ -1056,8 +1274,10 @@ drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
 		CHECK_FOR_INTERRUPTS();
 	}
 
-	if (n > 0 && action == UK_DRAIN_TERMINATE)
+	if (n + nprep > 0 && action == UK_DRAIN_TERMINATE)
 	{
+		int			nrolled = 0;
+
 		for (int i = 0; i < n; i++)
 		{
 			if (DatumGetBool(DirectFunctionCall2(pg_terminate_backend,
@@ -1065,23 +1285,36 @@ drain_writers(uint64 window, int64 timeout_us, UkDrainAction action,
 												 Int64GetDatum(UPKEEP_TERMINATE_WAIT_MS))))
 				res->terminated++;
 		}
-		describe_blockers(&res->blockers, pids, n);
+		for (int i = 0; i < nprep; i++)
+		{
+			if (prep[i].dbid != MyDatabaseId ||
+				(!superuser() && prep[i].owner != GetUserId()))
+				continue;
+			if (rollback_prepared(prep[i].gid))
+				prep[nrolled++] = prep[i];
+		}
+		res->terminated += nrolled;
+		describe_blockers(&res->blockers, pids, n, prep, nrolled);
 		n = scan_writers(window, pids, xids, max, seen_pids, seen_xids,
-						 &nseen, max * 4);
+						 &nseen, seen_max);
+		nprep = scan_prepared(prep, max_prepared_xacts, seen_pids, seen_xids,
+							  &nseen, seen_max);
 	}
 
 	res->waited = nseen;
 	res->elapsed_ms = (GetCurrentTimestamp() - start) / 1000;
-	if (n > 0)
+	res->nprepared = nprep;
+	if (n + nprep > 0)
 	{
-		describe_blockers(&res->blockers, pids, n);
-		res->nblockers = n;
+		describe_blockers(&res->blockers, pids, n, prep, nprep);
+		res->nblockers = n + nprep;
 	}
-	res->outcome = uk_drain_outcome_of(n, res->terminated, nseen);
+	res->outcome = uk_drain_outcome_of(n + nprep, res->terminated, nseen);
 	pfree(pids);
 	pfree(xids);
 	pfree(seen_pids);
 	pfree(seen_xids);
+	pfree(prep);
 }
 
 /* ---------- SQL functions ---------- */
@@ -1205,6 +1438,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	w.expected_end_us = st.expected_end_us;
 	winlog_save(&w);
 	LWLockRelease(upkeep_shared->lock);
+	broadcast_window_start();
 
 	/* Drain; any error (cancel, window ended) leaves maintenance off again. */
 	PG_TRY();
@@ -1250,7 +1484,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	w.drain_waited = res.waited;
 	w.drain_terminated = res.terminated;
 	if (res.blockers.len > 0)
-		snprintf(w.drain_detail, sizeof(w.drain_detail), "%s pids %s",
+		snprintf(w.drain_detail, sizeof(w.drain_detail), "%s %s",
 				 res.outcome == UK_DRAIN_FAILED ? "still writing:" : "terminated:",
 				 res.blockers.data);
 
@@ -1267,8 +1501,10 @@ enter_maintenance(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("could not enter maintenance mode: %d write transaction%s still open after the drain timeout",
 						res.nblockers, res.nblockers == 1 ? "" : "s"),
-				 errdetail("Blocking pids: %s. Maintenance mode is off again.",
+				 errdetail("Still writing: %s. Maintenance mode is off again.",
 						   res.blockers.data),
+				 res.nprepared > 0 ?
+				 errhint("Commit or roll back the prepared transactions (on_timeout => 'terminate' rolls back those of this database that you may finish), then retry.") :
 				 errhint("Retry later, raise drain_timeout, or pass on_timeout => 'terminate' to end those sessions.")));
 	}
 	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
@@ -1277,9 +1513,9 @@ enter_maintenance(PG_FUNCTION_ARGS)
 
 	if (res.terminated > 0)
 		ereport(NOTICE,
-				(errmsg("maintenance drain ended %d session%s still writing after the timeout",
+				(errmsg("maintenance drain ended %d transaction%s still writing after the timeout",
 						res.terminated, res.terminated == 1 ? "" : "s"),
-				 errdetail("Terminated pids: %s.", res.blockers.data)));
+				 errdetail("Terminated: %s.", res.blockers.data)));
 
 	PG_RETURN_TEXT_P(cstring_to_text(token));
 }

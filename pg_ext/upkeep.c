@@ -17,6 +17,7 @@
 #include "storage/shmem.h"
 #include "tcop/utility.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 
 #include "compat.h"
 #include "upkeep.h"
@@ -33,6 +34,7 @@ char	   *upkeep_join_token = NULL;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 static emit_log_hook_type prev_emit_log_hook = NULL;
@@ -41,6 +43,8 @@ static object_access_hook_type prev_object_access_hook = NULL;
 static void upkeep_shmem_request(void);
 static void upkeep_shmem_startup(void);
 static void upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags);
+static void upkeep_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
+							   uint64 count, bool execute_once);
 static void upkeep_ExecutorEnd(QueryDesc *queryDesc);
 static void upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								  bool readOnlyTree,
@@ -123,6 +127,8 @@ _PG_init(void)
 	shmem_startup_hook = upkeep_shmem_startup;
 	prev_ExecutorStart = ExecutorStart_hook;
 	ExecutorStart_hook = upkeep_ExecutorStart;
+	prev_ExecutorRun = ExecutorRun_hook;
+	ExecutorRun_hook = upkeep_ExecutorRun;
 	prev_ExecutorEnd = ExecutorEnd_hook;
 	ExecutorEnd_hook = upkeep_ExecutorEnd;
 	prev_ProcessUtility = ProcessUtility_hook;
@@ -132,6 +138,7 @@ _PG_init(void)
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = upkeep_object_access;
 	RegisterXactCallback(upkeep_xact_callback, NULL);
+	CacheRegisterRelcacheCallback(upkeep_maintenance_relcache_callback, (Datum) 0);
 	RegisterSubXactCallback(upkeep_subxact_callback, NULL);
 }
 
@@ -173,13 +180,29 @@ upkeep_shmem_startup(void)
 static void
 upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
-	upkeep_enforce();
+	upkeep_enforce_again();
 	if (upkeep_in_patch())
 		upkeep_patch_executor_start(queryDesc, eflags, prev_ExecutorStart);
 	else if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
 		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/*
+ * A portal may have been started (extended protocol Bind, a cursor) before
+ * maintenance began and run during it: nextval() there moves a sequence,
+ * which no commit-time check can undo.
+ */
+static void
+upkeep_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
+				   uint64 count, bool execute_once)
+{
+	upkeep_enforce_mid();
+	if (prev_ExecutorRun)
+		prev_ExecutorRun(queryDesc, direction, count, execute_once);
+	else
+		standard_ExecutorRun(queryDesc, direction, count, execute_once);
 }
 
 static void
@@ -205,6 +228,10 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					  DestReceiver *dest, QueryCompletion *qc)
 {
 	upkeep_enforce();
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
+		IsA(pstmt->utilityStmt, TransactionStmt) &&
+		((TransactionStmt *) pstmt->utilityStmt)->kind == TRANS_STMT_COMMIT_PREPARED)
+		upkeep_maintenance_commit_prepared(((TransactionStmt *) pstmt->utilityStmt)->gid);
 	if (upkeep_in_patch())
 		upkeep_patch_process_utility(pstmt, queryString, readOnlyTree, context,
 									 params, queryEnv, dest, qc,
@@ -265,6 +292,13 @@ upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 /*
  * Creating, altering or dropping a database object is a write even where
  * PostgreSQL's read-only checks do not look (lo_create(), lo_import(), ...).
+ *
+ * OAT_FUNCTION_EXECUTE is raised before every function an expression will
+ * call (ExecInitExpr) and before every fast-path function call: neither
+ * passes the executor hooks when it is a PL/pgSQL simple expression, for
+ * example x := nextval('s') in the new transaction a procedure's COMMIT
+ * starts, or a PQfn() call.  Sequence changes are not transactional, so
+ * the transaction must be read-only before the call, not refused at commit.
  */
 static void
 upkeep_object_access(ObjectAccessType access, Oid classId, Oid objectId,
@@ -272,8 +306,12 @@ upkeep_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 {
 	if (prev_object_access_hook)
 		prev_object_access_hook(access, classId, objectId, subId, arg);
-	if ((access == OAT_POST_CREATE || access == OAT_DROP ||
-		 access == OAT_POST_ALTER || access == OAT_TRUNCATE) &&
-		unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
-		upkeep_maintenance_object_access((int) access, classId, objectId);
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
+	{
+		if (access == OAT_FUNCTION_EXECUTE)
+			upkeep_enforce_mid();
+		else if (access == OAT_POST_CREATE || access == OAT_DROP ||
+				 access == OAT_POST_ALTER || access == OAT_TRUNCATE)
+			upkeep_maintenance_object_access((int) access, classId, objectId);
+	}
 }

@@ -12,11 +12,13 @@
 
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/executor.h"
 #include "port/atomics.h"
 #include "tcop/utility.h"
 #include "storage/lwlock.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "utils/elog.h"
 
 #include "uk_state.h"
@@ -77,7 +79,11 @@ extern char *upkeep_join_token;
 /* maintenance.c */
 extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
+extern LocalTransactionId upkeep_forced_lxid;
 extern void upkeep_enforce_slow(void);
+extern void upkeep_enforce_mid_slow(void);
+extern void upkeep_maintenance_commit_prepared(const char *gid);
+extern void upkeep_maintenance_relcache_callback(Datum arg, Oid relid);
 extern void upkeep_join_token_assign(const char *newval, void *extra);
 extern void upkeep_redact_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_emit_log(ErrorData *edata);
@@ -165,6 +171,32 @@ upkeep_enforce(void)
 {
 	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF))
 		upkeep_enforce_slow();
+}
+
+/*
+ * The same, for ExecutorStart, which passes many times in one transaction:
+ * once this transaction was forced read-only, and still is, there is
+ * nothing more to do.
+ */
+static inline void
+upkeep_enforce_again(void)
+{
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
+		(MyProc->lxid != upkeep_forced_lxid || !XactReadOnly))
+		upkeep_enforce_slow();
+}
+
+/*
+ * The same, in the middle of a statement (ExecutorRun, every function an
+ * expression or a fast-path call is about to run, the window-start
+ * broadcast): see enforce() in maintenance.c for why that differs.
+ */
+static inline void
+upkeep_enforce_mid(void)
+{
+	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
+		(MyProc->lxid != upkeep_forced_lxid || !XactReadOnly))
+		upkeep_enforce_mid_slow();
 }
 
 #endif							/* UK_UPKEEP_H */
