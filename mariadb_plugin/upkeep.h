@@ -153,8 +153,16 @@ extern int upkeep_plugin_running;
 
 typedef struct upkeep_sql upkeep_sql;   /* the worker's connection */
 
+/*
+  upkeep_worker_gone() waits (at most a few seconds) until the worker of
+  an earlier instance of the plugin has finished its teardown; 1 if it
+  has not.  upkeep_worker_stop() stops the worker, then runs teardown
+  (may be NULL); when the server calls it from the worker thread itself,
+  the worker runs teardown as it exits instead.
+*/
+int upkeep_worker_gone(void);
 int upkeep_worker_start(void);
-void upkeep_worker_stop(void);
+void upkeep_worker_stop(void (*teardown)(void));
 
 /* A job for the worker.  Created and released with the functions below. */
 typedef enum { UPKEEP_JOB_ENTER, UPKEEP_JOB_EXIT } upkeep_job_type;

@@ -1097,6 +1097,9 @@ static struct st_mysql_audit upkeep_audit_descriptor=
 static int upkeep_init(void *p)
 {
   (void) p;
+  /* an earlier instance, uninstalled while busy, may still be stopping */
+  if (upkeep_worker_gone())
+    return 1;
   /* the reason given in the configuration, if valid */
   reason_shown[0]= '\0';
   if (reason_value && reason_value[0])
@@ -1124,14 +1127,19 @@ static int upkeep_init(void *p)
   return 0;
 }
 
+/* What deinit frees, once the worker has stopped. */
+static void upkeep_teardown(void)
+{
+  upkeep_advisor_deinit();
+  upkeep_patchlog_deinit();
+  upkeep_maintenance_deinit();
+}
+
 static int upkeep_deinit(void *p)
 {
   (void) p;
   upkeep_plugin_running= 0;
-  upkeep_worker_stop();
-  upkeep_advisor_deinit();
-  upkeep_patchlog_deinit();
-  upkeep_maintenance_deinit();
+  upkeep_worker_stop(upkeep_teardown);
   return 0;
 }
 

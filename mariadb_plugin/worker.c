@@ -36,10 +36,25 @@
   dangling pointer.  The worker checks upkeep_job_abandoned() before any
   step that would be hard to undo.
 
-  Locking: queue_lock protects the queue, every job's bookkeeping fields
-  and the stop flag.  It is never held while SQL runs.
+  Stopping.  The plugin's deinit stops and joins the thread.  The worker's
+  own connection holds the audit plugin while its statements run, so
+  after UNINSTALL SONAME of a busy plugin the server may drop the last
+  reference, and call deinit, at the end of one of the worker's own
+  statements, in the worker thread: it cannot join itself, and whatever
+  it was doing is still on its stack.  Then the thread only marks itself
+  stopping and, back in its loop, closes its connection and runs the
+  teardown on its way out; the next init (INSTALL SONAME) first waits
+  for that (upkeep_worker_gone()), so two workers never run over the
+  same globals.  The library is pinned in memory at the first start so
+  that the server unloading it cannot pull the code from under a thread
+  still finishing.
+
+  Locking: queue_lock protects the queue, every job's bookkeeping fields,
+  the stop flag and the thread's lifetime fields.  It is never held while
+  SQL runs.
 */
 
+#define _GNU_SOURCE             /* dladdr, RTLD_NOLOAD, RTLD_NODELETE */
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
@@ -67,6 +82,7 @@ extern void my_thread_end(void);
 #define SERVER_START_POLL_MS 10
 #define SERVER_START_FALLBACK_MS 10000
 #define SQL_RECYCLE_QUERIES 500    /* statements before a fresh start */
+#define GONE_WAIT_MS 10000        /* for an earlier instance's worker */
 
 struct upkeep_sql
 {
@@ -89,6 +105,9 @@ static int thread_started;
 static const volatile char *server_abort_loop;
 static pthread_t worker_thread;
 static int wake_pending;          /* records are waiting (queue_lock) */
+static int worker_alive;          /* the thread has not finished */
+static pthread_cond_t gone_cond= PTHREAD_COND_INITIALIZER;
+static void (*exit_teardown)(void); /* run by the worker as it exits */
 
 /* ------------------------------------------------------------ time, log */
 
@@ -659,6 +678,7 @@ static void *worker_main(void *arg)
   upkeep_sql sql;
   long wait_ms= 1000;
   int64_t next_idle= 0;
+  void (*teardown)(void);
   (void) arg;
 
   memset(&sql, 0, sizeof(sql));
@@ -716,8 +736,56 @@ static void *worker_main(void *arg)
   sql_disconnect(&sql);
   for (int i= 0; i < 4; i++)
     free(sql.quoted[i]);
+  pthread_mutex_lock(&queue_lock);
+  teardown= exit_teardown;
+  exit_teardown= NULL;
+  pthread_mutex_unlock(&queue_lock);
+  if (teardown)
+    teardown();                 /* deinit ran in this thread: see stop */
   my_thread_end();
+  pthread_mutex_lock(&queue_lock);
+  worker_alive= 0;
+  pthread_cond_broadcast(&gone_cond);
+  pthread_mutex_unlock(&queue_lock);
   return NULL;
+}
+
+/*
+  Keep this library loaded for the life of the process: the server may
+  unload it right after a deinit that ran in the worker thread, which
+  then still has code of it to run.
+*/
+static void pin_library(void)
+{
+  static int pinned;
+  Dl_info info;
+
+  if (pinned)
+    return;
+  pinned= 1;
+  if (dladdr((void *) &pin_library, &info) && info.dli_fname)
+    (void) dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+}
+
+int upkeep_worker_gone(void)
+{
+  struct timespec until= time_in_ms(GONE_WAIT_MS);
+  int gone;
+
+  pthread_mutex_lock(&queue_lock);
+  while (worker_alive)
+  {
+    if (pthread_cond_timedwait(&gone_cond, &queue_lock, &until) == ETIMEDOUT)
+      break;
+  }
+  gone= !worker_alive;
+  pthread_mutex_unlock(&queue_lock);
+  if (!gone)
+    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: the background thread of the "
+                    "plugin's previous instance (uninstalled while busy) is "
+                    "still stopping; run INSTALL SONAME 'upkeep' again in a "
+                    "moment", MYF(0));
+  return !gone;
 }
 
 int upkeep_worker_start(void)
@@ -725,11 +793,20 @@ int upkeep_worker_start(void)
   pthread_attr_t attr;
   int rc;
 
+  pin_library();
   pthread_mutex_lock(&queue_lock);
+  if (worker_alive)             /* upkeep_worker_gone() was not called */
+  {
+    pthread_mutex_unlock(&queue_lock);
+    upkeep_log(UPKEEP_LOG_ERROR, "the previous background thread is still "
+               "running");
+    return 1;
+  }
   stopping= 0;
   wake_pending= 0;
   queue_head= queue_tail= NULL;
   queue_len= 0;
+  worker_alive= 1;
   pthread_mutex_unlock(&queue_lock);
   server_abort_loop= (const volatile char *) dlsym(RTLD_DEFAULT, "abort_loop");
 
@@ -739,6 +816,9 @@ int upkeep_worker_start(void)
   pthread_attr_destroy(&attr);
   if (rc)
   {
+    pthread_mutex_lock(&queue_lock);
+    worker_alive= 0;
+    pthread_mutex_unlock(&queue_lock);
     upkeep_log(UPKEEP_LOG_ERROR, "could not start the background thread: %s",
                strerror(rc));
     return 1;
@@ -749,20 +829,33 @@ int upkeep_worker_start(void)
   return 0;
 }
 
-void upkeep_worker_stop(void)
+void upkeep_worker_stop(void (*teardown)(void))
 {
   pthread_mutex_lock(&queue_lock);
   if (!thread_started)
   {
     pthread_mutex_unlock(&queue_lock);
+    if (teardown)
+      teardown();
     return;
   }
   stopping= 1;
   pthread_cond_broadcast(&queue_cond);
   pthread_cond_broadcast(&done_cond);
+  if (pthread_equal(pthread_self(), worker_thread))
+  {
+    /* deinit in the worker thread: it finishes on its way out */
+    exit_teardown= teardown;
+    thread_started= 0;
+    pthread_detach(worker_thread);
+    pthread_mutex_unlock(&queue_lock);
+    return;
+  }
   pthread_mutex_unlock(&queue_lock);
   pthread_join(worker_thread, NULL);
   pthread_mutex_lock(&queue_lock);
   thread_started= 0;
   pthread_mutex_unlock(&queue_lock);
+  if (teardown)
+    teardown();
 }
