@@ -1443,8 +1443,12 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql)
     return 1;
   if (upkeep_sql_exec(sql, "CREATE FUNCTION IF NOT EXISTS upkeep_status"
                       " RETURNS STRING SONAME '" UPKEEP_SONAME "'"))
+  {
+    if (upkeep_worker_stopping())
+      return 1;                     /* stopped mid-setup: no fault */
     upkeep_log(UPKEEP_LOG_WARNING, "could not create the function "
                "upkeep_status(): %s", upkeep_sql_error(sql));
+  }
 
   if (restore_open_window_of_log(sql))
     return 1;
