@@ -70,6 +70,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "tcop/pquery.h"
 #include "tcop/tcopprot.h"
 
 #include "uk_file.h"
@@ -574,7 +575,10 @@ try_join_with_setting(uint64 window)
  * so the drain does not wait for it).  Forced in the middle of a statement
  * (a portal run, an expression's function, the window-start broadcast), a
  * statement that passed its checks before may still write, so the
- * transaction is a writer like any other if it obtains an XID.
+ * transaction is a writer like any other if it obtains an XID -- unless no
+ * portal is active: then no statement of this backend is executing (the
+ * planner folding lower('X') before the statement starts, a fast-path
+ * call), and the transaction is as clean as at a statement's start.
  */
 static void
 enforce(bool at_statement_start)
@@ -599,7 +603,7 @@ enforce(bool at_statement_start)
 
 		upkeep_forced_lxid = MyProc->lxid;
 		forced_saved_read_only = XactReadOnly;
-		forced_clean = at_statement_start &&
+		forced_clean = (at_statement_start || ActivePortal == NULL) &&
 			!TransactionIdIsValid(GetTopTransactionIdIfAny());
 		slot->clean_lxid = forced_clean ? MyProc->lxid : InvalidLocalTransactionId;
 		pg_write_barrier();
