@@ -58,7 +58,9 @@
   previous sample) and ends half way between the last sample that saw it
   and the first that did not (or when the statement ends).  So the figure
   is good to about LOCKWAIT_POLL_MS; a statement that ended before any
-  sample covered it has lock_wait_ms NULL (not measured).
+  sample covered it has lock_wait_ms NULL (not measured).  Each statement
+  sampled counts in upkeep_patch_lock_wait_samples, so that a test (or a
+  DBA) can tell that a sample has covered a wait it is looking at.
 
   Locking: reg_lock protects the list of runs and the statistics that are
   not atomic; rec_lock protects the record queue; run->lw_lock the lock
@@ -1226,6 +1228,8 @@ static void sample_lock_waits(upkeep_sql *sql, int64_t now)
     run->lw_last_sample_us= at;
     __atomic_fetch_add(&run->samples, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&run->lw_lock);
+    __atomic_fetch_add(&upkeep_patch_stats.lock_wait_samples, 1,
+                       __ATOMIC_RELAXED);
   }
   pthread_mutex_unlock(&reg_lock);
 }

@@ -279,6 +279,7 @@ typedef struct
   unsigned long long runs_started;    /* reg_lock */
   unsigned long long records_written; /* atomic */
   unsigned long long records_dropped; /* atomic */
+  unsigned long long lock_wait_samples; /* atomic; statements sampled */
 } upkeep_patch_counters;
 extern upkeep_patch_counters upkeep_patch_stats;
 

@@ -944,6 +944,8 @@ UPKEEP_SHOW_NUMBER(show_records_written,
 UPKEEP_SHOW_NUMBER(show_records_dropped,
   __atomic_load_n(&upkeep_patch_stats.records_dropped, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_records_queued, upkeep_patch_records_queued())
+UPKEEP_SHOW_NUMBER(show_lock_wait_samples,
+  __atomic_load_n(&upkeep_patch_stats.lock_wait_samples, __ATOMIC_RELAXED))
 /* 1: the server builds statement events now; 0: not; -1: unknown */
 UPKEEP_SHOW_NUMBER(show_statement_events, upkeep_audit_general_enabled())
 UPKEEP_SHOW_NUMBER(show_deadlocks_captured,
@@ -986,6 +988,8 @@ static struct st_mysql_show_var upkeep_status_variables[]=
   {"upkeep_patch_records_dropped", (char *) &show_records_dropped,
    SHOW_SIMPLE_FUNC},
   {"upkeep_patch_records_queued", (char *) &show_records_queued,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_patch_lock_wait_samples", (char *) &show_lock_wait_samples,
    SHOW_SIMPLE_FUNC},
   {"upkeep_statement_events", (char *) &show_statement_events,
    SHOW_SIMPLE_FUNC},
