@@ -1,0 +1,175 @@
+/*
+ * uk_advisor_explain.c
+ *		The reason text of an advised index, for a DBA: why these columns,
+ *		in this order, which columns were left out and why, which existing
+ *		index it makes redundant, how many queries it serves (see
+ *		uk_advisor.h, uk_advisor_int.h).
+ *
+ * The text is explained on the slot of the index's example query and
+ * written into a buffer of the caller's (uk_advisor_select.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "uk_advisor_int.h"
+
+/* "20,000" */
+static void
+fmt_count(double v, char *out, size_t cap)
+{
+	char		digits[32];
+	size_t		n;
+	size_t		o = 0;
+	size_t		i;
+
+	if (!(v < 1e15))
+		v = 1e15;
+	snprintf(digits, sizeof(digits), "%.0f", v < 1 ? 1 : v);
+	n = strlen(digits);
+	for (i = 0; i < n && o + 2 < cap; i++)
+	{
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+static void
+reason_put(char *r, size_t cap, const char *fmt, const char *a1, const char *a2)
+{
+	size_t		n = strlen(r);
+
+	if (n + 1 < cap)
+		snprintf(r + n, cap - n, fmt, a1, a2);
+}
+
+/* The reason text of advice c, explained on the slot of its example query. */
+void
+uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
+		char *r, size_t cap)
+{
+	const Table *t = &a->tables[c->pub.table];
+	char		num[48];
+	char		part[160];
+	bool		ordered = false;
+	int			i;
+	int			x;
+
+	r[0] = '\0';
+	for (i = 0; i < c->pub.ncolumns; i++)
+	{
+		int			col = c->pub.columns[i];
+		const char *name = t->cols[col].name;
+		const ColPred *cp = s != NULL ? uk_adv_slot_colpred(s, col) : NULL;
+		const char *sep = i == 0 ? "" : ", then ";
+
+		if (cp != NULL && !ordered)
+		{
+			switch (cp->kind)
+			{
+				case UK_ADV_EQ:
+				case UK_ADV_JOIN:
+					fmt_count(1.0 / cp->sel, num, sizeof(num));
+					snprintf(part, sizeof(part), "%s on %.64s (1 in %s rows)",
+							 cp->kind == UK_ADV_JOIN ? "join key" : "equality",
+							 name, num);
+					break;
+				case UK_ADV_IN:
+					fmt_count(cp->probes, num, sizeof(num));
+					snprintf(part, sizeof(part), "%.64s IN (%s values)", name, num);
+					break;
+				case UK_ADV_ISNULL:
+					snprintf(part, sizeof(part), "%.64s IS NULL (%.2g%% of rows)",
+							 name, 100 * cp->sel);
+					break;
+				case UK_ADV_RANGE:
+					snprintf(part, sizeof(part), "range on %.64s", name);
+					break;
+				case UK_ADV_PREFIX:
+					snprintf(part, sizeof(part), "prefix LIKE on %.64s", name);
+					break;
+			}
+			if (s != NULL && s->nsort > 0 && s->sort[0].column == col &&
+				!is_eq_like(cp->kind))
+			{
+				ordered = true;
+				reason_put(part, sizeof(part), "%s", " (also the order wanted)", NULL);
+			}
+		}
+		else
+		{
+			snprintf(part, sizeof(part), "%s %.64s%s",
+					 ordered ? "and" : (s != NULL && s->sort_is_group) ? "GROUP BY" : "ORDER BY",
+					 name, c->pub.desc[i] != c->pub.desc[0] ? " DESC" : "");
+			if (ordered)
+				sep = " ";
+			ordered = true;
+		}
+		reason_put(r, cap, "%s%s", sep, part);
+	}
+	if (ordered && s != NULL && s->limit > 0)
+		reason_put(r, cap, "%s%s", ": no sort, the LIMIT reads only the first rows", "");
+	else if (ordered)
+		reason_put(r, cap, "%s%s", ": rows come in order, no sort", "");
+
+	/* equality columns of the example that do not lead, and why */
+	for (i = 0; s != NULL && i < s->ncp; i++)
+	{
+		const ColPred *cp = &s->cp[i];
+		const ColPred *lead = uk_adv_slot_colpred(s, c->pub.columns[0]);
+		double		nd = uk_adv_col_distinct(t, cp->column);
+		const char *name = t->cols[cp->column].name;
+		bool		in_index = false;
+		int			k;
+
+		if (!is_eq_like(cp->kind) || c->pub.columns[0] == cp->column)
+			continue;
+		for (k = 0; k < c->pub.ncolumns; k++)
+			if (c->pub.columns[k] == cp->column)
+				in_index = true;
+		if (cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL)
+			snprintf(part, sizeof(part), "the value is in %.0f%% of the rows",
+					 100 * cp->sel);
+		else if (nd > 0)
+		{
+			fmt_count(nd, num, sizeof(num));
+			snprintf(part, sizeof(part), "%s value%s", num, nd == 1 ? "" : "s");
+		}
+		else
+		{
+			fmt_count(1.0 / cp->sel, num, sizeof(num));
+			snprintf(part, sizeof(part), "1 in %s rows", num);
+		}
+		if (!uk_adv_can_lead(t, cp) && (lead == NULL || cp->sel <= lead->sel))
+			reason_put(r, cap, "; leading with %s skipped: %s", name, part);
+		else if (in_index)
+			continue;
+		else if (!uk_adv_can_follow(cp))
+			reason_put(r, cap, cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL ?
+					   "; %s left out: %s" : "; %s left out: %s, too few to narrow",
+					   name, part);
+		else
+			reason_put(r, cap, "; %s left out: few rows left", name, NULL);
+	}
+	/* an existing index this one makes redundant */
+	for (x = 0; x < t->nidx; x++)
+	{
+		const UkAdvIndex *ix = &t->idx[x];
+		int			k;
+
+		if (ix->kind != UK_ADV_BTREE || ix->unique || ix->constraint ||
+			ix->ncolumns == 0 || ix->ncolumns >= c->pub.ncolumns)
+			continue;
+		for (k = 0; k < ix->ncolumns; k++)
+			if (ix->columns[k] != c->pub.columns[k])
+				break;
+		if (k == ix->ncolumns)
+			reason_put(r, cap, "; extends %s, which can then be dropped",
+					   ix->name[0] != '\0' ? ix->name : "an existing index", NULL);
+	}
+	fmt_count(nhelped, num, sizeof(num));
+	snprintf(part, sizeof(part), "; serves %s quer%s", num, nhelped == 1 ? "y" : "ies");
+	reason_put(r, cap, "%s%s", part, "");
+}
+
