@@ -70,7 +70,6 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
-#include "tcop/pquery.h"
 #include "tcop/tcopprot.h"
 
 #include "uk_file.h"
@@ -100,8 +99,10 @@
  * Session-local state.
  *
  * my_window: the window this session is a maintainer of (0 = none).
- * upkeep_forced_lxid: the local transaction last forced read-only; forced_clean
- * says whether it had no XID at that moment; forced_saved_read_only is the
+ * upkeep_forced_lxid: the local transaction last forced read-only;
+ * forced_before_xid says whether it had no XID at that moment, forced_clean
+ * whether that was also at a statement's start (see enforce());
+ * forced_saved_read_only is the
  * XactReadOnly it had before, restored if the session becomes a maintainer
  * (or ends maintenance) inside that same transaction.
  * cached_*: the reason and expected end of the window, for error messages,
@@ -111,6 +112,7 @@ static uint64 my_window = 0;
 static bool exit_callback_registered = false;
 LocalTransactionId upkeep_forced_lxid = InvalidLocalTransactionId;
 static bool forced_clean = false;
+static bool forced_before_xid = false;
 static bool forced_saved_read_only = false;
 static uint64 cached_window = 0;
 static char cached_reason[UK_REASON_MAX + 1];
@@ -575,10 +577,11 @@ try_join_with_setting(uint64 window)
  * so the drain does not wait for it).  Forced in the middle of a statement
  * (a portal run, an expression's function, the window-start broadcast), a
  * statement that passed its checks before may still write, so the
- * transaction is a writer like any other if it obtains an XID -- unless no
- * portal is active: then no statement of this backend is executing (the
- * planner folding lower('X') before the statement starts, a fast-path
- * call), and the transaction is as clean as at a statement's start.
+ * transaction is a writer like any other if it obtains an XID (the drain
+ * waits for it).  Still, forced before it had an XID (forced_before_xid),
+ * a transaction that wrote no WAL wrote only temporary tables: it may
+ * commit (the planner folding lower('X') before an INSERT into a
+ * temporary table forces in the middle).
  */
 static void
 enforce(bool at_statement_start)
@@ -603,8 +606,8 @@ enforce(bool at_statement_start)
 
 		upkeep_forced_lxid = MyProc->lxid;
 		forced_saved_read_only = XactReadOnly;
-		forced_clean = (at_statement_start || ActivePortal == NULL) &&
-			!TransactionIdIsValid(GetTopTransactionIdIfAny());
+		forced_before_xid = !TransactionIdIsValid(GetTopTransactionIdIfAny());
+		forced_clean = at_statement_start && forced_before_xid;
 		slot->clean_lxid = forced_clean ? MyProc->lxid : InvalidLocalTransactionId;
 		pg_write_barrier();
 		slot->window_id = window;
@@ -758,10 +761,16 @@ upkeep_maintenance_xact_callback(int event)
 	}
 	else
 	{
+		/* forced before its XID, no WAL: temporary tables only (enforce()) */
+		if (MyProc->lxid == upkeep_forced_lxid && forced_before_xid &&
+			XactLastRecEnd == InvalidXLogRecPtr)
+			return;
 		/* wrote before maintenance began: may commit while draining */
 		if (pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_ACTIVE)
 			return;
-		refused = "COMMIT of a transaction that wrote after maintenance began";
+		refused = MyProc->lxid == upkeep_forced_lxid && forced_before_xid ?
+			"COMMIT of a transaction that wrote during maintenance" :
+			"COMMIT of a transaction that wrote after maintenance began";
 	}
 
 	if (pg_atomic_read_u64(&upkeep_shared->window_id) != cached_window)

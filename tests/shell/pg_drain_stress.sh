@@ -79,6 +79,7 @@ committed=$(cat "$W"/writer?.out | grep -c '^COMMITTED')
 refused=$(cat "$W"/writer?.out | grep -c '^INSERT_REFUSED')
 failed=$(cat "$W"/writer?.out | grep -c '^COMMIT_FAILED')
 echo "writers: $committed committed, $refused INSERTs refused, $failed failed at COMMIT"
+[ "$failed" = 0 ] || grep -B1 -A2 "Refused: COMMIT" "$W/server.log" | head -20
 [ "$failed" = 0 ] || fail "$failed transactions failed at COMMIT after their INSERT succeeded: $(grep -h COMMIT_FAILED "$W"/writer?.out | sort | uniq -c)"
 ok "no transaction failed at COMMIT after its INSERT succeeded"
 [ "$(q -c "SELECT count(*) FROM upkeep.maintenance_log WHERE reason LIKE 'stress %' AND refused_writes > 0")" = "$WINDOWS" ] ||
