@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "uk_error.h"
+#include "uk_utf8.h"
 
 #define UK_PATCH_NAME_MAX 256	/* bytes of a patch name */
 #define UK_PATCH_APP_MAX 64		/* bytes of an app name */
@@ -198,11 +199,5 @@ extern UkStatus uk_run_fold_add(UkRunFold *fold, const UkPatchRec *rec,
 extern UkRun *uk_run_fold_find(UkRunFold *fold, uint64_t run_id);
 
 extern void uk_run_fold_free(UkRunFold *fold);
-
-/*
- * Cut s to at most max bytes without splitting a UTF-8 sequence; returns
- * the new length.  Used for every text field before it is stored.
- */
-extern size_t uk_utf8_cut(const char *s, size_t len, size_t max);
 
 #endif							/* UK_PATCH_H */

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "uk_patch.h"
+#include "uk_utf8.h"
 #include "uk_state.h"
 #include "uk_internal.h"
 

@@ -116,18 +116,6 @@ uk_patch_app_validate(const char *app, UkError **err)
 	return UK_OK;
 }
 
-size_t
-uk_utf8_cut(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	len = max;
-	/* step back over continuation bytes to the start of a sequence */
-	while (len > 0 && ((unsigned char) s[len] & 0xc0) == 0x80)
-		len--;
-	return len;
-}
-
 void
 uk_patchrec_init(UkPatchRec *rec, UkPatchRecKind kind)
 {
