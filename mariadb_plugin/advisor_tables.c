@@ -4,8 +4,9 @@
     bootstrap (upkeep.index_advice, upkeep.advise_runs,
     upkeep.advise_statements, and the index hygiene views
     upkeep.redundant_indexes and upkeep.unused_indexes), and the writing
-    of a run's results into the first and the last (advisor_run.c writes
-    advise_runs itself).  Worker thread only; no locks.
+    of a run's results into upkeep.index_advice and
+    upkeep.advise_statements (advisor_run.c writes upkeep.advise_runs
+    itself).  Worker thread only; no locks.
 */
 
 #include <inttypes.h>
