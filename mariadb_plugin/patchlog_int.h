@@ -1,0 +1,128 @@
+/*
+  patchlog_int.h
+    Internals shared by the patch log's files; the rest of the plugin sees
+    the patch log through upkeep.h only.
+
+      patchlog_capture.c     connection side: the runs, their statements
+                             timed from audit events into records on a
+                             queue; init and deinit
+      patchlog_writer.c      worker side: the tables, writing the records,
+                             lock wait sampling, retention
+      patchlog_audit_mask.c  the GENERAL audit class on demand
+
+    Calls go one way: writer -> capture (upkeep_runs_active()), writer and
+    capture -> audit_mask.  The list of runs and the record queue are
+    defined in patchlog_capture.c, the writer's run id base and retention
+    clock in patchlog_writer.c, the mask's fields in patchlog_audit_mask.c;
+    upkeep_patchlog_init() resets them all.  Locking rules: the header of
+    patchlog_capture.c.
+*/
+
+#ifndef UPKEEP_PATCHLOG_INT_H
+#define UPKEEP_PATCHLOG_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "uk_patch.h"
+#include "upkeep.h"
+
+/* internal to upkeep.so: not exported, no interposition */
+#pragma GCC visibility push(hidden)
+
+#define STACK_MAX 32              /* nested statements timed */
+
+/* ---- patchlog_capture.c: the runs ---- */
+
+typedef struct
+{
+  int64_t start_us;               /* monotonic */
+  int64_t lw_at_start_us;         /* the run's lock wait clock then */
+  uint64_t samples_at_start;
+} stmt_frame;
+
+struct upkeep_run
+{
+  uint64_t token;
+  unsigned long thread_id;
+  int64_t started_us;             /* Unix time */
+  int64_t clock_offset_us;        /* Unix time - monotonic time */
+  int64_t started_mono_us;
+  char name[UK_PATCH_NAME_MAX + 1];
+  char app[UK_PATCH_APP_MAX + 1];
+  int begun;                      /* BEGIN queued */
+  int skip_status;                /* the STATUS of the SET that started it */
+  uint64_t statements;
+  uint64_t slow_statements;
+  int64_t lock_wait_us;           /* over top-level statements measured */
+  int lock_wait_measured;
+  int depth;                      /* may exceed STACK_MAX */
+  stmt_frame stack[STACK_MAX];
+  int64_t last_top_end_us;        /* monotonic; 0 = none yet */
+  /* the innermost failure of the current top-level statement */
+  int32_t pending_code;
+  char *pending_message;
+  char *pending_query;
+
+  /* shared with the worker */
+  int64_t top_start_us;           /* atomic; monotonic, 0 = no statement */
+  uint64_t samples;               /* atomic; lock wait samples taken */
+  int lw_ever;                    /* atomic; a wait was ever seen */
+  pthread_mutex_t lw_lock;
+  int64_t lw_total_us;            /* closed waits */
+  int64_t lw_open_start_us;       /* 0 = not waiting at the last sample */
+  int64_t lw_stmt_us;             /* top_start_us the fields below are for */
+  int64_t lw_last_sample_us;
+  int dead;                       /* atomic; the plugin was stopped */
+  struct upkeep_run *next;        /* plog_reg_lock */
+};
+
+extern pthread_mutex_t plog_reg_lock;
+extern upkeep_run *plog_runs;          /* plog_reg_lock */
+
+/* ---- patchlog_capture.c: the record queue (plog_rec_lock) ---- */
+
+typedef struct upkeep_rec
+{
+  struct upkeep_rec *next;
+  UkPatchRec r;                   /* strings point into text[] */
+  int32_t stmt_error;             /* STMT: the statement's error, 0 = none */
+  char text[];
+} upkeep_rec;
+
+extern pthread_mutex_t plog_rec_lock;
+extern upkeep_rec *plog_rec_head, *plog_rec_tail;
+extern long plog_rec_count;
+extern long plog_rec_inflight;         /* taken by the worker, not written */
+
+/* Monotonic microseconds (inline: the audit hook's per-statement path). */
+static inline int64_t mono_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- patchlog_writer.c: worker only ---- */
+
+extern uint64_t plog_run_id_base;      /* the base of run ids */
+extern int plog_base_known;            /* set at the first bootstrap */
+extern int64_t plog_last_retention_ms;
+extern long plog_since_retention;
+
+/* ---- patchlog_audit_mask.c ---- */
+
+extern unsigned long *plog_global_audit_mask;
+extern const int *plog_global_plugin_version;
+extern int plog_other_audit_plugins;   /* plog_reg_lock */
+extern int plog_other_audit_version;   /* plog_reg_lock */
+
+/* Set the GENERAL bit of the server's global audit mask. */
+void plog_general_events_on(void);
+/* Worker: are other audit plugins loaded?  Looked at when plugins change. */
+void plog_audit_plugins_check(upkeep_sql *sql);
+
+#pragma GCC visibility pop
+
+#endif /* UPKEEP_PATCHLOG_INT_H */
