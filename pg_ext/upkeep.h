@@ -124,12 +124,12 @@ extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
 extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 								 void (*snapshot) (void *arg), void *arg);
 
-/* settings (patchlog.c) */
+/* settings (patchlog_run.c) */
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
 extern int	upkeep_patch_log_max_kb;
 
-/* patchlog.c */
+/* patchlog_*.c (patchlog_int.h has their internals) */
 extern uint64 upkeep_my_run_id;
 extern Size upkeep_patch_shmem_size(void);
 extern void upkeep_patch_shmem_init(bool found);
