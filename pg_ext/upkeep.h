@@ -3,7 +3,7 @@
  *		Declarations shared by the files of the PostgreSQL extension.
  *
  * upkeep.c installs the hooks and defines the settings; each feature file
- * (maintenance.c, ...) exports what the hooks call.  The hot-path check of
+ * (maintenance_*.c, ...) exports what the hooks call.  The hot-path check of
  * maintenance mode is an inline function here so that every hook pays one
  * atomic read when the mode is off.
  */
@@ -76,7 +76,7 @@ extern UpkeepShared *upkeep_shared;
 extern int	upkeep_maintenance_log_max;
 extern char *upkeep_join_token;
 
-/* maintenance.c */
+/* maintenance_*.c (maintenance_int.h has their internals) */
 extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
 extern LocalTransactionId upkeep_forced_lxid;
@@ -124,12 +124,12 @@ extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
 extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 								 void (*snapshot) (void *arg), void *arg);
 
-/* settings (patchlog.c) */
+/* settings (patchlog_run.c) */
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
 extern int	upkeep_patch_log_max_kb;
 
-/* patchlog.c */
+/* patchlog_*.c (patchlog_int.h has their internals) */
 extern uint64 upkeep_my_run_id;
 extern Size upkeep_patch_shmem_size(void);
 extern void upkeep_patch_shmem_init(bool found);
@@ -189,7 +189,7 @@ upkeep_enforce_again(void)
 /*
  * The same, in the middle of a statement (ExecutorRun, every function an
  * expression or a fast-path call is about to run, the window-start
- * broadcast): see enforce() in maintenance.c for why that differs.
+ * broadcast): see enforce() in maintenance_enforce.c for why that differs.
  */
 static inline void
 upkeep_enforce_mid(void)

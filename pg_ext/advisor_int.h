@@ -1,0 +1,133 @@
+/*
+ * advisor_int.h
+ *		Internals shared by the files of upkeep.index_advice().
+ *
+ * The advisor is five files, each calling only the ones listed after it
+ * (no cycles):
+ *
+ *	advisor_sql.c		the SQL function: prepare, cost, choose, the rows
+ *	advisor_workload.c	reading the workload (queries given,
+ *						pg_stat_statements, upkeep's slow statements)
+ *	advisor_parse.c		parsing a statement as its role and reading its
+ *						shape (predicates, sort and group keys, LIMIT)
+ *	advisor_tables.c	reading a table: columns, statistics, indexes
+ *	advisor_plan.c		planning as the statement's role in a guarded
+ *						subtransaction, with a hypothetical index
+ *
+ * Memory: everything lives in the call's memory context (Advisor.cxt),
+ * planning in Advisor.plan_cxt, reset after every planning.
+ */
+#ifndef UK_ADVISOR_INT_H
+#define UK_ADVISOR_INT_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "nodes/parsenodes.h"
+
+#include "uk_advisor.h"
+
+/*
+ * LIMIT $n, as pg_stat_statements shows every LIMIT, is taken as a page of
+ * this many rows to make candidates from (an app's list view); the
+ * planner's own generic estimate still costs them.
+ */
+#define ADV_PARAM_LIMIT 100
+
+/* One table of the workload, as the advisor sees it. */
+typedef struct AdvTable
+{
+	Oid			relid;
+	char	   *schema;
+	char	   *name;
+	int			ncols;
+	AttrNumber *attnums;		/* column position -> attnum */
+	Oid		   *atttypes;
+	int32	   *atttypmods;
+	Oid		   *attcolls;
+	bool	   *orderable;		/* has a default btree operator class */
+	UkAdvColumn *cols;
+	UkAdvIndex *indexes;
+	int			nindexes;
+	double		rows;
+	double		size;
+	double		writes;
+} AdvTable;
+
+/* One statement of the workload. */
+typedef struct AdvQuery
+{
+	char	   *text;
+	double		weight;
+	Oid			userid;			/* parsed and planned as this role */
+	Query	   *query;			/* analyzed and rewritten; copied to plan */
+	UkAdvPred  *preds;
+	int			npreds;
+	int			predcap;
+	UkAdvSortKey *order_by;
+	int			norder_by;
+	UkAdvSortKey *group_by;
+	int			ngroup_by;
+	double		limit;
+	double		base_cost;		/* the planner's, with the existing indexes */
+	bool		usable;			/* parsed and planned */
+} AdvQuery;
+
+typedef struct Advisor
+{
+	AdvTable   *tables;
+	int			ntables;
+	int			tablecap;
+	AdvQuery   *queries;
+	int			nqueries;
+	bool		count_writes;	/* weights and table writes cover one period */
+	double		write_scale;	/* table writes x this: the weights' period */
+	int			nforeign;		/* left out: of roles the caller cannot become */
+	MemoryContext plan_cxt;		/* reset after every planning */
+	MemoryContext cxt;			/* what is read lives here */
+} Advisor;
+
+/* The hypothetical index the hook adds while a candidate is costed. */
+typedef struct HypoIndex
+{
+	Oid			relid;
+	int			ncols;
+	AttrNumber	attnums[UK_ADV_MAX_COLUMNS];
+	Oid			atttypes[UK_ADV_MAX_COLUMNS];
+	int32		atttypmods[UK_ADV_MAX_COLUMNS];
+	Oid			attcolls[UK_ADV_MAX_COLUMNS];
+	bool		desc[UK_ADV_MAX_COLUMNS];
+	double		entry_bytes;	/* one index entry with its line pointer */
+} HypoIndex;
+
+/* Run fn(arg) in a subtransaction (upkeep_adv_guarded()). */
+typedef void (*adv_fn) (void *arg);
+
+/* One statement to parse, for upkeep_adv_parse(). */
+typedef struct ParseArg
+{
+	Advisor    *adv;
+	AdvQuery   *q;
+	bool		skipped;		/* not a query an index can serve */
+} ParseArg;
+
+/* advisor_plan.c */
+extern void upkeep_adv_hook_on(void);
+extern void upkeep_adv_hook_off(void);
+extern char *upkeep_adv_guarded(adv_fn fn, void *arg);
+extern void upkeep_adv_become(Oid userid, Oid *save_uid, int *save_sec);
+extern bool upkeep_adv_cost(Advisor *adv, AdvQuery *q, HypoIndex *h,
+							double *cost, char **error);
+extern void upkeep_adv_hypo_from(Advisor *adv, const UkAdvCandidate *c,
+								 HypoIndex *h);
+
+/* advisor_tables.c */
+extern int	upkeep_adv_table(Advisor *adv, Oid relid);
+
+/* advisor_parse.c */
+extern void upkeep_adv_parse(void *arg);
+
+/* advisor_workload.c */
+extern const char *upkeep_adv_workload(Advisor *adv, FunctionCallInfo fcinfo);
+
+#endif							/* UK_ADVISOR_INT_H */

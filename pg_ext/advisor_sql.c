@@ -1,0 +1,284 @@
+/*
+ * advisor_sql.c
+ *		upkeep.index_advice(): the indexes a workload misses, each checked
+ *		with the planner itself through hypothetical indexes.
+ *
+ * The workload (advisor_workload.c) is the queries given, else
+ * pg_stat_statements, else the slow statements upkeep captured in patch
+ * runs.  Each statement is parsed and analyzed by the server's own parser
+ * and its shape read (advisor_parse.c); libcommon's advisor (uk_advisor.h)
+ * makes the candidate indexes.  Every candidate is then costed by the real
+ * planner with a hypothetical index (advisor_plan.c), and libcommon
+ * chooses across the workload from those planner costs.  No statement is
+ * run and nothing is written.  See advisor_int.h for how the advisor
+ * files fit together.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "advisor_int.h"
+
+/* libcommon's error as an ERROR, the UkError freed first. */
+static void
+adv_error(UkError *err)
+{
+	char		message[sizeof(err->message)];
+	bool		nomem = err != NULL && err->code == UK_ERR_NOMEM;
+
+	strlcpy(message, err ? err->message : "unknown error", sizeof(message));
+	uk_error_free(err);
+	ereport(ERROR,
+			(errcode(nomem ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR),
+			 errmsg("index advisor: %s", message)));
+}
+
+/* One call of upkeep.index_advice(). */
+typedef struct AdvRun
+{
+	Advisor		adv;
+	const char *source;
+	bool		given;			/* the queries were given */
+	int			nleft;			/* not queries an index serves */
+	int			nfailed;		/* could not be planned */
+	char	   *first_error;
+	UkAdvQuery *uqueries;		/* the usable ones, for libcommon */
+	int		   *qpos;			/* their positions in adv.queries */
+	int			nuq;
+	UkAdvisor  *ua;
+	double		before;
+	double		after;
+	int			nplans;			/* planned with a hypothetical index */
+} AdvRun;
+
+/* Parse and analyze each statement, read its shape, plan it as it is. */
+static void
+adv_prepare(AdvRun *r)
+{
+	for (int i = 0; i < r->adv.nqueries; i++)
+	{
+		AdvQuery   *q = &r->adv.queries[i];
+		ParseArg	pa = {&r->adv, q, false};
+		char	   *msg;
+
+		CHECK_FOR_INTERRUPTS();
+		msg = upkeep_adv_guarded(upkeep_adv_parse, &pa);
+		if (msg == NULL && !pa.skipped)
+			(void) upkeep_adv_cost(&r->adv, q, NULL, &q->base_cost, &msg);
+		if (msg != NULL && r->given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("queries[%d] cannot be planned: %s", i + 1, msg)));
+		if (pa.skipped && r->given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("queries[%d] is not a SELECT, INSERT, UPDATE or DELETE",
+							i + 1)));
+		if (msg != NULL)
+		{
+			r->nfailed++;
+			if (r->first_error == NULL)
+				r->first_error = psprintf("%s, in: %.200s", msg, q->text);
+		}
+		else if (pa.skipped)
+			r->nleft++;
+		else
+			q->usable = q->weight > 0;
+	}
+}
+
+/* libcommon's advisor over the usable statements, with built-in costs. */
+static void
+adv_create(AdvRun *r)
+{
+	Advisor    *adv = &r->adv;
+	UkAdvTable *utables = palloc0(sizeof(UkAdvTable) * Max(adv->ntables, 1));
+	UkAdvWorkload wl;
+	UkError    *err = NULL;
+
+	for (int i = 0; i < adv->ntables; i++)
+	{
+		AdvTable   *t = &adv->tables[i];
+
+		utables[i].schema = t->schema;
+		utables[i].name = t->name;
+		utables[i].rows = t->rows;
+		utables[i].size_bytes = t->size;
+		utables[i].row_writes = t->writes;
+		utables[i].columns = t->cols;
+		utables[i].ncolumns = t->ncols;
+		utables[i].indexes = t->indexes;
+		utables[i].nindexes = t->nindexes;
+	}
+	r->uqueries = palloc0(sizeof(UkAdvQuery) * Max(adv->nqueries, 1));
+	r->qpos = palloc0(sizeof(int) * Max(adv->nqueries, 1));
+	for (int i = 0; i < adv->nqueries; i++)
+	{
+		AdvQuery   *q = &adv->queries[i];
+		UkAdvQuery *u = &r->uqueries[r->nuq];
+
+		if (!q->usable)
+			continue;
+		u->text = q->text;
+		u->weight = q->weight;
+		u->preds = q->preds;
+		u->npreds = q->npreds;
+		u->order_by = q->order_by;
+		u->norder_by = q->norder_by;
+		u->group_by = q->group_by;
+		u->ngroup_by = q->ngroup_by;
+		u->limit = q->limit;
+		r->qpos[r->nuq++] = i;
+
+	}
+	memset(&wl, 0, sizeof(wl));
+	wl.engine = UK_ENGINE_POSTGRES;
+	wl.tables = utables;
+	wl.ntables = adv->ntables;
+	wl.queries = r->uqueries;
+	wl.nqueries = r->nuq;
+	if (uk_advisor_create(&wl, &r->ua, &err) != UK_OK)
+		adv_error(err);
+}
+
+/*
+ * The planner's costs (as it is, then with each candidate), libcommon's
+ * choice, and the rows of the result.
+ */
+static void
+adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
+		   int max_indexes)
+{
+	UkError    *err = NULL;
+	UkAdvOptions opts;
+	const UkAdvice *advice = NULL;
+	int			nadvice = 0;
+
+	for (int k = 0; k < r->nuq; k++)
+		if (uk_advisor_set_base_cost(r->ua, k,
+									 r->adv.queries[r->qpos[k]].base_cost,
+									 &err) != UK_OK)
+			adv_error(err);
+	for (int c = 0; c < uk_advisor_ncandidates(r->ua); c++)
+	{
+		const UkAdvCandidate *cand = uk_advisor_candidate(r->ua, c);
+		HypoIndex	h;
+
+		upkeep_adv_hypo_from(&r->adv, cand, &h);
+		for (int u = 0; u < cand->nuses; u++)
+		{
+			int			k = cand->use_queries[u];
+			double		cost;
+
+			CHECK_FOR_INTERRUPTS();
+			r->nplans++;
+			/* a failure here leaves the pair at no gain */
+			if (upkeep_adv_cost(&r->adv, &r->adv.queries[r->qpos[k]], &h, &cost, NULL) &&
+				uk_advisor_set_cost(r->ua, c, k, cost, &err) != UK_OK)
+				adv_error(err);
+		}
+	}
+	uk_adv_options_init(&opts);
+	opts.max_indexes = max_indexes;
+	opts.min_improvement_pct = min_improvement;
+	if (uk_advisor_select(r->ua, &opts, &advice, &nadvice, &r->before,
+						  &r->after, &err) != UK_OK)
+		adv_error(err);
+
+	for (int i = 0; i < nadvice; i++)
+	{
+		const UkAdvice *a = &advice[i];
+		Datum		values[11];
+		bool		nulls[11] = {0};
+		Datum		cols[UK_ADV_MAX_COLUMNS];
+
+		for (int k = 0; k < a->ncolumns; k++)
+			cols[k] = CStringGetTextDatum(a->column_names[k]);
+		values[0] = Int32GetDatum(a->rank);
+		values[1] = CStringGetTextDatum(quote_qualified_identifier(a->schema,
+																   a->table_name));
+		values[2] = PointerGetDatum(construct_array(cols, a->ncolumns, TEXTOID,
+													-1, false, TYPALIGN_INT));
+		values[3] = CStringGetTextDatum(a->create_statement);
+		values[4] = Int64GetDatum((int64) a->est_size_bytes);
+		values[5] = Float8GetDatum(round(a->improvement_pct * 10) / 10);
+		values[6] = Int32GetDatum(a->nqueries);
+		values[7] = CStringGetTextDatum(r->uqueries[a->example_query].text);
+		values[8] = CStringGetTextDatum(a->reason);
+		values[9] = Float8GetDatum(round(a->cost_before * 100) / 100);
+		values[10] = Float8GetDatum(round(a->cost_after * 100) / 100);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+PG_FUNCTION_INFO_V1(upkeep_index_advice);
+
+Datum
+upkeep_index_advice(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	double		min_improvement = PG_ARGISNULL(1) ? 10 : PG_GETARG_FLOAT8(1);
+	int			max_indexes = PG_ARGISNULL(2) ? 10 : PG_GETARG_INT32(2);
+	AdvRun	   *r;
+	StringInfoData detail;
+
+	if (isnan(min_improvement) || min_improvement < 0 || min_improvement > 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_improvement_pct must be between 0 and 100, not %g",
+						min_improvement)));
+	if (max_indexes < 1 || max_indexes > 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_indexes must be between 1 and 100, not %d",
+						max_indexes)));
+	InitMaterializedSRF(fcinfo, 0);
+
+	r = palloc0(sizeof(AdvRun));
+	r->given = !PG_ARGISNULL(0);
+	r->adv.cxt = CurrentMemoryContext;
+	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
+											"upkeep advisor planning",
+											ALLOCSET_DEFAULT_SIZES);
+	upkeep_adv_hook_on();
+	PG_TRY();
+	{
+		r->source = upkeep_adv_workload(&r->adv, fcinfo);
+		adv_prepare(r);
+		adv_create(r);
+		adv_choose(r, rsinfo, min_improvement, max_indexes);
+	}
+	PG_FINALLY();
+	{
+		uk_advisor_free(r->ua);
+		upkeep_adv_hook_off();
+	}
+	PG_END_TRY();
+
+	initStringInfo(&detail);
+	if (r->nfailed > 0 || r->nleft > 0)
+		appendStringInfo(&detail,
+						 "%d statements could not be planned and %d are not queries an index serves%s%s.",
+						 r->nfailed, r->nleft,
+						 r->first_error ? "; the first error: " : "",
+						 r->first_error ? r->first_error : "");
+	if (r->adv.nforeign > 0)
+		appendStringInfo(&detail,
+						 "%s%d statements of roles that %s may not SET ROLE to were left out.",
+						 detail.len > 0 ? " " : "", r->adv.nforeign,
+						 GetUserNameFromId(GetUserId(), false));
+	ereport(NOTICE,
+			(errmsg("index advice from %s: %d statements planned, %d plans with a hypothetical index; workload cost %.0f, %.0f with the advice (%.1f%% less)",
+					r->source, r->nuq, r->nplans, r->before, r->after,
+					r->before > 0 ? 100.0 * (r->before - r->after) / r->before : 0.0),
+			 detail.len > 0 ? errdetail("%s", detail.data) : 0));
+	MemoryContextDelete(r->adv.plan_cxt);
+	return (Datum) 0;
+}

@@ -1,0 +1,207 @@
+/*
+ * patchlog_log.c
+ *		Patch runs: shared memory and the log file.
+ *
+ * The log.  Records (libcommon's uk_patch.h: BEGIN, STMT, ERROR, END) are
+ * appended as text lines to $PGDATA/upkeep/patch.log, outside any SQL
+ * transaction, so a rollback cannot lose them; the file survives a
+ * restart, and a kill -9 loses at most a line being written (each line
+ * has a checksum; a torn one is skipped).  END records are fsync'd.  When
+ * the file reaches half of upkeep.patch_log_max_size it becomes
+ * patch.log.1 (replacing the previous one): the oldest records go first
+ * and the log never exceeds the setting by more than one line.  At start
+ * the files are scanned so that run and statement ids keep growing.
+ *
+ * Shared memory: one slot per PGPROC, written by its backend under
+ * PatchShared->lock (exclusive) when a run begins or ends, and holding
+ * counters the owner updates as atomics; the views read the slots under
+ * the lock (shared).  The lock also serializes appends to the log file
+ * and its rotation, so that no reader opens the files while one is being
+ * renamed.  See patchlog_int.h for how the patch-run files fit together.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "storage/shmem.h"
+#include "utils/timestamp.h"
+
+#include "compat.h"
+#include "patchlog_int.h"
+
+PatchShared *upkeep_patch_shared = NULL;
+
+static void carry_over_begins_locked(UpkeepLog *log);
+
+UpkeepLog	upkeep_patch_log = {
+	PATCH_LOG_FILE, PATCH_LOG_OLD_FILE, &upkeep_patch_log_max_kb, NULL,
+	carry_over_begins_locked, -1, 0
+};
+
+/* Buffers for one record; static so that the error path never allocates. */
+static char line_buf[UK_PATCHREC_LINE_MAX + 1];
+
+/* ---------- shared memory and start-up ---------- */
+
+static int
+patch_nslots(void)
+{
+	return MaxBackends + NUM_AUXILIARY_PROCS;
+}
+
+Size
+upkeep_patch_shmem_size(void)
+{
+	return add_size(offsetof(PatchShared, slots),
+					mul_size(sizeof(PatchSlot), patch_nslots()));
+}
+
+/* Highest run and statement ids of the log, so that ids keep growing. */
+typedef struct MaxIds
+{
+	uint64		run;
+	uint64		stmt;
+	char	   *scratch;
+} MaxIds;
+
+static void
+scan_line(const char *line, size_t len, void *arg)
+{
+	MaxIds	   *ids = (MaxIds *) arg;
+	UkPatchRec	rec;
+
+	if (ids->scratch == NULL ||
+		!uk_patchrec_parse(line, len, &rec, ids->scratch, UK_PATCHREC_LINE_MAX + 1))
+		return;
+	ids->run = Max(ids->run, rec.run_id);
+	if (rec.kind == UK_REC_STMT)
+		ids->stmt = Max(ids->stmt, rec.stmt_id);
+}
+
+void
+upkeep_patch_shmem_init(bool found)
+{
+	MaxIds		ids = {0, 0, NULL};
+	uint64		bytes;
+
+	upkeep_patch_shared = ShmemInitStruct("upkeep patch runs",
+								   upkeep_patch_shmem_size(), &found);
+	upkeep_patch_log.shared = &upkeep_patch_shared->log;
+	if (found)
+		return;
+
+	memset(upkeep_patch_shared, 0, upkeep_patch_shmem_size());
+	upkeep_patch_shared->lock = &(GetNamedLWLockTranche("upkeep"))[1].lock;
+	upkeep_patch_shared->nslots = patch_nslots();
+	for (int i = 0; i < upkeep_patch_shared->nslots; i++)
+	{
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].statements, 0);
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].slow_statements, 0);
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].lock_wait_us, 0);
+	}
+	ids.scratch = malloc(UK_PATCHREC_LINE_MAX + 1);
+	(void) upkeep_log_scan(PATCH_LOG_OLD_FILE, false, scan_line, &ids);
+	bytes = upkeep_log_scan(PATCH_LOG_FILE, true, scan_line, &ids);
+	free(ids.scratch);
+	upkeep_patch_shared->next_run_id = ids.run + 1;
+	pg_atomic_init_u64(&upkeep_patch_shared->next_stmt_id, ids.stmt + 1);
+	upkeep_patch_shared->log.bytes = bytes;
+	upkeep_patch_shared->log.generation = 1;
+}
+
+/* ---------- the log file ---------- */
+
+/*
+ * A new log file starts with the BEGIN records of the runs still open, so
+ * that every record in the files kept has its run's BEGIN before it.
+ * Caller must hold upkeep_patch_shared->lock exclusively.
+ */
+static void
+carry_over_begins_locked(UpkeepLog *log)
+{
+	static char begin_buf[UK_PATCHREC_LINE_MAX + 1];
+
+	for (int i = 0; i < upkeep_patch_shared->nslots; i++)
+	{
+		PatchSlot  *slot = &upkeep_patch_shared->slots[i];
+		UkPatchRec	rec;
+		size_t		len;
+
+		if (slot->run_id == 0)
+			continue;
+		uk_patchrec_init(&rec, UK_REC_BEGIN);
+		rec.run_id = slot->run_id;
+		rec.at_us = TimestampTzToUnixUsecs(slot->started_at);
+		rec.pid = slot->pid;
+		rec.database = slot->database;
+		rec.username = slot->username;
+		rec.name = slot->name;
+		rec.app = slot->app;
+		len = uk_patchrec_format(&rec, begin_buf, sizeof(begin_buf));
+		upkeep_log_write_raw_locked(log, begin_buf, len);
+	}
+}
+
+/* Format and append rec.  Caller must hold upkeep_patch_shared->lock exclusively. */
+bool
+upkeep_patch_write_record_locked(const UkPatchRec *rec, bool quiet)
+{
+	size_t		len = uk_patchrec_format(rec, line_buf, sizeof(line_buf));
+
+	return upkeep_log_append_locked(&upkeep_patch_log, line_buf, len,
+									rec->kind == UK_REC_END, quiet);
+}
+
+bool
+upkeep_patch_write_record(const UkPatchRec *rec, bool quiet)
+{
+	bool		ok;
+
+	LWLockAcquire(upkeep_patch_shared->lock, LW_EXCLUSIVE);
+	ok = upkeep_patch_write_record_locked(rec, quiet);
+	LWLockRelease(upkeep_patch_shared->lock);
+	return ok;
+}
+
+int64
+upkeep_patch_now_unix_us(void)
+{
+	return TimestampTzToUnixUsecs(GetCurrentTimestamp());
+}
+
+void
+upkeep_patch_require_shmem(void)
+{
+	if (upkeep_patch_shared == NULL || MyProc == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("upkeep must be loaded via shared_preload_libraries")));
+}
+
+/*
+ * The run a backend is in: its id (0 if none), its name into name.  Takes
+ * the lock; never raises an error (used by the deadlock capture).
+ */
+uint64
+upkeep_patch_of_pid(int pid, char *name, size_t cap)
+{
+	uint64		run_id = 0;
+
+	name[0] = '\0';
+	if (upkeep_patch_shared == NULL || pid == 0)
+		return 0;
+	LWLockAcquire(upkeep_patch_shared->lock, LW_SHARED);
+	for (int i = 0; i < upkeep_patch_shared->nslots; i++)
+	{
+		PatchSlot  *s = &upkeep_patch_shared->slots[i];
+
+		if (s->run_id != 0 && s->pid == pid)
+		{
+			run_id = s->run_id;
+			strlcpy(name, s->name, cap);
+			break;
+		}
+	}
+	LWLockRelease(upkeep_patch_shared->lock);
+	return run_id;
+}

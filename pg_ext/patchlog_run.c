@@ -1,0 +1,571 @@
+/*
+ * patchlog_run.c
+ *		Patch runs: a session's run and the timing of its statements.
+ *
+ * A session brackets a patch with upkeep.patch_begin() / patch_end().  In
+ * between, every statement it runs -- top level, nested in functions and
+ * DO blocks, utility statements -- is counted and timed by the executor
+ * and utility hooks; one that takes at least upkeep.slow_statement_ms is
+ * recorded with its command tag, text, rows, time spent waiting for
+ * heavyweight locks, and (upkeep.log_plans) its plan.  A statement that
+ * fails is recorded with its SQLSTATE, message and text from
+ * emit_log_hook.  A session that ends inside a patch ends the run
+ * "aborted".  Outside a patch every hook pays one test of my_run_id.
+ *
+ * Lock waits.  While a session is inside a patch, a timer samples its
+ * wait event every UPKEEP_LOCK_SAMPLE_MS; time between samples that find
+ * the backend waiting for a heavyweight lock is added to a counter.  A
+ * statement's lock wait is the growth of that counter while it ran (for a
+ * top-level statement, since the previous one ended, so that waits in
+ * parse analysis count).  The error is at most one sampling interval per
+ * wait; deadlock_timeout and log_lock_waits play no part.
+ *
+ * Everything the per-statement path touches is static here.  The session
+ * state is backend-local; its slot in shared memory is written as
+ * patchlog_log.c describes.  See patchlog_int.h for how the patch-run
+ * files fit together.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/dbcommands.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/proc.h"
+#include "tcop/cmdtag.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "uk_patch.h"
+#include "uk_stmt.h"
+
+#include "compat.h"
+#include "patchlog_int.h"
+
+#define UPKEEP_LOCK_SAMPLE_MS	10
+#define PATCH_STACK_MAX			64
+
+/* settings */
+int			upkeep_slow_statement_ms = 1000;
+bool		upkeep_log_plans = false;
+int			upkeep_patch_log_max_kb = 65536;
+
+/* The run this session is in (0: none); tested by every hook. */
+uint64		upkeep_my_run_id = 0;
+
+/*
+ * Session state of the current run.  lock_wait_total_us is written by the
+ * timer handler.
+ */
+static PatchSlot *my_slot = NULL;
+static uint64 my_statements = 0;
+static uint64 my_slow_statements = 0;
+static volatile int64 lock_wait_total_us = 0;
+static TimestampTz last_sample_at = 0;
+static TimeoutId lock_sample_timeout = MAX_TIMEOUTS;
+static bool exit_callback_registered = false;
+static TimestampTz last_toplevel_end = 0;
+static int64 last_toplevel_lock_wait = 0;
+static int	utility_depth = 0;
+
+/*
+ * Executor statements being timed, innermost last.  Entries of aborted
+ * subtransactions are dropped by upkeep_patch_subxact_abort(); all at the
+ * end of the top-level transaction.
+ */
+typedef struct TimedQuery
+{
+	QueryDesc  *qd;
+	int			nest_level;
+	bool		toplevel;
+	TimestampTz start;
+	int64		lock_wait_start;
+} TimedQuery;
+
+static TimedQuery stack[PATCH_STACK_MAX];
+static int	stack_depth = 0;
+
+/* Buffer for one statement's text; static so that the error path never allocates. */
+static char query_buf[UK_QUERY_MAX + 1];
+
+PG_FUNCTION_INFO_V1(patch_begin);
+PG_FUNCTION_INFO_V1(patch_end);
+
+/* ---------- lock-wait sampling ---------- */
+
+/* Timer handler (signal context): only reads and adds. */
+static void
+lock_sample_handler(void)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	uint32		wait = my_wait_event_info != NULL ? *my_wait_event_info : 0;
+
+	if ((wait & 0xFF000000) == PG_WAIT_LOCK && last_sample_at != 0 &&
+		now > last_sample_at)
+		lock_wait_total_us += now - last_sample_at;
+	last_sample_at = now;
+}
+
+static void
+start_lock_sampling(void)
+{
+	if (lock_sample_timeout == MAX_TIMEOUTS)
+		lock_sample_timeout = RegisterTimeout(USER_TIMEOUT, lock_sample_handler);
+	last_sample_at = GetCurrentTimestamp();
+	enable_timeout_every(lock_sample_timeout,
+						 TimestampTzPlusMilliseconds(last_sample_at, UPKEEP_LOCK_SAMPLE_MS),
+						 UPKEEP_LOCK_SAMPLE_MS);
+}
+
+static void
+stop_lock_sampling(void)
+{
+	if (lock_sample_timeout != MAX_TIMEOUTS)
+		disable_timeout(lock_sample_timeout, false);
+	last_sample_at = 0;
+}
+
+/* ---------- the run ---------- */
+
+/*
+ * End the current run with status.  quiet: called from error handling or
+ * process exit, where nothing may raise an error.
+ */
+static void
+finish_run(UkRunStatus status, const char *message, bool quiet)
+{
+	UkPatchRec	rec;
+
+	stop_lock_sampling();
+	uk_patchrec_init(&rec, UK_REC_END);
+	rec.run_id = upkeep_my_run_id;
+	rec.at_us = upkeep_patch_now_unix_us();
+	rec.status = status;
+	rec.statements = my_statements;
+	rec.slow_statements = my_slow_statements;
+	rec.lock_wait_us = lock_wait_total_us;
+	rec.message = message != NULL ? message : "";
+
+	LWLockAcquire(upkeep_patch_shared->lock, LW_EXCLUSIVE);
+	(void) upkeep_patch_write_record_locked(&rec, quiet);
+	my_slot->run_id = 0;
+	LWLockRelease(upkeep_patch_shared->lock);
+
+	upkeep_my_run_id = 0;
+	stack_depth = 0;
+	utility_depth = 0;
+}
+
+/* A session that ends inside a patch leaves the run aborted. */
+static void
+abort_run_at_exit(int code, Datum arg)
+{
+	if (upkeep_my_run_id != 0 && upkeep_patch_shared != NULL)
+		finish_run(UK_RUN_ABORTED, "the session ended inside the patch", true);
+}
+
+static char *
+text_arg_or_null(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+static void
+report_invalid(UkError *err)
+{
+	char		message[512];
+
+	strlcpy(message, err != NULL ? err->message : "invalid value", sizeof(message));
+	uk_error_free(err);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", message)));
+}
+
+
+/* patch_begin(name, app): start a run in this session; returns its id. */
+Datum
+patch_begin(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_arg_or_null(fcinfo, 0);
+	char	   *app = text_arg_or_null(fcinfo, 1);
+	UkError    *err = NULL;
+	UkPatchRec	rec;
+	PatchSlot  *slot;
+	char	   *dbname;
+	char	   *username;
+	uint64		run_id;
+	bool		ok;
+	int			saved_errno;
+
+	upkeep_patch_require_shmem();
+	if (upkeep_my_run_id != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("patch \"%s\" is still running in this session",
+						my_slot->name),
+				 errhint("End it with upkeep.patch_end() first.")));
+	if (uk_patch_name_validate(name, &err) != UK_OK ||
+		uk_patch_app_validate(app, &err) != UK_OK)
+		report_invalid(err);
+
+	dbname = get_database_name(MyDatabaseId);
+	username = GetUserNameFromId(GetSessionUserId(), false);
+	if (!exit_callback_registered)
+	{
+		before_shmem_exit(abort_run_at_exit, (Datum) 0);
+		exit_callback_registered = true;
+	}
+
+	slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
+	uk_patchrec_init(&rec, UK_REC_BEGIN);
+	rec.at_us = upkeep_patch_now_unix_us();
+	rec.pid = MyProcPid;
+	rec.database = dbname != NULL ? dbname : "";
+	rec.username = username;
+	rec.name = name;
+	rec.app = app != NULL ? app : "";
+
+	LWLockAcquire(upkeep_patch_shared->lock, LW_EXCLUSIVE);
+	run_id = upkeep_patch_shared->next_run_id++;
+	rec.run_id = run_id;
+	ok = upkeep_patch_write_record_locked(&rec, true);
+	saved_errno = errno;
+	if (ok)
+	{
+		slot->pid = MyProcPid;
+		slot->started_at = UnixUsecsToTimestampTz(rec.at_us);
+		strlcpy(slot->name, name, sizeof(slot->name));
+		strlcpy(slot->app, rec.app, sizeof(slot->app));
+		strlcpy(slot->database, rec.database, sizeof(slot->database));
+		strlcpy(slot->username, rec.username, sizeof(slot->username));
+		pg_atomic_write_u64(&slot->statements, 0);
+		pg_atomic_write_u64(&slot->slow_statements, 0);
+		pg_atomic_write_u64(&slot->lock_wait_us, 0);
+		slot->run_id = run_id;
+	}
+	LWLockRelease(upkeep_patch_shared->lock);
+	if (!ok)
+	{
+		errno = saved_errno;
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not write upkeep patch log \"%s\": %m",
+						PATCH_LOG_FILE)));
+	}
+
+	my_slot = slot;
+	my_statements = 0;
+	my_slow_statements = 0;
+	lock_wait_total_us = 0;
+	last_toplevel_end = GetCurrentTimestamp();
+	last_toplevel_lock_wait = 0;
+	stack_depth = 0;
+	utility_depth = 0;
+	upkeep_my_run_id = run_id;
+	start_lock_sampling();
+	PG_RETURN_INT64((int64) run_id);
+}
+
+/* patch_end(status, error): end this session's run. */
+Datum
+patch_end(PG_FUNCTION_ARGS)
+{
+	char	   *status_text = text_arg_or_null(fcinfo, 0);
+	char	   *message = text_arg_or_null(fcinfo, 1);
+	UkRunStatus status;
+	UkError    *err = NULL;
+
+	upkeep_patch_require_shmem();
+	if (uk_run_status_parse(status_text, &status, &err) != UK_OK)
+		report_invalid(err);
+	if (upkeep_my_run_id == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("no patch run is active in this session"),
+				 errhint("Start one with upkeep.patch_begin(name).")));
+	if (message != NULL)
+		message[uk_utf8_cut(message, strlen(message), UK_PATCH_MESSAGE_MAX)] = '\0';
+	finish_run(status, message, false);
+	PG_RETURN_VOID();
+}
+
+/* ---------- statements ---------- */
+
+/* The text of one statement of a (possibly multi-statement) string. */
+static const char *
+statement_text(const char *source, int location, int len)
+{
+	size_t		total;
+	size_t		n;
+
+	if (source == NULL)
+		return "";
+	total = strlen(source);
+	if (location < 0 || (size_t) location > total)
+		location = 0;
+	n = (len <= 0 || (size_t) (location + len) > total) ?
+		total - location : (size_t) len;
+	uk_stmt_clean(source + location, n, query_buf, sizeof(query_buf), NULL);
+	return query_buf;
+}
+
+/*
+ * Account one finished statement; record it if slow.  qd is set for an
+ * executor statement (for the plan), else pstmt/qc for a utility one.
+ */
+static void
+statement_done(TimestampTz start, int64 lock_wait_start, const char *command,
+			   const char *source, int location, int len, int64 rows,
+			   QueryDesc *qd)
+{
+	TimestampTz end = GetCurrentTimestamp();
+	int64		duration_us = Max(end - start, 0);
+	UkPatchRec	rec;
+	char	   *plan = NULL;
+
+	my_statements++;
+	pg_atomic_write_u64(&my_slot->statements, my_statements);
+	pg_atomic_write_u64(&my_slot->lock_wait_us, (uint64) lock_wait_total_us);
+	if (upkeep_slow_statement_ms < 0 ||
+		duration_us < (int64) upkeep_slow_statement_ms * 1000)
+		return;
+
+	my_slow_statements++;
+	pg_atomic_write_u64(&my_slot->slow_statements, my_slow_statements);
+
+	if (qd != NULL && upkeep_log_plans && qd->planstate != NULL)
+	{
+		ExplainState *es = NewExplainState();
+
+		es->format = EXPLAIN_FORMAT_TEXT;
+		es->costs = true;
+		ExplainBeginOutput(es);
+		ExplainPrintPlan(es, qd);
+		ExplainEndOutput(es);
+		if (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
+			es->str->data[--es->str->len] = '\0';
+		plan = es->str->data;
+	}
+
+	uk_patchrec_init(&rec, UK_REC_STMT);
+	rec.run_id = upkeep_my_run_id;
+	rec.at_us = TimestampTzToUnixUsecs(start);
+	rec.stmt_id = pg_atomic_fetch_add_u64(&upkeep_patch_shared->next_stmt_id, 1);
+	rec.duration_us = duration_us;
+	rec.lock_wait_us = Max(lock_wait_total_us - lock_wait_start, 0);
+	rec.rows = rows;
+	rec.command = command;
+	rec.query = statement_text(source, location, len);
+	rec.plan = plan != NULL ? plan : "";
+	(void) upkeep_patch_write_record(&rec, false);
+	if (plan != NULL)
+		pfree(plan);
+}
+
+/* Where a statement's timing starts: see "Lock waits" above. */
+static void
+statement_start(bool toplevel, TimestampTz *start, int64 *lock_wait_start)
+{
+	/* error recovery disables every timeout: sample again */
+	if (lock_sample_timeout != MAX_TIMEOUTS &&
+		!get_timeout_active(lock_sample_timeout))
+		start_lock_sampling();
+	if (toplevel)
+	{
+		*start = Max(GetCurrentStatementStartTimestamp(), last_toplevel_end);
+		*lock_wait_start = last_toplevel_lock_wait;
+	}
+	else
+	{
+		*start = GetCurrentTimestamp();
+		*lock_wait_start = lock_wait_total_us;
+	}
+}
+
+static void
+toplevel_done(void)
+{
+	last_toplevel_end = GetCurrentTimestamp();
+	last_toplevel_lock_wait = lock_wait_total_us;
+}
+
+void
+upkeep_patch_executor_start(QueryDesc *qd, int eflags,
+							ExecutorStart_hook_type next)
+{
+	bool		toplevel = stack_depth == 0 && utility_depth == 0;
+	TimestampTz start;
+	int64		lock_wait_start;
+	TimedQuery *t;
+
+	statement_start(toplevel, &start, &lock_wait_start);
+	if (next)
+		next(qd, eflags);
+	else
+		standard_ExecutorStart(qd, eflags);
+
+	/* pushed only once started: a failed start never reaches ExecutorEnd */
+	if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) || stack_depth >= PATCH_STACK_MAX ||
+		upkeep_my_run_id == 0)
+		return;
+	t = &stack[stack_depth++];
+	t->qd = qd;
+	t->nest_level = GetCurrentTransactionNestLevel();
+	t->toplevel = toplevel;
+	t->start = start;
+	t->lock_wait_start = lock_wait_start;
+}
+
+void
+upkeep_patch_executor_end(QueryDesc *qd)
+{
+	TimedQuery	t;
+	int			i;
+
+	for (i = stack_depth - 1; i >= 0; i--)
+		if (stack[i].qd == qd)
+			break;
+	if (i < 0)
+		return;					/* started outside the run, or not timed */
+	t = stack[i];
+	memmove(&stack[i], &stack[i + 1], sizeof(TimedQuery) * (stack_depth - i - 1));
+	stack_depth--;
+
+	statement_done(t.start, t.lock_wait_start,
+				   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
+				   qd->sourceText, qd->plannedstmt->stmt_location,
+				   qd->plannedstmt->stmt_len,
+				   qd->estate != NULL ? (int64) qd->estate->es_processed : -1,
+				   qd);
+	if (t.toplevel)
+		toplevel_done();
+}
+
+/*
+ * Utility statements that only wrap an executor statement the executor
+ * hooks time anyway (EXECUTE), that do nothing measurable, or that are
+ * parts of a bigger command (the index behind a PRIMARY KEY of CREATE
+ * TABLE) are not counted on their own.
+ */
+static bool
+utility_is_timed(PlannedStmt *pstmt, ProcessUtilityContext context)
+{
+	Node	   *n = pstmt->utilityStmt;
+
+	return context != PROCESS_UTILITY_SUBCOMMAND &&
+		!(IsA(n, ExecuteStmt) || IsA(n, PrepareStmt) ||
+		  IsA(n, DeallocateStmt));
+}
+
+void
+upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
+							 bool readOnlyTree, ProcessUtilityContext context,
+							 ParamListInfo params, QueryEnvironment *queryEnv,
+							 DestReceiver *dest, QueryCompletion *qc,
+							 ProcessUtility_hook_type next)
+{
+	uint64		run_id = upkeep_my_run_id;
+	bool		toplevel = stack_depth == 0 && utility_depth == 0;
+	TimestampTz start;
+	int64		lock_wait_start;
+	CommandTag	tag = CreateCommandTag(pstmt->utilityStmt);
+
+	statement_start(toplevel, &start, &lock_wait_start);
+	utility_depth++;
+	PG_TRY();
+	{
+		if (next)
+			next(pstmt, queryString, readOnlyTree, context, params, queryEnv,
+				 dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+									params, queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		if (upkeep_my_run_id == run_id && utility_depth > 0)
+			utility_depth--;
+	}
+	PG_END_TRY();
+
+	/* the run may have ended (or another begun) inside the statement */
+	if (upkeep_my_run_id == run_id && utility_is_timed(pstmt, context))
+	{
+		int64		rows = -1;
+
+		if (qc != NULL && command_tag_display_rowcount(qc->commandTag))
+			rows = (int64) qc->nprocessed;
+		statement_done(start, lock_wait_start, GetCommandTagName(tag),
+					   queryString, pstmt->stmt_location, pstmt->stmt_len,
+					   rows, NULL);
+		if (toplevel)
+			toplevel_done();
+	}
+}
+
+/*
+ * A statement of the run failed: record its SQLSTATE, message and text.
+ * Runs inside error handling: no allocation, no errors, no catalog.
+ */
+void
+upkeep_patch_emit_log(ErrorData *edata)
+{
+	UkPatchRec	rec;
+	const char *source = debug_query_string;
+	int			location = 0;
+	int			len = 0;
+	const char *sqlstate;
+
+	if (edata->elevel < ERROR || upkeep_patch_shared == NULL)
+		return;
+
+	/* the innermost statement being timed, else the client's statement */
+	if (stack_depth > 0 && stack[stack_depth - 1].qd->sourceText != NULL)
+	{
+		QueryDesc  *qd = stack[stack_depth - 1].qd;
+
+		source = qd->sourceText;
+		location = qd->plannedstmt->stmt_location;
+		len = qd->plannedstmt->stmt_len;
+	}
+	my_statements++;
+	pg_atomic_write_u64(&my_slot->statements, my_statements);
+
+	uk_patchrec_init(&rec, UK_REC_ERROR);
+	rec.run_id = upkeep_my_run_id;
+	rec.at_us = upkeep_patch_now_unix_us();
+	sqlstate = unpack_sql_state(edata->sqlerrcode);
+	memcpy(rec.sqlstate, sqlstate, 5);
+	rec.sqlstate[5] = '\0';
+	rec.message = edata->message != NULL ? edata->message : "";
+	rec.query = statement_text(source, location, len);
+	(void) upkeep_patch_write_record(&rec, true);
+}
+
+/*
+ * The top-level transaction aborted: no executor statement of it reaches
+ * ExecutorEnd.  (Utility nesting is undone by upkeep_patch_process_utility
+ * itself.)
+ */
+void
+upkeep_patch_xact_abort(void)
+{
+	stack_depth = 0;
+}
+
+/* An aborted subtransaction's statements never reach ExecutorEnd. */
+void
+upkeep_patch_subxact_abort(void)
+{
+	int			level = GetCurrentTransactionNestLevel();
+
+	while (stack_depth > 0 && stack[stack_depth - 1].nest_level >= level)
+		stack_depth--;
+}
