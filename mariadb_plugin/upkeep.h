@@ -2,7 +2,7 @@
   upkeep.h
     Declarations shared by the files of the MariaDB plugin upkeep.so.
 
-  The plugin has seven parts:
+  The plugin has these parts:
 
     upkeep_plugin.c  the plugin declaration: system and status variables
                      (validated in check callbacks), the audit hook, init
@@ -13,7 +13,14 @@
     worker.c         the one background thread.  It owns the plugin's only
                      SQL connection (MariaDB's SQL service) and runs every
                      statement the plugin needs, one job at a time, from a
-                     bounded queue.
+                     bounded queue.  It iterates the feature table
+                     (features.c, features.h) and names no feature.
+    worker_queue.c   below the features: the worker's job queue, stop
+                     flag, sleep and wake, and the thread's lifetime.
+    worker_sql.c     below the features: the statements of the worker's
+                     connection (upkeep_sql_*).
+    features.c       the feature table: each feature's bootstrap,
+                     periodic work, idle step and jobs.
     patchlog.c       patch runs: the session's upkeep_patch brackets a
                      run; the audit hook times its statements into records
                      that the worker writes to upkeep.patch_runs and
@@ -31,6 +38,7 @@
                      privileges: the event scheduler is stopped for the
                      window, definer procedures are refused or reported
                      when entering.
+    util.c           time and error-log helpers.
 
   Threads and locks.  Connection threads run the check callbacks, the audit
   hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
@@ -149,7 +157,10 @@ void upkeep_maintenance_snapshot(upkeep_snapshot *out);
 /* Set while the plugin is initialized (the UDF may outlive it). */
 extern int upkeep_plugin_running;
 
-/* ---- worker.c: the background thread and its connection ---- */
+/*
+  ---- the background thread and its connection: worker.c (start),
+  worker_queue.c (jobs, stop, gone, sleep, wake), worker_sql.c (SQL) ----
+*/
 
 typedef struct upkeep_sql upkeep_sql;   /* the worker's connection */
 
@@ -199,7 +210,7 @@ void upkeep_job_release(upkeep_job *job);
 /* For the worker: has the waiter gone? */
 int upkeep_job_abandoned(upkeep_job *job);
 
-/* For maintenance.c, on the worker thread only. */
+/* worker_sql.c: for the features, on the worker thread only. */
 int upkeep_sql_exec(upkeep_sql *sql, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 /* First column of the first row into out ("" and 1 if none); 0 on success. */
@@ -227,7 +238,7 @@ int upkeep_worker_stopping(void);
 /* Sleep ms on the worker, waking early when the plugin stops. */
 void upkeep_worker_sleep_ms(long ms);
 
-/* ---- maintenance.c, called by the worker ---- */
+/* ---- maintenance.c, called by the worker (features.c's table) ---- */
 
 /* After each (re)connection: schema, table, UDF, re-apply the mode. */
 int upkeep_maintenance_bootstrap(upkeep_sql *sql);
@@ -324,7 +335,7 @@ int upkeep_patchlog_bootstrap(upkeep_sql *sql);
 /* Worker: write records, sample lock waits, retention.  Returns how many
    ms the worker may sleep before calling it again. */
 long upkeep_patchlog_work(upkeep_sql *sql);
-/* Wake the worker (records are waiting). */
+/* worker_queue.c: wake the worker (records are waiting). */
 void upkeep_worker_wake(void);
 /*
   Worker: the patch connection thread_id was running at some moment
@@ -402,10 +413,10 @@ int upkeep_advisor_bootstrap(upkeep_sql *sql);
 long upkeep_advisor_work(upkeep_sql *sql);
 /* worker.c: jobs, patch log and deadlock poll served during a long task */
 void upkeep_worker_serve(upkeep_sql *sql);
-/* worker.c: ROLLBACK that keeps the error which caused it */
+/* worker_sql.c: ROLLBACK that keeps the error which caused it */
 void upkeep_sql_rollback(upkeep_sql *sql);
 
-/* ---- shared helpers ---- */
+/* ---- util.c: shared helpers ---- */
 
 int64_t upkeep_now_us(void);
 int64_t upkeep_monotonic_ms(void);
