@@ -7,7 +7,7 @@
     upkeep_plugin.c  the plugin declaration: system and status variables
                      (validated in check callbacks), the audit hook, init
                      and deinit.  Nothing else.
-    maintenance.c    maintenance mode: its state (memory and durable file),
+    maintenance_*.c  maintenance mode: its state (memory and durable file),
                      entering with a drain, exiting, re-applying the mode
                      when the server starts.
     worker.c         the one background thread.  It owns the plugin's only
@@ -41,7 +41,7 @@
     util.c           time and error-log helpers.
 
   Threads and locks.  Connection threads run the check callbacks, the audit
-  hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
+  hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance_state.c)
   protects the maintenance state; the worker's queue has its own mutex.
   Neither is ever held while SQL runs or while waiting for the worker.  The
   audit hook of a connection outside any patch run takes no lock: it
@@ -107,7 +107,7 @@ typedef struct
 
 extern upkeep_counters upkeep_stats;
 
-/* ---- maintenance.c ---- */
+/* ---- maintenance_*.c (maintenance_int.h says which) ---- */
 
 /* Reset the state, read the state file (plugin init).  0 or 1 (failed). */
 int upkeep_maintenance_init(void);
@@ -128,7 +128,7 @@ int upkeep_maintenance_is_on(void);
 /*
   Audit hook, LOG event of connection id: while a drain runs, holds a
   statement that may write until the connection may write or the drain
-  ends (see maintenance.c).  Cheap when no drain runs.
+  ends (see maintenance_drain.c).  Cheap when no drain runs.
 */
 void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
                        size_t len);
@@ -238,7 +238,7 @@ int upkeep_worker_stopping(void);
 /* Sleep ms on the worker, waking early when the plugin stops. */
 void upkeep_worker_sleep_ms(long ms);
 
-/* ---- maintenance.c, called by the worker (features.c's table) ---- */
+/* ---- maintenance_*.c, called by the worker (features.c's table) ---- */
 
 /* After each (re)connection: schema, table, UDF, re-apply the mode. */
 int upkeep_maintenance_bootstrap(upkeep_sql *sql);
