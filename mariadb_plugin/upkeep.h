@@ -4,9 +4,11 @@
 
   The plugin has these parts:
 
-    upkeep_plugin.c  the plugin declaration: system and status variables
-                     (validated in check callbacks), the audit hook, init
-                     and deinit.  Nothing else.
+    upkeep_plugin.c  the plugin declaration: system variables (validated
+                     in check callbacks), the audit hook, init and deinit.
+                     Nothing else.  upkeep_plugin_checks.c holds the
+                     callbacks that only validate or hand on a value,
+                     upkeep_plugin_status.c the status variables.
     maintenance_*.c  maintenance mode: its state (memory and durable file),
                      entering with a drain, exiting, re-applying the mode
                      when the server starts.
