@@ -29,6 +29,11 @@
 
 #include "maintenance_int.h"
 
+/* The settings (upkeep_plugin.c defines them as system variables). */
+long long upkeep_expected_duration= 0;
+long long upkeep_drain_timeout= 30;
+unsigned long upkeep_drain_action= 0;
+
 /* --------------------------------------------------- requests (callers) */
 
 /* Report a libcommon validation error to the SET statement. */

@@ -75,8 +75,6 @@
 #include "uk_file.h"
 #include "maintenance_int.h"
 
-upkeep_counters upkeep_stats;
-
 pthread_mutex_t upkeep_lock= PTHREAD_MUTEX_INITIALIZER;
 upkeep_maint_state upkeep_maint;
 

@@ -84,7 +84,10 @@
 /* How long a SET statement waits for the worker beyond the drain timeout. */
 #define UPKEEP_WAIT_MARGIN_SEC 60
 
-/* Settings, owned by upkeep_plugin.c (plain reads; the server writes them). */
+/*
+  Settings, defined in maintenance_jobs.c, which reads them; system
+  variables of upkeep_plugin.c (plain reads; the server writes them).
+*/
 extern long long upkeep_expected_duration;    /* seconds, 0 = unknown */
 extern long long upkeep_drain_timeout;        /* seconds */
 extern unsigned long upkeep_drain_action;     /* 0 = fail, 1 = kill */

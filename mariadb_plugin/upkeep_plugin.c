@@ -86,10 +86,6 @@
 #define UPKEEP_VERSION 0x0100
 #define UPKEEP_VERSION_TEXT "1.0"
 
-long long upkeep_expected_duration= 0;
-long long upkeep_drain_timeout= 30;
-unsigned long upkeep_drain_action= 0;
-
 static my_bool maintenance_value= 0;
 static char *reason_value;
 static char reason_shown[UK_REASON_MAX + 1];

@@ -1,7 +1,10 @@
 /*
   util.c
-    Helpers every file of the plugin uses: wall-clock and monotonic time,
-    UTC timestamps, and the server's error log.  No state, no locks.
+    What every file of the plugin uses, below all of them: wall-clock and
+    monotonic time, UTC timestamps, the server's error log, and the
+    plugin-wide counters upkeep_stats (written by maintenance mode and the
+    worker, read by the audit hook, SHOW STATUS and upkeep_status(); see
+    upkeep.h for which fields are atomics).  No locks.
 */
 
 #include <stdarg.h>
@@ -13,6 +16,8 @@
 #include <mysqld_error.h>
 
 #include "upkeep.h"
+
+upkeep_counters upkeep_stats;
 
 int64_t upkeep_now_us(void)
 {
