@@ -2,18 +2,27 @@
   upkeep.h
     Declarations shared by the files of the MariaDB plugin upkeep.so.
 
-  The plugin has seven parts:
+  The plugin has these parts:
 
-    upkeep_plugin.c  the plugin declaration: system and status variables
-                     (validated in check callbacks), the audit hook, init
-                     and deinit.  Nothing else.
-    maintenance.c    maintenance mode: its state (memory and durable file),
+    upkeep_plugin.c  the plugin declaration: system variables (validated
+                     in check callbacks), the audit hook, init and deinit.
+                     Nothing else.  upkeep_plugin_checks.c holds the
+                     callbacks that only validate or hand on a value,
+                     upkeep_plugin_status.c the status variables.
+    maintenance_*.c  maintenance mode: its state (memory and durable file),
                      entering with a drain, exiting, re-applying the mode
                      when the server starts.
     worker.c         the one background thread.  It owns the plugin's only
                      SQL connection (MariaDB's SQL service) and runs every
                      statement the plugin needs, one job at a time, from a
-                     bounded queue.
+                     bounded queue.  It iterates the feature table
+                     (features.c, features.h) and names no feature.
+    worker_queue.c   below the features: the worker's job queue, stop
+                     flag, sleep and wake, and the thread's lifetime.
+    worker_sql.c     below the features: the statements of the worker's
+                     connection (upkeep_sql_*).
+    features.c       the feature table: each feature's bootstrap,
+                     periodic work, idle step and jobs.
     patchlog.c       patch runs: the session's upkeep_patch brackets a
                      run; the audit hook times its statements into records
                      that the worker writes to upkeep.patch_runs and
@@ -31,9 +40,10 @@
                      privileges: the event scheduler is stopped for the
                      window, definer procedures are refused or reported
                      when entering.
+    util.c           time and error-log helpers.
 
   Threads and locks.  Connection threads run the check callbacks, the audit
-  hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance.c)
+  hook and the UDF; the worker runs all SQL.  upkeep_lock (maintenance_state.c)
   protects the maintenance state; the worker's queue has its own mutex.
   Neither is ever held while SQL runs or while waiting for the worker.  The
   audit hook of a connection outside any patch run takes no lock: it
@@ -74,7 +84,10 @@
 /* How long a SET statement waits for the worker beyond the drain timeout. */
 #define UPKEEP_WAIT_MARGIN_SEC 60
 
-/* Settings, owned by upkeep_plugin.c (plain reads; the server writes them). */
+/*
+  Settings, defined in maintenance_jobs.c, which reads them; system
+  variables of upkeep_plugin.c (plain reads; the server writes them).
+*/
 extern long long upkeep_expected_duration;    /* seconds, 0 = unknown */
 extern long long upkeep_drain_timeout;        /* seconds */
 extern unsigned long upkeep_drain_action;     /* 0 = fail, 1 = kill */
@@ -99,7 +112,7 @@ typedef struct
 
 extern upkeep_counters upkeep_stats;
 
-/* ---- maintenance.c ---- */
+/* ---- maintenance_*.c (maintenance_int.h says which) ---- */
 
 /* Reset the state, read the state file (plugin init).  0 or 1 (failed). */
 int upkeep_maintenance_init(void);
@@ -120,7 +133,7 @@ int upkeep_maintenance_is_on(void);
 /*
   Audit hook, LOG event of connection id: while a drain runs, holds a
   statement that may write until the connection may write or the drain
-  ends (see maintenance.c).  Cheap when no drain runs.
+  ends (see maintenance_drain.c).  Cheap when no drain runs.
 */
 void upkeep_drain_gate(MYSQL_THD thd, unsigned long id, const char *query,
                        size_t len);
@@ -149,7 +162,10 @@ void upkeep_maintenance_snapshot(upkeep_snapshot *out);
 /* Set while the plugin is initialized (the UDF may outlive it). */
 extern int upkeep_plugin_running;
 
-/* ---- worker.c: the background thread and its connection ---- */
+/*
+  ---- the background thread and its connection: worker.c (start),
+  worker_queue.c (jobs, stop, gone, sleep, wake), worker_sql.c (SQL) ----
+*/
 
 typedef struct upkeep_sql upkeep_sql;   /* the worker's connection */
 
@@ -199,7 +215,7 @@ void upkeep_job_release(upkeep_job *job);
 /* For the worker: has the waiter gone? */
 int upkeep_job_abandoned(upkeep_job *job);
 
-/* For maintenance.c, on the worker thread only. */
+/* worker_sql.c: for the features, on the worker thread only. */
 int upkeep_sql_exec(upkeep_sql *sql, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 /* First column of the first row into out ("" and 1 if none); 0 on success. */
@@ -227,7 +243,7 @@ int upkeep_worker_stopping(void);
 /* Sleep ms on the worker, waking early when the plugin stops. */
 void upkeep_worker_sleep_ms(long ms);
 
-/* ---- maintenance.c, called by the worker ---- */
+/* ---- maintenance_*.c, called by the worker (features.c's table) ---- */
 
 /* After each (re)connection: schema, table, UDF, re-apply the mode. */
 int upkeep_maintenance_bootstrap(upkeep_sql *sql);
@@ -324,7 +340,7 @@ int upkeep_patchlog_bootstrap(upkeep_sql *sql);
 /* Worker: write records, sample lock waits, retention.  Returns how many
    ms the worker may sleep before calling it again. */
 long upkeep_patchlog_work(upkeep_sql *sql);
-/* Wake the worker (records are waiting). */
+/* worker_queue.c: wake the worker (records are waiting). */
 void upkeep_worker_wake(void);
 /*
   Worker: the patch connection thread_id was running at some moment
@@ -402,10 +418,10 @@ int upkeep_advisor_bootstrap(upkeep_sql *sql);
 long upkeep_advisor_work(upkeep_sql *sql);
 /* worker.c: jobs, patch log and deadlock poll served during a long task */
 void upkeep_worker_serve(upkeep_sql *sql);
-/* worker.c: ROLLBACK that keeps the error which caused it */
+/* worker_sql.c: ROLLBACK that keeps the error which caused it */
 void upkeep_sql_rollback(upkeep_sql *sql);
 
-/* ---- shared helpers ---- */
+/* ---- util.c: shared helpers ---- */
 
 int64_t upkeep_now_us(void);
 int64_t upkeep_monotonic_ms(void);

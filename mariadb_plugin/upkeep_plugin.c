@@ -1,9 +1,12 @@
 /*
   upkeep_plugin.c
     The declaration of the MariaDB plugin "upkeep": its system variables
-    (validated in their check callbacks), its status variables, the audit
-    hook, and init/deinit.  The work is done in maintenance.c (the mode),
-    worker.c (the background thread that runs all SQL) and udf.c.
+    (validated in their check callbacks), the audit hook, and
+    init/deinit.  The check and update callbacks that only validate or
+    hand on a value are in upkeep_plugin_checks.c, the status variables in
+    upkeep_plugin_status.c (upkeep_plugin_int.h).  The work is done in
+    maintenance_*.c (the mode), worker.c (the background thread that runs
+    all SQL), the feature files and udf.c.
 
   System variables (all GLOBAL; setting them needs what SET GLOBAL needs):
 
@@ -78,70 +81,16 @@
 #include <mysql/service_thd_alloc.h>
 #include <mysqld_error.h>
 
-#include "upkeep.h"
+#include "upkeep_plugin_int.h"
 
 #define UPKEEP_VERSION 0x0100
 #define UPKEEP_VERSION_TEXT "1.0"
-
-long long upkeep_expected_duration= 0;
-long long upkeep_drain_timeout= 30;
-unsigned long upkeep_drain_action= 0;
 
 static my_bool maintenance_value= 0;
 static char *reason_value;
 static char reason_shown[UK_REASON_MAX + 1];
 
-/* ------------------------------------------------ value helpers */
-
-/* The value as a string (NULL for SQL NULL); *len its length. */
-static const char *value_string(struct st_mysql_value *value, char *buf,
-                                int *len)
-{
-  *len= 0;
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_STRING)
-    return NULL;
-  return value->val_str(value, buf, len);
-}
-
-static int refuse(struct st_mysql_sys_var *var, const char *fmt,
-                  const char *detail)
-{
-  (void) var;
-  my_printf_error(ER_WRONG_VALUE_FOR_VAR, fmt, MYF(0), detail);
-  return 1;
-}
-
 /* ------------------------------------------------ upkeep_maintenance */
-
-static int parse_bool(struct st_mysql_value *value, int *out)
-{
-  char buf[16];
-  int len;
-  long long n;
-
-  if (value->value_type(value) == MYSQL_VALUE_TYPE_STRING)
-  {
-    const char *s= value->val_str(value, buf, &len);
-    if (!s)
-      return 1;
-    if ((len == 2 && strncasecmp(s, "on", 2) == 0) ||
-        (len == 4 && strncasecmp(s, "true", 4) == 0) ||
-        (len == 1 && s[0] == '1'))
-      *out= 1;
-    else if ((len == 3 && strncasecmp(s, "off", 3) == 0) ||
-             (len == 5 && strncasecmp(s, "false", 5) == 0) ||
-             (len == 1 && s[0] == '0'))
-      *out= 0;
-    else
-      return 1;
-    return 0;
-  }
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
-      value->val_int(value, &n) || (n != 0 && n != 1))
-    return 1;
-  *out= (int) n;
-  return 0;
-}
 
 static int maintenance_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
                              void *save, struct st_mysql_value *value)
@@ -182,48 +131,6 @@ static MYSQL_SYSVAR_BOOL(maintenance, maintenance_value,
 
 /* ------------------------------------------ upkeep_maintenance_reason */
 
-static int reason_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                        void *save, struct st_mysql_value *value)
-{
-  char buf[256];
-  int len= 0;
-  const char *s;
-  UkError *err= NULL;
-  char *copy;
-
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_STRING)
-  {
-    my_printf_error(ER_WRONG_TYPE_FOR_VAR,
-                    "upkeep: upkeep_maintenance_reason must be a string",
-                    MYF(0));
-    return 1;
-  }
-  s= value_string(value, buf, &len);
-  if (!s)
-    s= "";
-  if (len > UK_REASON_MAX)
-  {
-    char detail[96];
-    snprintf(detail, sizeof(detail), "%d bytes, at most %d allowed", len,
-             UK_REASON_MAX);
-    return refuse(var, "upkeep: upkeep_maintenance_reason is too long: %s",
-                  detail);
-  }
-  /* the value's own length: a NUL inside it must not cut it short */
-  if (len > 0 && uk_reason_validate_len(s, (size_t) len, &err) != UK_OK)
-  {
-    char detail[600];
-    snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
-    uk_error_free(err);
-    return refuse(var, "upkeep: %s", detail);
-  }
-  copy= thd_strmake(thd, s, (size_t) len);
-  if (!copy)
-    return 1;
-  *(char **) save= copy;
-  return 0;
-}
-
 static void reason_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
                           void *var_ptr, const void *save)
 {
@@ -239,74 +146,22 @@ static MYSQL_SYSVAR_STR(maintenance_reason, reason_value,
   PLUGIN_VAR_RQCMDARG,
   "Why the server is in maintenance (shown by upkeep_status() and logged); "
   "required before SET GLOBAL upkeep_maintenance = ON",
-  reason_check, reason_update, "");
+  upkeep_sysvar_reason_check, reason_update, "");
 
 /* ------------------------------------------ durations (seconds) */
-
-static int seconds_check(struct st_mysql_sys_var *var, const char *name,
-                         int64_t max_us, void *save,
-                         struct st_mysql_value *value)
-{
-  long long n;
-  UkError *err= NULL;
-
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
-      value->val_int(value, &n))
-  {
-    my_printf_error(ER_WRONG_TYPE_FOR_VAR,
-                    "upkeep: %s must be a whole number of seconds", MYF(0),
-                    name);
-    return 1;
-  }
-  if ((value->is_unsigned(value) && n < 0) || n > max_us / 1000000)
-  {
-    /* too large, and maybe too large to count in microseconds */
-    char detail[160];
-    snprintf(detail, sizeof(detail),
-             "%s is too large: %llu seconds, at most %lld allowed", name,
-             (unsigned long long) n, (long long) (max_us / 1000000));
-    return refuse(var, "upkeep: %s", detail);
-  }
-  if (n < -(LLONG_MAX / 1000000))
-    n= -(LLONG_MAX / 1000000);
-  if (uk_duration_validate(name, n * 1000000, max_us, &err) != UK_OK)
-  {
-    char detail[600];
-    snprintf(detail, sizeof(detail), "%s", err ? err->message : "invalid");
-    uk_error_free(err);
-    return refuse(var, "upkeep: %s", detail);
-  }
-  *(long long *) save= n;
-  return 0;
-}
-
-static int expected_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                          void *save, struct st_mysql_value *value)
-{
-  (void) thd;
-  return seconds_check(var, "upkeep_expected_duration", UK_DURATION_MAX_US,
-                       save, value);
-}
-
-static int timeout_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                         void *save, struct st_mysql_value *value)
-{
-  (void) thd;
-  return seconds_check(var, "upkeep_drain_timeout", UK_DRAIN_TIMEOUT_MAX_US,
-                       save, value);
-}
 
 static MYSQL_SYSVAR_LONGLONG(expected_duration, upkeep_expected_duration,
   PLUGIN_VAR_RQCMDARG,
   "Expected length of the next maintenance window in seconds, shown as its "
   "expected end; 0 = unknown",
-  expected_check, NULL, 0, 0, UK_DURATION_MAX_US / 1000000, 0);
+  upkeep_sysvar_expected_check, NULL, 0, 0, UK_DURATION_MAX_US / 1000000, 0);
 
 static MYSQL_SYSVAR_LONGLONG(drain_timeout, upkeep_drain_timeout,
   PLUGIN_VAR_RQCMDARG,
   "Seconds that entering maintenance waits for open transactions that "
   "modified rows",
-  timeout_check, NULL, 30, 0, UK_DRAIN_TIMEOUT_MAX_US / 1000000, 0);
+  upkeep_sysvar_timeout_check, NULL, 30, 0,
+  UK_DRAIN_TIMEOUT_MAX_US / 1000000, 0);
 
 /* ------------------------------------------ upkeep_drain_action */
 
@@ -316,50 +171,12 @@ static TYPELIB drain_action_typelib=
   2, "drain_action_typelib", drain_action_names, NULL
 };
 
-static int action_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                        void *save, struct st_mysql_value *value)
-{
-  char buf[64];
-  int len;
-  const char *s;
-  char name[64];
-  UkDrainAction action;
-  UkError *err= NULL;
-  long long n;
-
-  (void) thd;
-  if (value->value_type(value) == MYSQL_VALUE_TYPE_INT)
-  {
-    if (value->val_int(value, &n) || n < 0 || n > 1)
-      return refuse(var, "upkeep: upkeep_drain_action must be 'fail' or "
-                    "'kill'%s", "");
-    *(unsigned long *) save= (unsigned long) n;
-    return 0;
-  }
-  s= value_string(value, buf, &len);
-  if (!s)
-    return refuse(var, "upkeep: upkeep_drain_action must be 'fail' or "
-                  "'kill'%s", "");
-  snprintf(name, sizeof(name), "%.*s", len, s);
-  if ((size_t) len >= sizeof(name) || strlen(name) != (size_t) len ||
-      uk_drain_action_parse(name, &action, &err) != UK_OK)
-  {
-    char detail[600];
-    snprintf(detail, sizeof(detail), "%s", err ? err->message : "too long");
-    uk_error_free(err);
-    return refuse(var, "upkeep: upkeep_drain_action: %s; use 'fail' or "
-                  "'kill'", detail);
-  }
-  *(unsigned long *) save= action == UK_DRAIN_TERMINATE ? 1 : 0;
-  return 0;
-}
-
 static MYSQL_SYSVAR_ENUM(drain_action, upkeep_drain_action,
   PLUGIN_VAR_RQCMDARG,
   "What entering maintenance does with transactions still writing at "
   "upkeep_drain_timeout: fail (stay out of maintenance, report them) or "
   "kill (KILL CONNECTION each, then enter)",
-  action_check, NULL, 0, &drain_action_typelib);
+  upkeep_sysvar_action_check, NULL, 0, &drain_action_typelib);
 
 /* ------------------------------------------ upkeep_definer_routines */
 
@@ -395,8 +212,6 @@ static int status_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
                         void *save, struct st_mysql_value *value);
 static void status_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
                           void *var_ptr, const void *save);
-static int app_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                     void *save, struct st_mysql_value *value);
 
 static MYSQL_THDVAR_STR(patch, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
   "The patch this session is running: a name starts a patch run, '' ends "
@@ -411,7 +226,7 @@ static MYSQL_THDVAR_STR(patch_status, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
 static MYSQL_THDVAR_STR(patch_app, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT |
   PLUGIN_VAR_MEMALLOC,
   "The app the next patch runs of this session belong to (optional)",
-  app_check, NULL, "");
+  upkeep_sysvar_app_check, NULL, "");
 
 static char empty_patch[]= "";
 
@@ -593,54 +408,11 @@ static void patch_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
 }
 
 
-static int app_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                     void *save, struct st_mysql_value *value)
-{
-  char buf[128];
-  int len= 0;
-  const char *s;
-  char *copy;
-  UkError *err= NULL;
-
-  s= value_string(value, buf, &len);
-  if (!s)
-    s= "";
-  copy= thd_strmake(thd, s, (size_t) len);
-  if (!copy)
-    return 1;
-  if (strlen(copy) != (size_t) len ||
-      uk_patch_app_validate(copy, &err) != UK_OK)
-  {
-    char detail[600];
-    snprintf(detail, sizeof(detail), "%s",
-             err ? err->message : "an app name must not contain NUL");
-    uk_error_free(err);
-    return refuse(var, "upkeep: upkeep_patch_app: %s", detail);
-  }
-  *(char **) save= copy;
-  return 0;
-}
-
-static int slow_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                      void *save, struct st_mysql_value *value)
-{
-  long long n;
-  (void) thd;
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
-      value->val_int(value, &n) || (value->is_unsigned(value) && n < 0) ||
-      n < -1 || n > 86400000LL * 365)
-    return refuse(var, "upkeep: upkeep_slow_statement_ms must be a whole "
-                  "number of milliseconds, 0 (every statement) or -1 "
-                  "(none)%s", "");
-  *(long long *) save= n;
-  return 0;
-}
-
 static MYSQL_SYSVAR_LONGLONG(slow_statement_ms, upkeep_slow_statement_ms,
   PLUGIN_VAR_RQCMDARG,
   "Statements of a patch run that take this many milliseconds or more are "
   "logged in upkeep.slow_statements; 0 logs every statement, -1 none",
-  slow_check, NULL, 1000, -1, 86400000LL * 365, 0);
+  upkeep_sysvar_slow_check, NULL, 1000, -1, 86400000LL * 365, 0);
 
 static MYSQL_SYSVAR_LONGLONG(patch_log_max_rows, upkeep_patch_log_max_rows,
   PLUGIN_VAR_RQCMDARG,
@@ -648,21 +420,12 @@ static MYSQL_SYSVAR_LONGLONG(patch_log_max_rows, upkeep_patch_log_max_rows,
   "the oldest are deleted first, runs still running are kept",
   NULL, NULL, 100000, 100, 1000000000LL, 0);
 
-static void on_demand_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                             void *var_ptr, const void *save)
-{
-  (void) thd;
-  (void) var;
-  *(my_bool *) var_ptr= *(const my_bool *) save;
-  upkeep_audit_mask_need();      /* the worker clears it again if it may */
-}
-
 static MYSQL_SYSVAR_BOOL(audit_on_demand, upkeep_audit_on_demand,
   PLUGIN_VAR_OPCMDARG,
   "Let the server skip building statement events while no patch run is "
   "active, maintenance mode is off and no other audit plugin is loaded "
   "(see the documentation)",
-  NULL, on_demand_update, 1);
+  NULL, upkeep_sysvar_on_demand_update, 1);
 
 static MYSQL_SYSVAR_LONGLONG(deadlock_poll_ms, upkeep_deadlock_poll_ms,
   PLUGIN_VAR_RQCMDARG,
@@ -679,152 +442,36 @@ static MYSQL_THDVAR_ULONGLONG(adv_start,
   "internal: start of the session's statement", NULL, NULL, 0, 0,
   ULLONG_MAX, 0);
 
-static void capture_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                           void *var_ptr, const void *save)
-{
-  (void) thd;
-  (void) var;
-  *(my_bool *) var_ptr= *(const my_bool *) save;
-  upkeep_advise_capture_set(*(const my_bool *) save);
-}
-
 static MYSQL_SYSVAR_BOOL(advise_capture, upkeep_advise_capture,
   PLUGIN_VAR_OPCMDARG,
   "Count the shapes of the SELECT, UPDATE, DELETE and INSERT ... SELECT "
   "statements of every session for the index advisor; ON after OFF starts "
   "afresh.  Makes the server build statement events for every statement",
-  NULL, capture_update, 0);
-
-/* A whole number in [min, max], or refuse with the variable's name. */
-static int range_check(struct st_mysql_sys_var *var, const char *name,
-                       long long min, long long max, void *save,
-                       struct st_mysql_value *value)
-{
-  long long n;
-  char detail[200];
-
-  if (value->value_type(value) != MYSQL_VALUE_TYPE_INT ||
-      value->val_int(value, &n) || (value->is_unsigned(value) && n < 0) ||
-      n < min || n > max)
-  {
-    snprintf(detail, sizeof(detail), "%s must be a whole number from %lld "
-             "to %lld", name, min, max);
-    return refuse(var, "upkeep: %s", detail);
-  }
-  *(long long *) save= n;
-  return 0;
-}
-
-static int max_statements_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                                void *save, struct st_mysql_value *value)
-{
-  (void) thd;
-  return range_check(var, "upkeep_advise_max_statements", 10, 100000, save,
-                     value);
-}
+  NULL, upkeep_sysvar_capture_update, 0);
 
 static MYSQL_SYSVAR_LONGLONG(advise_max_statements,
   upkeep_advise_max_statements, PLUGIN_VAR_RQCMDARG,
   "Statement shapes the index advisor's capture holds at most (each keeps "
   "its first text, up to 8 KB); new shapes beyond are counted in "
   "upkeep_advise_statements_dropped",
-  max_statements_check, NULL, 5000, 10, 100000, 0);
-
-static int max_indexes_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                             void *save, struct st_mysql_value *value)
-{
-  (void) thd;
-  return range_check(var, "upkeep_advise_max_indexes", 1, 100, save, value);
-}
+  upkeep_sysvar_max_statements_check, NULL, 5000, 10, 100000, 0);
 
 static MYSQL_SYSVAR_LONGLONG(advise_max_indexes, upkeep_advise_max_indexes,
   PLUGIN_VAR_RQCMDARG,
   "Indexes an advise run proposes at most",
-  max_indexes_check, NULL, 10, 1, 100, 0);
-
-static int min_improvement_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                                 void *save, struct st_mysql_value *value)
-{
-  double d= -1;
-  (void) thd;
-  if (value->value_type(value) == MYSQL_VALUE_TYPE_STRING)
-  {
-    /* a DECIMAL literal (12.5) arrives as a string too */
-    char buf[64], text[64], *end;
-    int len= 0;
-    const char *v= value_string(value, buf, &len);
-    if (v && len > 0 && (size_t) len < sizeof(text))
-    {
-      memcpy(text, v, (size_t) len);
-      text[len]= '\0';
-      d= strtod(text, &end);
-      if (end == text || *end)
-        d= -1;
-    }
-  }
-  else if (value->val_real(value, &d))
-    d= -1;
-  if (!(d >= 0 && d <= 100))
-    return refuse(var, "upkeep: upkeep_advise_min_improvement_pct must be a "
-                  "number from 0 to 100%s", "");
-  *(double *) save= d;
-  return 0;
-}
+  upkeep_sysvar_max_indexes_check, NULL, 10, 1, 100, 0);
 
 static MYSQL_SYSVAR_DOUBLE(advise_min_improvement_pct,
   upkeep_advise_min_improvement_pct, PLUGIN_VAR_RQCMDARG,
   "An advised index must cut the estimated cost of the statements it helps "
   "by at least this many percent",
-  min_improvement_check, NULL, 10, 0, 100, 0);
-
-static int advise_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                        void *save, struct st_mysql_value *value)
-{
-  int on;
-  (void) thd;
-  if (parse_bool(value, &on))
-    return refuse(var, "upkeep: upkeep_advise must be ON or OFF%s", "");
-  if (on && upkeep_advise_busy())
-  {
-    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: an advise run is already "
-                    "under way; wait until upkeep_advise is OFF again",
-                    MYF(0));
-    return 1;
-  }
-  *(my_bool *) save= (my_bool) on;
-  return 0;
-}
-
-/*
-  ON asks the background thread for a run; it sets the variable back to
-  OFF when the run is over.  OFF changes nothing while a run is under way.
-*/
-static void advise_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
-                          void *var_ptr, const void *save)
-{
-  (void) thd;
-  (void) var;
-  if (*(const my_bool *) save)
-  {
-    *(my_bool *) var_ptr= 1;
-    upkeep_advise_request();
-    return;
-  }
-  if (upkeep_advise_busy())
-  {
-    my_printf_error(ER_UNKNOWN_ERROR, "upkeep: the advise run under way "
-                    "goes on; upkeep_advise turns OFF when it is done",
-                    MYF(ME_NOTE));
-    return;
-  }
-  *(my_bool *) var_ptr= 0;
-}
+  upkeep_sysvar_min_improvement_check, NULL, 10, 0, 100, 0);
 
 static MYSQL_SYSVAR_BOOL(advise, upkeep_advise_value,
   PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_NOCMDOPT,
   "ON runs the index advisor on the captured statements in the background "
   "and writes upkeep.index_advice; it turns OFF again when the run is done",
-  advise_check, advise_update, 0);
+  upkeep_sysvar_advise_check, upkeep_sysvar_advise_update, 0);
 
 static MYSQL_SYSVAR_LONGLONG(deadlock_log_max_rows,
   upkeep_deadlock_log_max_rows, PLUGIN_VAR_RQCMDARG,
@@ -856,166 +503,6 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(advise_min_improvement_pct),
   MYSQL_SYSVAR(advise_max_indexes),
   NULL
-};
-
-/* ------------------------------------------------ status variables */
-
-typedef enum
-{
-  STAT_ACTIVE, STAT_PHASE, STAT_REFUSED, STAT_WINDOWS, STAT_DRAIN_MS,
-  STAT_DRAIN_OUTCOME
-} upkeep_stat;
-
-/* Fill one status variable from a snapshot of the state. */
-static int show_stat(struct st_mysql_show_var *var, void *buff,
-                     upkeep_stat which)
-{
-  upkeep_snapshot snap;
-
-  upkeep_maintenance_snapshot(&snap);
-  var->value= buff;
-  var->type= SHOW_LONGLONG;
-  switch (which)
-  {
-  case STAT_ACTIVE:
-    *(long long *) buff= strcmp(snap.phase, "off") != 0 &&
-                         strcmp(snap.phase, "draining") != 0;
-    break;
-  case STAT_REFUSED:
-    *(long long *) buff= (long long) snap.st.refused_writes;
-    break;
-  case STAT_WINDOWS:
-    *(long long *) buff= (long long) snap.windows;
-    break;
-  case STAT_DRAIN_MS:
-    /* -1 until a drain has run: signed, or it would show as 2^64 - 1 */
-    var->type= SHOW_SLONGLONG;
-    *(long long *) buff= snap.drain_last_ms;
-    break;
-  case STAT_PHASE:
-  case STAT_DRAIN_OUTCOME:
-    var->type= SHOW_CHAR;
-    snprintf(buff, SHOW_VAR_FUNC_BUFF_SIZE, "%s", which == STAT_PHASE ?
-             snap.phase : snap.drain_last_outcome);
-    break;
-  }
-  return 0;
-}
-
-#define UPKEEP_SHOW_FUNC(fn, which)                                      \
-  static int fn(MYSQL_THD thd, struct st_mysql_show_var *var, void *buff, \
-                struct system_status_var *status, enum enum_var_type scope) \
-  {                                                                      \
-    (void) thd; (void) status; (void) scope;                             \
-    return show_stat(var, buff, which);                                  \
-  }
-
-UPKEEP_SHOW_FUNC(show_active, STAT_ACTIVE)
-UPKEEP_SHOW_FUNC(show_phase, STAT_PHASE)
-UPKEEP_SHOW_FUNC(show_refused, STAT_REFUSED)
-UPKEEP_SHOW_FUNC(show_windows, STAT_WINDOWS)
-UPKEEP_SHOW_FUNC(show_drain_ms, STAT_DRAIN_MS)
-UPKEEP_SHOW_FUNC(show_drain_outcome, STAT_DRAIN_OUTCOME)
-
-/* Patch run counters (plain numbers, read without a lock). */
-static int show_number(struct st_mysql_show_var *var, void *buff, long long n)
-{
-  var->value= buff;
-  var->type= SHOW_LONGLONG;
-  *(long long *) buff= n;
-  return 0;
-}
-
-#define UPKEEP_SHOW_NUMBER(fn, expr)                                     \
-  static int fn(MYSQL_THD thd, struct st_mysql_show_var *var, void *buff, \
-                struct system_status_var *status, enum enum_var_type scope) \
-  {                                                                      \
-    (void) thd; (void) status; (void) scope;                             \
-    return show_number(var, buff, (long long) (expr));                   \
-  }
-
-UPKEEP_SHOW_NUMBER(show_runs_active, upkeep_runs_active())
-UPKEEP_SHOW_NUMBER(show_definer_routines_found,
-  __atomic_load_n(&upkeep_definer_routines_found, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_runs_started,
-  __atomic_load_n(&upkeep_patch_stats.runs_started, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_records_written,
-  __atomic_load_n(&upkeep_patch_stats.records_written, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_records_dropped,
-  __atomic_load_n(&upkeep_patch_stats.records_dropped, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_records_queued, upkeep_patch_records_queued())
-UPKEEP_SHOW_NUMBER(show_lock_wait_samples,
-  __atomic_load_n(&upkeep_patch_stats.lock_wait_samples, __ATOMIC_RELAXED))
-/* 1: the server builds statement events now; 0: not; -1: unknown */
-UPKEEP_SHOW_NUMBER(show_statement_events, upkeep_audit_general_enabled())
-UPKEEP_SHOW_NUMBER(show_deadlocks_captured,
-  __atomic_load_n(&upkeep_deadlock_stats.captured, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_deadlock_reports_lost,
-  __atomic_load_n(&upkeep_deadlock_stats.reports_lost, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_deadlock_polls,
-  __atomic_load_n(&upkeep_deadlock_stats.polls, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_deadlock_victim_events,
-  __atomic_load_n(&upkeep_deadlock_stats.victim_events, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_advise_statements,
-  __atomic_load_n(&upkeep_advise_stats.statements, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_advise_dropped,
-  __atomic_load_n(&upkeep_advise_stats.dropped, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_advise_captured,
-  __atomic_load_n(&upkeep_advise_stats.captured, __ATOMIC_RELAXED))
-UPKEEP_SHOW_NUMBER(show_advise_runs,
-  __atomic_load_n(&upkeep_advise_stats.runs, __ATOMIC_ACQUIRE))
-UPKEEP_SHOW_NUMBER(show_advise_last_run_ms, upkeep_advise_stats.last_run_ms)
-UPKEEP_SHOW_NUMBER(show_advise_last_parsed, upkeep_advise_stats.last_parsed)
-UPKEEP_SHOW_NUMBER(show_advise_last_skipped, upkeep_advise_stats.last_skipped)
-UPKEEP_SHOW_NUMBER(show_advise_last_advised, upkeep_advise_stats.last_advised)
-
-static struct st_mysql_show_var upkeep_status_variables[]=
-{
-  {"upkeep_maintenance_active", (char *) &show_active, SHOW_SIMPLE_FUNC},
-  {"upkeep_maintenance_phase", (char *) &show_phase, SHOW_SIMPLE_FUNC},
-  {"upkeep_refused_writes", (char *) &show_refused, SHOW_SIMPLE_FUNC},
-  {"upkeep_windows", (char *) &show_windows, SHOW_SIMPLE_FUNC},
-  {"upkeep_drain_last_ms", (char *) &show_drain_ms, SHOW_SIMPLE_FUNC},
-  {"upkeep_drain_last_outcome", (char *) &show_drain_outcome,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_definer_routines_found", (char *) &show_definer_routines_found,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_runs_active", (char *) &show_runs_active, SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_runs_started", (char *) &show_runs_started,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_records_written", (char *) &show_records_written,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_records_dropped", (char *) &show_records_dropped,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_records_queued", (char *) &show_records_queued,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_patch_lock_wait_samples", (char *) &show_lock_wait_samples,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_statement_events", (char *) &show_statement_events,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_deadlocks_captured", (char *) &show_deadlocks_captured,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_deadlock_reports_lost", (char *) &show_deadlock_reports_lost,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_deadlock_polls", (char *) &show_deadlock_polls, SHOW_SIMPLE_FUNC},
-  {"upkeep_deadlock_victim_events", (char *) &show_deadlock_victim_events,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_statements", (char *) &show_advise_statements,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_statements_dropped", (char *) &show_advise_dropped,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_statements_captured", (char *) &show_advise_captured,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_runs", (char *) &show_advise_runs, SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_last_run_ms", (char *) &show_advise_last_run_ms,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_last_parsed", (char *) &show_advise_last_parsed,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_last_skipped", (char *) &show_advise_last_skipped,
-   SHOW_SIMPLE_FUNC},
-  {"upkeep_advise_last_advised", (char *) &show_advise_last_advised,
-   SHOW_SIMPLE_FUNC},
-  {0, 0, 0}
 };
 
 /* ------------------------------------------------ audit hook */
