@@ -14,14 +14,19 @@
 const upkeep_feature upkeep_features[]=
 {
   /* name           bootstrap                     work
-                    serve_in_long_task  idle      run_job */
+                    serve_in_long_task  idle      run_job
+                    needs_statement_events */
   { "maintenance",  upkeep_maintenance_bootstrap, NULL,
-                    0, upkeep_maintenance_idle,   upkeep_maintenance_run_job },
+                    0, upkeep_maintenance_idle,   upkeep_maintenance_run_job,
+                    upkeep_maintenance_is_on },
   { "patchlog",     upkeep_patchlog_bootstrap,    upkeep_patchlog_work,
-                    1, NULL,                      NULL },
+                    1, NULL,                      NULL,
+                    NULL /* its own runs: patchlog_audit_mask.c */ },
   { "deadlock",     upkeep_deadlock_bootstrap,    upkeep_deadlock_work,
-                    1, NULL,                      NULL },
+                    1, NULL,                      NULL,
+                    NULL },
   { "advisor",      upkeep_advisor_bootstrap,     upkeep_advisor_work,
-                    0, NULL,                      NULL },
-  { NULL, NULL, NULL, 0, NULL, NULL }
+                    0, NULL,                      NULL,
+                    upkeep_advise_capture_on },
+  { NULL, NULL, NULL, 0, NULL, NULL, NULL }
 };

@@ -22,6 +22,11 @@
     idle       at most once a second, no SQL (e.g. persist a counter).
     run_job    the jobs that SET statements queue (upkeep_job_run()) go
                to the first entry that has one.
+    needs_statement_events
+               1 while the feature needs the server's GENERAL audit events
+               (patchlog_audit_mask.c asks every entry before it lets the
+               server stop building them); any thread, no lock held but
+               the patch log's registry lock.
 
   Any of the functions may be NULL.  The table ends with an entry whose
   name is NULL.  Everything runs on the worker thread.
@@ -40,6 +45,7 @@ typedef struct upkeep_feature
   int serve_in_long_task;
   void (*idle)(void);
   void (*run_job)(upkeep_sql *sql, upkeep_job *job);
+  int (*needs_statement_events)(void);
 } upkeep_feature;
 
 extern const upkeep_feature upkeep_features[];

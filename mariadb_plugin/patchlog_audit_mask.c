@@ -16,6 +16,7 @@
 #include <mysql/plugin_audit.h>
 
 #include "upkeep.h"
+#include "features.h"
 #include "patchlog_int.h"
 
 /*
@@ -45,14 +46,23 @@ void plog_general_events_on(void)
                       __ATOMIC_SEQ_CST);
 }
 
-/* Caller holds plog_reg_lock. */
+/*
+  Caller holds plog_reg_lock.  The other features say through the feature
+  table whether they need the events (maintenance mode, the advisor's
+  capture), so that this file calls none of them.
+*/
 static int general_events_needed_locked(void)
 {
-  return !upkeep_audit_on_demand || plog_runs != NULL ||
-         plog_other_audit_plugins ||
-         upkeep_advise_capture_on() ||
-         __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE) ||
-         upkeep_maintenance_is_on();
+  const upkeep_feature *f;
+
+  if (!upkeep_audit_on_demand || plog_runs != NULL ||
+      plog_other_audit_plugins ||
+      __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
+    return 1;
+  for (f= upkeep_features; f->name; f++)
+    if (f->needs_statement_events && f->needs_statement_events())
+      return 1;
+  return 0;
 }
 
 void upkeep_audit_mask_refresh(void)
