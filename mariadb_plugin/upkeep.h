@@ -23,15 +23,15 @@
                      connection (upkeep_sql_*).
     features.c       the feature table: each feature's bootstrap,
                      periodic work, idle step and jobs.
-    patchlog.c       patch runs: the session's upkeep_patch brackets a
+    patchlog_*.c     patch runs: the session's upkeep_patch brackets a
                      run; the audit hook times its statements into records
                      that the worker writes to upkeep.patch_runs and
                      upkeep.slow_statements.
-    deadlock.c       InnoDB deadlocks: the worker polls InnoDB's deadlock
+    deadlock_*.c     InnoDB deadlocks: the worker polls InnoDB's deadlock
                      counter (woken at once by a 1213 seen in the audit
                      hook) and stores each deadlock, parsed by libcommon,
                      in upkeep.deadlocks and upkeep.deadlock_participants.
-    advisor.c        the index advisor: the audit hook counts statement
+    advisor_*.c      the index advisor: the audit hook counts statement
                      shapes while upkeep_advise_capture is ON; the worker
                      turns them into upkeep.index_advice on request; the
                      index hygiene views.
@@ -48,7 +48,7 @@
   Neither is ever held while SQL runs or while waiting for the worker.  The
   audit hook of a connection outside any patch run takes no lock: it
   reads one atomic flag, increments one atomic counter, and reads one
-  session variable; patchlog.c describes its own locks.
+  session variable; patchlog_int.h describes the patch log's own locks.
 
   SQL is never run inside a system variable's update callback (which holds
   the server's global variables lock: SET GLOBAL read_only from there
