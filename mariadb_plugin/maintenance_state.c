@@ -80,6 +80,13 @@ upkeep_maint_state upkeep_maint;
 
 /* ------------------------------------------------------------ counters */
 
+/*
+  The storage of the system variable upkeep_maintenance (upkeep_plugin.c):
+  also set where the mode begins outside a SET, so that
+  @@upkeep_maintenance shows ON when the plugin fails safe.
+*/
+my_bool upkeep_maintenance_shown= 0;
+
 void upkeep_maint_set_active_flag(int on)
 {
   __atomic_store_n(&upkeep_stats.active, on, __ATOMIC_RELEASE);
@@ -330,6 +337,7 @@ static int restore_open_window_of_log(upkeep_sql *sql)
              "until a DBA sets upkeep_maintenance = OFF",
              upkeep_maint.state_error);
     upkeep_maint.phase= UPKEEP_ACTIVE;
+    upkeep_maintenance_shown= 1;
     upkeep_log(UPKEEP_LOG_ERROR, "%s; the server stays in maintenance mode "
                "(read-only) for safety; check the data directory, then "
                "SET GLOBAL upkeep_maintenance = OFF",

@@ -129,6 +129,7 @@ int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason);
 
 /* The value upkeep_maintenance must show. */
 int upkeep_maintenance_is_on(void);
+extern my_bool upkeep_maintenance_shown;  /* @@upkeep_maintenance */
 
 /*
   Audit hook, LOG event of connection id: while a drain runs, holds a

@@ -86,7 +86,6 @@
 #define UPKEEP_VERSION 0x0100
 #define UPKEEP_VERSION_TEXT "1.0"
 
-static my_bool maintenance_value= 0;
 static char *reason_value;
 static char reason_shown[UK_REASON_MAX + 1];
 
@@ -102,7 +101,7 @@ static int maintenance_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
   if (upkeep_maintenance_request(thd, on, NULL))
     return 1;
   *(my_bool *) save= (my_bool) upkeep_maintenance_is_on();
-  maintenance_value= *(my_bool *) save;
+  upkeep_maintenance_shown= *(my_bool *) save;
   return 0;
 }
 
@@ -122,7 +121,7 @@ static void maintenance_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
   *(my_bool *) var_ptr= on;
 }
 
-static MYSQL_SYSVAR_BOOL(maintenance, maintenance_value,
+static MYSQL_SYSVAR_BOOL(maintenance, upkeep_maintenance_shown,
   PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_NOCMDOPT,
   "Maintenance mode: ON drains open write transactions, then makes the "
   "server read-only for every account without READ_ONLY ADMIN; OFF "
@@ -611,7 +610,7 @@ static int upkeep_init(void *p)
   if (upkeep_maintenance_init() || upkeep_patchlog_init() ||
       upkeep_deadlock_init() || upkeep_advisor_init())
     return 1;
-  maintenance_value= (my_bool) upkeep_maintenance_is_on();
+  upkeep_maintenance_shown= (my_bool) upkeep_maintenance_is_on();
   if (upkeep_worker_start())
     return 1;
   upkeep_plugin_running= 1;
