@@ -56,31 +56,45 @@ is_exempt_backend(PgBackendStatus *be)
 }
 
 /*
- * Statements in flight.  A statement's read-only check (standard_ExecutorStart,
- * standard_ProcessUtility) comes before its XID (the first heap_insert, for
- * example): a statement that passed the check while the phase was still off
- * may obtain its XID after the drain's scan, write, and then be refused at
- * COMMIT once the window is active.  So every statement that may write marks
- * its backend's slot (write_lxid, upkeep_write_begin() in upkeep.h) before
- * the hooks read the phase, and the drain waits for a marked backend as for
- * one holding an XID.  Ordering (Dekker, a full barrier on each side):
+ * Statements in flight.  A statement's read-only check
+ * (standard_ExecutorStart, standard_ProcessUtility) comes before its XID (the
+ * first heap_insert, for example): a statement that passed the check while the
+ * phase was still off may obtain its XID after the drain's scan, write, and
+ * then be refused at COMMIT once the window is active.  So every statement
+ * that may write marks its backend's slot (write_lxid, upkeep_write_begin() in
+ * upkeep.h) before the hooks read the phase, and the drain waits for a marked
+ * backend as for one holding an XID.  Ordering (Dekker, a full barrier on each
+ * side):
  *
  *	backend:	store mark; pg_memory_barrier(); load phase
  *	drain:		store phase; pg_memory_barrier(); load mark
  *
- * Either the backend sees the phase (it forces its transaction read-only,
- * and the check refuses the write), or the drain sees the mark.  The mark is
- * cleared after the statement ended, so after any XID it obtained (the XID
+ * Either the backend sees the phase (it forces its transaction read-only, and
+ * the check refuses the write), or the drain sees the mark.  The mark is
+ * cleared once the statement's writes are done (ExecutorEnd, after
+ * ExecutorFinish; after ProcessUtility), so after any XID it obtained (the XID
  * is published under XidGenLock, a barrier); the drain loads the mark first
  * and the XID after a read barrier, so it never sees neither.  A mark counts
  * only while its local transaction is the backend's current one and the
  * backend runs a statement: a stale mark (a statement ended by an error in a
- * subtransaction) never makes the drain wait for an idle session.  The
- * backend's state RUNNING is stored before its mark, so a scan after the
- * barrier sees it for any mark that matters.  An idle backend without an
- * XID is skipped: its next statement reads the phase after marking.  Plain
- * SELECTs are never marked, so a long read-only statement is not waited for.
+ * subtransaction) never makes the drain wait for an idle session (unless
+ * track_activities is off: then every session may be running).  The backend's
+ * state RUNNING is stored before its mark, so a scan after the barrier sees it
+ * for any mark that matters.  An idle backend without an XID is skipped: its
+ * next statement reads the phase after marking.  Plain SELECTs are never
+ * marked, so a long read-only statement is not waited for.
  */
+
+/*
+ * Does this backend run a statement?  With track_activities off its state
+ * is unknown: then it may.
+ */
+static bool
+may_be_running(PgBackendStatus *be)
+{
+	return be->st_state == STATE_RUNNING || be->st_state == STATE_FASTPATH ||
+		be->st_state == STATE_DISABLED;
+}
 
 /*
  * One scan: the pids of non-exempt sessions that hold an open transaction
@@ -114,8 +128,7 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		if (local == NULL)
 			continue;
 		be = &local->backendStatus;
-		if (!TransactionIdIsValid(local->backend_xid) &&
-			be->st_state != STATE_RUNNING && be->st_state != STATE_FASTPATH)
+		if (!TransactionIdIsValid(local->backend_xid) && !may_be_running(be))
 			continue;			/* idle without an XID (see above) */
 		if (be->st_procpid <= 0 || be->st_procpid == MyProcPid ||
 			is_exempt_backend(be) || upkeep_maint_is_maintainer_pid(be->st_procpid))
@@ -127,7 +140,7 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		lxid = ((volatile PGPROC *) proc)->lxid;
 		in_flight = lxid != InvalidLocalTransactionId &&
 			((volatile UpkeepProcSlot *) slot)->write_lxid == lxid &&
-			(be->st_state == STATE_RUNNING || be->st_state == STATE_FASTPATH);
+			may_be_running(be);
 		pg_read_barrier();		/* the mark before the XID (see above) */
 		xid = ((volatile PGPROC *) proc)->xid;
 		if (!TransactionIdIsValid(xid) && !in_flight)
