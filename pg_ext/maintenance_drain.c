@@ -5,7 +5,9 @@
  *
  * The drain: enter_maintenance() switches to "draining" (new writes are
  * refused, transactions that already wrote may still commit), then waits
- * until no non-exempt backend holds a top-level XID, except transactions
+ * until no non-exempt backend holds a top-level XID or runs a statement
+ * that may write and passed its read-only check before the drain began
+ * (see "Statements in flight" below), except transactions
  * that were forced read-only before obtaining their XID (those wrote only
  * temporary tables), and no transaction is prepared.  Read-only transactions have no XID and are never
  * waited for or disturbed.  On timeout it fails, or ends the sessions still
@@ -54,9 +56,52 @@ is_exempt_backend(PgBackendStatus *be)
 }
 
 /*
+ * Statements in flight.  A statement's read-only check
+ * (standard_ExecutorStart, standard_ProcessUtility) comes before its XID (the
+ * first heap_insert, for example): a statement that passed the check while the
+ * phase was still off may obtain its XID after the drain's scan, write, and
+ * then be refused at COMMIT once the window is active.  So every statement
+ * that may write marks its backend's slot (write_lxid, upkeep_write_begin() in
+ * upkeep.h) before the hooks read the phase, and the drain waits for a marked
+ * backend as for one holding an XID.  Ordering (Dekker, a full barrier on each
+ * side):
+ *
+ *	backend:	store mark; pg_memory_barrier(); load phase
+ *	drain:		store phase; pg_memory_barrier(); load mark
+ *
+ * Either the backend sees the phase (it forces its transaction read-only, and
+ * the check refuses the write), or the drain sees the mark.  The mark is
+ * cleared once the statement's writes are done (ExecutorEnd, after
+ * ExecutorFinish; after ProcessUtility), so after any XID it obtained (the XID
+ * is published under XidGenLock, a barrier); the drain loads the mark first
+ * and the XID after a read barrier, so it never sees neither.  A mark counts
+ * only while its local transaction is the backend's current one and the
+ * backend runs a statement: a stale mark (a statement ended by an error in a
+ * subtransaction) never makes the drain wait for an idle session (unless
+ * track_activities is off: then every session may be running).  The backend's
+ * state RUNNING is stored before its mark, so a scan after the barrier sees it
+ * for any mark that matters.  An idle backend without an XID is skipped: its
+ * next statement reads the phase after marking.  Plain SELECTs are never
+ * marked, so a long read-only statement is not waited for.
+ */
+
+/*
+ * Does this backend run a statement?  With track_activities off its state
+ * is unknown: then it may.
+ */
+static bool
+may_be_running(PgBackendStatus *be)
+{
+	return be->st_state == STATE_RUNNING || be->st_state == STATE_FASTPATH ||
+		be->st_state == STATE_DISABLED;
+}
+
+/*
  * One scan: the pids of non-exempt sessions that hold an open transaction
- * which has written.  Fills pids (capacity max), returns the count.
- * Also adds each (pid, xid) never seen before to seen/nseen.
+ * which has written, or run a statement that may write (see above).
+ * Fills pids (capacity max), returns the count.  Also adds each (pid, xid)
+ * never seen before to seen/nseen (a statement without an XID yet is
+ * counted once it has one).
  */
 static int
 scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
@@ -65,6 +110,7 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 	int			n = 0;
 	int			nbackends;
 
+	pg_memory_barrier();		/* the phase store before the loads below */
 	pgstat_clear_backend_activity_snapshot();
 	nbackends = pgstat_fetch_stat_numbackends();
 	LWLockAcquire(upkeep_shared->lock, LW_SHARED);
@@ -74,11 +120,16 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		PgBackendStatus *be;
 		PGPROC	   *proc;
 		UpkeepProcSlot *slot;
+		LocalTransactionId lxid;
+		TransactionId xid;
+		bool		in_flight;
 		bool		known = false;
 
-		if (local == NULL || !TransactionIdIsValid(local->backend_xid))
+		if (local == NULL)
 			continue;
 		be = &local->backendStatus;
+		if (!TransactionIdIsValid(local->backend_xid) && !may_be_running(be))
+			continue;			/* idle without an XID (see above) */
 		if (be->st_procpid <= 0 || be->st_procpid == MyProcPid ||
 			is_exempt_backend(be) || upkeep_maint_is_maintainer_pid(be->st_procpid))
 			continue;
@@ -86,6 +137,14 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		if (proc == NULL)
 			continue;
 		slot = &upkeep_shared->slots[proc->pgprocno];
+		lxid = ((volatile PGPROC *) proc)->lxid;
+		in_flight = lxid != InvalidLocalTransactionId &&
+			((volatile UpkeepProcSlot *) slot)->write_lxid == lxid &&
+			may_be_running(be);
+		pg_read_barrier();		/* the mark before the XID (see above) */
+		xid = ((volatile PGPROC *) proc)->xid;
+		if (!TransactionIdIsValid(xid) && !in_flight)
+			continue;
 		if (slot->window_id == window)
 		{
 			pg_read_barrier();	/* pairs with enforce() */
@@ -96,16 +155,18 @@ scan_writers(uint64 window, int *pids, TransactionId *xids, int max,
 		if (n < max)
 		{
 			pids[n] = be->st_procpid;
-			xids[n] = local->backend_xid;
+			xids[n] = xid;
 			n++;
 		}
+		if (!TransactionIdIsValid(xid))
+			continue;
 		for (int j = 0; j < *nseen; j++)
-			if (seen_pids[j] == be->st_procpid && seen_xids[j] == local->backend_xid)
+			if (seen_pids[j] == be->st_procpid && seen_xids[j] == xid)
 				known = true;
 		if (!known && *nseen < seen_max)
 		{
 			seen_pids[*nseen] = be->st_procpid;
-			seen_xids[*nseen] = local->backend_xid;
+			seen_xids[*nseen] = xid;
 			(*nseen)++;
 		}
 	}

@@ -63,6 +63,8 @@
  * Session-local state.
  *
  * my_window: the window this session is a maintainer of (0 = none).
+ * upkeep_write_lxid, upkeep_write_depth: the local transaction and the
+ * nesting depth of the statements that may write (upkeep_write_begin()).
  * upkeep_forced_lxid: the local transaction last forced read-only;
  * forced_before_xid says whether it had no XID at that moment, forced_clean
  * whether that was also at a statement's start (see enforce());
@@ -75,6 +77,8 @@
 static uint64 my_window = 0;
 static bool exit_callback_registered = false;
 LocalTransactionId upkeep_forced_lxid = InvalidLocalTransactionId;
+LocalTransactionId upkeep_write_lxid = InvalidLocalTransactionId;
+int			upkeep_write_depth = 0;
 static bool forced_clean = false;
 static bool forced_before_xid = false;
 static bool forced_saved_read_only = false;

@@ -177,9 +177,15 @@ upkeep_shmem_startup(void)
 	LWLockRelease(AddinShmemInitLock);
 }
 
+/*
+ * A statement that may write is marked before the phase is read: see
+ * upkeep_write_begin().
+ */
 static void
 upkeep_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
+	if (upkeep_plan_may_write(queryDesc->plannedstmt))
+		upkeep_write_begin();
 	upkeep_enforce_again();
 	if (upkeep_in_patch())
 		upkeep_patch_executor_start(queryDesc, eflags, prev_ExecutorStart);
@@ -205,15 +211,62 @@ upkeep_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
 		standard_ExecutorRun(queryDesc, direction, count, execute_once);
 }
 
+/*
+ * ExecutorFinish ran: the statement's writes are done, and it holds its
+ * XID if it wrote, so its mark may go (before the call, which is then a
+ * tail call).
+ */
 static void
 upkeep_ExecutorEnd(QueryDesc *queryDesc)
 {
+	if (unlikely(upkeep_write_depth != 0) &&
+		upkeep_plan_may_write(queryDesc->plannedstmt))
+		upkeep_write_end();
 	if (upkeep_in_patch())
 		upkeep_patch_executor_end(queryDesc);
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
 	else
 		standard_ExecutorEnd(queryDesc);
+}
+
+/*
+ * May this utility statement write?  All may, except the ones below: they
+ * write nothing themselves (the statements they run pass the executor
+ * hooks, and are marked there) and some run long (EXPLAIN, CALL, DO, COPY
+ * TO of a dump, VACUUM, which PostgreSQL allows in a read-only
+ * transaction anyway).
+ */
+static bool
+utility_may_write(Node *stmt)
+{
+	switch (nodeTag(stmt))
+	{
+		case T_TransactionStmt:
+		case T_VariableSetStmt:
+		case T_VariableShowStmt:
+		case T_ExplainStmt:
+		case T_PrepareStmt:
+		case T_ExecuteStmt:
+		case T_DeallocateStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_CallStmt:
+		case T_DoStmt:
+		case T_VacuumStmt:
+		case T_ListenStmt:
+		case T_UnlistenStmt:
+		case T_NotifyStmt:
+		case T_LockStmt:
+		case T_CheckPointStmt:
+		case T_DiscardStmt:
+			return false;
+		case T_CopyStmt:
+			return ((CopyStmt *) stmt)->is_from;
+		default:
+			return true;
+	}
 }
 
 /*
@@ -227,6 +280,10 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					  ParamListInfo params, QueryEnvironment *queryEnv,
 					  DestReceiver *dest, QueryCompletion *qc)
 {
+	bool		may_write = utility_may_write(pstmt->utilityStmt);
+
+	if (may_write)
+		upkeep_write_begin();	/* before the phase is read */
 	upkeep_enforce();
 	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
 		IsA(pstmt->utilityStmt, TransactionStmt) &&
@@ -242,6 +299,8 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 								params, queryEnv, dest, qc);
+	if (may_write)
+		upkeep_write_end();
 	if (IsTransactionState())
 		upkeep_enforce();
 }

@@ -32,15 +32,23 @@
 #define UPKEEP_MAX_MAINTAINERS	64
 
 /*
- * Per-PGPROC slot: the backend records here, once per transaction, that it
- * forced its transaction read-only before the transaction had an XID.  Such
- * a transaction can only have written temporary tables, so the drain does
- * not wait for it.  Written only by the owning backend, read by the drain.
+ * Per-PGPROC slot, written only by the owning backend, read by the drain.
+ *
+ * clean_lxid (with window_id): the backend records here, once per
+ * transaction, that it forced its transaction read-only before the
+ * transaction had an XID.  Such a transaction can only have written
+ * temporary tables, so the drain does not wait for it.
+ *
+ * write_lxid: a statement that may write (upkeep_write_begin()) runs in
+ * this local transaction; InvalidLocalTransactionId when none does.  The
+ * drain waits for it as for an XID: the statement passed PostgreSQL's
+ * read-only check and may not have obtained its XID yet.
  */
 typedef struct UpkeepProcSlot
 {
 	uint64		window_id;
 	LocalTransactionId clean_lxid;
+	LocalTransactionId write_lxid;
 } UpkeepProcSlot;
 
 /*
@@ -80,6 +88,8 @@ extern char *upkeep_join_token;
 extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
 extern LocalTransactionId upkeep_forced_lxid;
+extern LocalTransactionId upkeep_write_lxid;
+extern int	upkeep_write_depth;
 extern void upkeep_enforce_slow(void);
 extern void upkeep_enforce_mid_slow(void);
 extern void upkeep_maintenance_commit_prepared(const char *gid);
@@ -197,6 +207,56 @@ upkeep_enforce_mid(void)
 	if (unlikely(pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF) &&
 		(MyProc->lxid != upkeep_forced_lxid || !XactReadOnly))
 		upkeep_enforce_mid_slow();
+}
+
+/*
+ * The statements that may write: mark them in the backend's slot from
+ * before their read-only check until they end (see "Statements in flight"
+ * in maintenance_drain.c for why, and for the ordering proof).  The mark
+ * is kept for the outermost marked statement of the transaction only
+ * (depth, reset when the local transaction changes).  A statement ended by
+ * an error skips upkeep_write_end(): a transaction abort changes the local
+ * transaction, so the mark no longer matches; a subtransaction rollback
+ * leaves it until the transaction ends (the drain then waits for the
+ * transaction's statements that run meanwhile, never for it idle).
+ *
+ * The first mark of a transaction is followed by a full barrier, so that it
+ * is visible before the caller reads the phase (upkeep_enforce*()).
+ */
+static inline void
+upkeep_write_begin(void)
+{
+	if (MyProc->lxid != upkeep_write_lxid)
+	{
+		upkeep_write_lxid = MyProc->lxid;
+		upkeep_write_depth = 0;
+	}
+	if (upkeep_write_depth++ == 0)
+	{
+		upkeep_shared->slots[MyProc->pgprocno].write_lxid = MyProc->lxid;
+		pg_memory_barrier();
+	}
+}
+
+static inline void
+upkeep_write_end(void)
+{
+	if (MyProc->lxid == upkeep_write_lxid && upkeep_write_depth > 0 &&
+		--upkeep_write_depth == 0)
+		upkeep_shared->slots[MyProc->pgprocno].write_lxid = InvalidLocalTransactionId;
+}
+
+/*
+ * May this plan write?  What ExecCheckXactReadOnly() checks: a result
+ * relation (INSERT, UPDATE, DELETE, MERGE, also in a data-modifying WITH:
+ * resultRelations lists those of every ModifyTable node) or row locks
+ * (SELECT FOR UPDATE/SHARE).  A plain SELECT is never marked: its
+ * functions' writes run statements of their own.
+ */
+static inline bool
+upkeep_plan_may_write(PlannedStmt *pstmt)
+{
+	return (pstmt->resultRelations != NIL) | (pstmt->rowMarks != NIL);
 }
 
 #endif							/* UK_UPKEEP_H */
