@@ -36,14 +36,15 @@
 #include "uk_stmt.h"
 #include "uk_stmt_int.h"
 
+/* PostgreSQL's identifier characters (scan.l ident_start, ident_cont). */
 static bool
-is_word_start(unsigned char c)
+pg_ident_start(unsigned char c)
 {
 	return isalpha(c) || c == '_' || c >= 0x80;
 }
 
 static bool
-is_word_char(unsigned char c)
+pg_ident_cont(unsigned char c)
 {
 	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
@@ -213,9 +214,9 @@ uk_stmt_next_token(Scanner *sc, size_t *start, size_t *tlen)
 		}
 		kind = TOK_NUMBER;
 	}
-	else if (is_word_start(c))
+	else if (pg_ident_start(c))
 	{
-		while (q < n && is_word_char((unsigned char) s[q]))
+		while (q < n && pg_ident_cont((unsigned char) s[q]))
 			q++;
 		kind = TOK_WORD;
 	}
@@ -273,19 +274,6 @@ either_string(const char *s, size_t n, size_t p, size_t *end)
 	}
 	*end = plain;
 	return TOK_STRING;
-}
-
-/* PostgreSQL's identifier characters (scan.l ident_start, ident_cont). */
-static bool
-pg_ident_start(unsigned char c)
-{
-	return isalpha(c) || c == '_' || c >= 0x80;
-}
-
-static bool
-pg_ident_cont(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
 /* Length of a PostgreSQL dollar-quote opener "$tag$" at p, or 0. */
