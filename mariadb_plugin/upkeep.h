@@ -283,7 +283,7 @@ int upkeep_events_restore(upkeep_sql *sql, const char *restore);
 int upkeep_events_wait(upkeep_sql *sql, upkeep_job *job, int64_t deadline_ms,
                        char *detail, size_t cap);
 
-/* ---- patchlog.c: patch runs and slow statements ---- */
+/* ---- patchlog_*.c: patch runs and slow statements ---- */
 
 struct mysql_event_general;
 
@@ -310,7 +310,7 @@ void upkeep_patchlog_deinit(void);
   connection (NULL when out of memory); the caller keeps the pointer and
   gives it back to upkeep_run_general() for each GENERAL event and to
   upkeep_run_end(), which queues END and frees it (unlinked: the caller
-  already removed it from the registry; only patchlog.c does).
+  already removed it from the registry; only patchlog_capture.c does).
 */
 upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
                              const char *name, const char *app);
@@ -327,9 +327,9 @@ int upkeep_runs_active(void);
 long upkeep_patch_records_queued(void);
 
 /*
-  The GENERAL bit of the server's audit mask (see patchlog.c): _need()
-  sets it now (any thread, cheap); _refresh() clears it when nothing
-  needs it (worker).  _enabled(): 1, 0, or -1 when the server does not
+  The GENERAL bit of the server's audit mask (see patchlog_audit_mask.c):
+  _need() sets it now (any thread, cheap); _refresh() clears it when
+  nothing needs it (worker).  _enabled(): 1, 0, or -1 when the server does not
   export the mask.
 */
 void upkeep_audit_mask_need(void);
@@ -352,7 +352,7 @@ void upkeep_worker_wake(void);
 int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
                     char *out, size_t cap);
 
-/* ---- deadlock.c: InnoDB deadlocks ---- */
+/* ---- deadlock_*.c: InnoDB deadlocks ---- */
 
 extern long long upkeep_deadlock_poll_ms;
 extern long long upkeep_deadlock_log_max_rows;
@@ -377,7 +377,7 @@ int upkeep_deadlock_bootstrap(upkeep_sql *sql);
 /* Worker: poll, capture, retention.  Returns the ms until the next poll. */
 long upkeep_deadlock_work(upkeep_sql *sql);
 
-/* ---- advisor.c: the index advisor ---- */
+/* ---- advisor_*.c: the index advisor ---- */
 
 extern my_bool upkeep_advise_capture;       /* the setting */
 extern my_bool upkeep_advise_value;         /* upkeep_advise: ON while a run

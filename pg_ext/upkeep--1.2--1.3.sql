@@ -8,9 +8,9 @@
 -- == maintenance: join token and state file ==
 
 -- == index advisor: safe catalog access ==
--- Nothing here: index_advice() (advisor.c) now reads its workload with
--- search_path 'pg_catalog, pg_temp' and plans only as roles the caller
--- could SET ROLE to.  No function of the extension is SECURITY DEFINER or
+-- Nothing here: index_advice() (advisor_workload.c) now reads its
+-- workload with search_path 'pg_catalog, pg_temp' and plans only as roles
+-- the caller could SET ROLE to.  No function of the extension is SECURITY DEFINER or
 -- written in SQL, so none needs a search_path of its own; the views bind
 -- their names when created.
 
