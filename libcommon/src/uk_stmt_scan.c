@@ -49,6 +49,34 @@ pg_ident_cont(unsigned char c)
 	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
+/*
+ * The end of a PostgreSQL block comment (they nest), q just past its
+ * opening slash-star: the index after its closing one, or n when
+ * unterminated.
+ */
+static size_t
+pg_comment_end(const char *s, size_t n, size_t q)
+{
+	int			depth = 1;
+
+	while (q < n && depth > 0)
+	{
+		if (s[q] == '*' && q + 1 < n && s[q + 1] == '/')
+		{
+			depth--;
+			q += 2;
+		}
+		else if (s[q] == '/' && q + 1 < n && s[q + 1] == '*')
+		{
+			depth++;
+			q += 2;
+		}
+		else
+			q++;
+	}
+	return q;
+}
+
 /* Length of a dollar-quote opener "$tag$" at p, or 0. */
 static size_t
 dollar_tag(const char *p, size_t n)
@@ -103,24 +131,7 @@ uk_stmt_next_token(Scanner *sc, size_t *start, size_t *tlen)
 	}
 	else if (c == '/' && q < n && s[q] == '*')
 	{
-		int			depth = 1;
-
-		q++;
-		while (q < n && depth > 0)
-		{
-			if (s[q] == '*' && q + 1 < n && s[q + 1] == '/')
-			{
-				depth--;
-				q += 2;
-			}
-			else if (s[q] == '/' && q + 1 < n && s[q + 1] == '*')
-			{
-				depth++;
-				q += 2;
-			}
-			else
-				q++;
-		}
+		q = pg_comment_end(s, n, q + 1);
 		kind = TOK_COMMENT;
 	}
 	else if (c == '\'' ||
@@ -378,26 +389,10 @@ next_token_dialect(Scanner *sc, size_t *start, size_t *tlen)
 	}
 	else if (c == '/' && q < n && s[q] == '*')
 	{
-		int			depth = 1;
-
 		q++;
 		if (pg)
 		{
-			while (q < n && depth > 0)
-			{
-				if (s[q] == '*' && q + 1 < n && s[q + 1] == '/')
-				{
-					depth--;
-					q += 2;
-				}
-				else if (s[q] == '/' && q + 1 < n && s[q + 1] == '*')
-				{
-					depth++;
-					q += 2;
-				}
-				else
-					q++;
-			}
+			q = pg_comment_end(s, n, q);
 			kind = TOK_COMMENT;
 		}
 		else
