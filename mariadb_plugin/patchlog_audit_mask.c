@@ -93,17 +93,40 @@ int upkeep_audit_general_enabled(void)
           MYSQL_AUDIT_GENERAL_CLASSMASK) != 0;
 }
 
-/* Worker: are other audit plugins loaded?  Looked at when plugins change. */
+/*
+  Worker: are other audit plugins loaded?  Looked at when the server's
+  plugin list has changed and then stayed the same for
+  PLUGINS_SETTLE_MS.  The scan of information_schema.PLUGINS takes and
+  drops a reference on every plugin; right after an INSTALL or UNINSTALL
+  SONAME, dropping the last reference of an instance being removed makes
+  this thread reap it inside the server's own scan, which mariadbd does
+  not survive every time.  Until the list has settled, the events stay
+  on (plog_other_audit_plugins keeps its last value, 1 at start).
+*/
+#define PLUGINS_SETTLE_MS 1000
+
 void plog_audit_plugins_check(upkeep_sql *sql)
 {
+  static int seen_version= -1;
+  static int64_t seen_at_ms;
   char v[32];
   int version;
+  int64_t now_ms;
 
   if (!plog_global_audit_mask)
     return;
   version= plog_global_plugin_version ?
     __atomic_load_n(plog_global_plugin_version, __ATOMIC_ACQUIRE) : 0;
   if (version == plog_other_audit_version && plog_global_plugin_version)
+    return;
+  now_ms= upkeep_monotonic_ms();
+  if (version != seen_version)
+  {
+    seen_version= version;
+    seen_at_ms= now_ms;
+    return;
+  }
+  if (now_ms - seen_at_ms < PLUGINS_SETTLE_MS || upkeep_worker_stopping())
     return;
   if (upkeep_sql_value(sql, v, sizeof(v),
         "SELECT COUNT(*) FROM information_schema.PLUGINS"
