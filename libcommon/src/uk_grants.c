@@ -1,0 +1,742 @@
+/*
+ * uk_grants.c
+ *		Rewriting MariaDB SHOW GRANTS lines for another account, and reading
+ *		account names (uk_grants.h).
+ *
+ * A line is split into tokens the way the server's lexer would see them:
+ * identifiers in backticks or double quotes (a doubled quote inside),
+ * string literals in single quotes (backslash escapes, doubled quote),
+ * punctuation, and bare words; each token remembers its parenthesis depth
+ * so that a column list such as SELECT (a, to) cannot be taken for the
+ * grantee.  Text that is kept is copied from the line byte for byte; only
+ * the grantee and the IDENTIFIED clause are replaced.  After the grantee
+ * only the clauses SHOW GRANTS prints are accepted (REQUIRE ..., WITH GRANT
+ * OPTION, WITH ADMIN OPTION, the MAX_... limits), so nothing unexpected is
+ * carried into a statement the runner executes.  The PROXY line is read by
+ * its fixed layout, since MariaDB prints its names raw between quotes
+ * (ACL_PROXY_USER::print_grant in sql/sql_acl.cc); a proxied name with a
+ * quote or a backslash in it is refused as ambiguous.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "uk_grants.h"
+#include "uk_ident.h"
+#include "uk_validate.h"
+#include "uk_internal.h"
+
+typedef enum TokKind
+{
+	TK_WORD,
+	TK_QUOTED,					/* `ident` or "ident" */
+	TK_STRING,					/* 'text' */
+	TK_PUNCT
+} TokKind;
+
+typedef struct Tok
+{
+	TokKind		kind;
+	size_t		start;
+	size_t		end;
+	int			depth;
+} Tok;
+
+typedef struct Out
+{
+	char	   *buf;
+	size_t		cap;
+	size_t		len;
+} Out;
+
+static void
+out_put(Out *o, const char *s, size_t n)
+{
+	if (o->len < o->cap)
+	{
+		size_t		room = o->cap - o->len;
+
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	}
+	o->len += n;
+}
+
+/* `name`, or '' for an empty name. */
+static void
+out_name(Out *o, const char *name)
+{
+	char		tmp[2 * UK_GRANTS_HOST_MAX * 4 + 8];
+	size_t		n;
+
+	if (name[0] == '\0')
+	{
+		out_put(o, "''", 2);
+		return;
+	}
+	n = uk_ident_quote(UK_ENGINE_MARIADB, name, tmp, sizeof(tmp));
+	out_put(o, tmp, n < sizeof(tmp) ? n : strlen(tmp));
+}
+
+size_t
+uk_grants_quote_account(const char *user, const char *host, char *out,
+						size_t cap)
+{
+	Out			o = {out, cap, 0};
+	char		tmp[2 * UK_GRANTS_HOST_MAX * 4 + 8];
+
+	/* names longer than tmp cannot be valid; they are measured, not cut */
+	if (strlen(user) * 2 + 3 > sizeof(tmp) || strlen(host) * 2 + 3 > sizeof(tmp))
+	{
+		size_t		need = uk_ident_quote(UK_ENGINE_MARIADB, user, NULL, 0) + 1 +
+			uk_ident_quote(UK_ENGINE_MARIADB, host, NULL, 0);
+
+		if (cap > 0)
+			out[0] = '\0';
+		return need;
+	}
+	out_name(&o, user);
+	out_put(&o, "@", 1);
+	out_name(&o, host);
+	if (cap > 0)
+		out[o.len < cap ? o.len : cap - 1] = '\0';
+	return o.len;
+}
+
+static int
+fail(UkError **err, char *out, size_t outlen, const char *line, size_t len,
+	 const char *why)
+{
+	char		shown[200];
+
+	if (out != NULL && outlen > 0)
+		out[0] = '\0';
+	uk_show(line, len, 120, shown, sizeof(shown));
+	return uk_error_set(err, UK_ERR_INVALID, 0, "cannot rewrite grant \"%s\": %s",
+						shown, why);
+}
+
+/* Number of UTF-8 characters of s, valid UTF-8 assumed. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t		n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* NULL when name is a usable user (max chars), else why not. */
+static const char *
+name_problem(const char *name, size_t max)
+{
+	const char *p;
+
+	if (name == NULL || name[0] == '\0')
+		return "is empty";
+	if (!uk_utf8_valid(name, strlen(name)))
+		return "is not valid UTF-8";
+	for (p = name; *p; p++)
+		if ((unsigned char) *p < 0x20 || *p == 0x7f)
+			return "has a control character";
+	if (utf8_chars(name) > max)
+		return max == UK_GRANTS_USER_MAX ? "is longer than 128 characters" :
+			"is longer than 255 characters";
+	return NULL;
+}
+
+static bool
+is_word_char(char c)
+{
+	return !((unsigned char) c <= ' ' || c == '`' || c == '"' || c == '\'' ||
+			 c == '(' || c == ')' || c == ',' || c == '@' || c == '.' ||
+			 c == ';' || c == 0x7f);
+}
+
+/* Split line[0..len) into toks (room for len); NULL or why not. */
+static const char *
+tokenize(const char *line, size_t len, Tok *toks, size_t *ntoks)
+{
+	size_t		i = 0;
+	size_t		n = 0;
+	int			depth = 0;
+
+	while (i < len)
+	{
+		char		c = line[i];
+		Tok		   *t = &toks[n];
+
+		if (c == ' ' || c == '\t')
+		{
+			i++;
+			continue;
+		}
+		t->start = i;
+		t->depth = depth;
+		if (c == '`' || c == '"')
+		{
+			size_t		j = i + 1;
+
+			for (;;)
+			{
+				if (j >= len)
+					return "a quoted name is not closed";
+				if (line[j] == c)
+				{
+					if (j + 1 < len && line[j + 1] == c)
+					{
+						j += 2;
+						continue;
+					}
+					break;
+				}
+				j++;
+			}
+			t->kind = TK_QUOTED;
+			i = j + 1;
+		}
+		else if (c == '\'')
+		{
+			size_t		j = i + 1;
+
+			for (;;)
+			{
+				if (j >= len)
+					return "a quoted string is not closed";
+				if (line[j] == '\\')
+				{
+					j += 2;
+					continue;
+				}
+				if (line[j] == '\'')
+				{
+					if (j + 1 < len && line[j + 1] == '\'')
+					{
+						j += 2;
+						continue;
+					}
+					break;
+				}
+				j++;
+			}
+			t->kind = TK_STRING;
+			i = j + 1;
+		}
+		else if (c == '(' || c == ')' || c == ',' || c == '@' || c == '.')
+		{
+			if (c == '(')
+				depth++;
+			else if (c == ')')
+			{
+				if (--depth < 0)
+					return "a parenthesis is not opened";
+				t->depth = depth;
+			}
+			t->kind = TK_PUNCT;
+			i++;
+		}
+		else if (c == ';')
+			return "it holds more than one statement";
+		else if ((unsigned char) c < 0x20 || c == 0x7f)
+			return "it has a control character";
+		else
+		{
+			while (i < len && is_word_char(line[i]))
+				i++;
+			t->kind = TK_WORD;
+		}
+		t->end = i;
+		n++;
+	}
+	if (depth != 0)
+		return "a parenthesis is not closed";
+	*ntoks = n;
+	return NULL;
+}
+
+static bool
+word_is(const char *line, const Tok *t, const char *w)
+{
+	size_t		n = strlen(w);
+
+	return t->kind == TK_WORD && t->end - t->start == n &&
+		strncasecmp(line + t->start, w, n) == 0;
+}
+
+static bool
+punct_is(const char *line, const Tok *t, char c)
+{
+	return t->kind == TK_PUNCT && line[t->start] == c;
+}
+
+static bool
+all_digits(const char *line, const Tok *t)
+{
+	size_t		i;
+
+	if (t->kind != TK_WORD)
+		return false;
+	for (i = t->start; i < t->end; i++)
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+	return true;
+}
+
+static bool
+is_name(const Tok *t)
+{
+	return t->kind == TK_WORD || t->kind == TK_QUOTED || t->kind == TK_STRING;
+}
+
+/* The account at toks[i]: name [@ name]; index after it, or 0. */
+static size_t
+account_end(const char *line, const Tok *toks, size_t n, size_t i)
+{
+	if (i >= n || !is_name(&toks[i]) || toks[i].depth != 0)
+		return 0;
+	if (i + 2 < n + 1 && i + 1 < n && punct_is(line, &toks[i + 1], '@'))
+	{
+		if (i + 2 >= n || !is_name(&toks[i + 2]))
+			return 0;
+		return i + 3;
+	}
+	return i + 1;
+}
+
+/* The end of the IDENTIFIED clause at toks[i], or 0 when malformed. */
+static size_t
+identified_end(const char *line, const Tok *toks, size_t n, size_t i)
+{
+	i++;
+	if (i < n && word_is(line, &toks[i], "BY"))
+	{
+		i++;
+		if (i < n && word_is(line, &toks[i], "PASSWORD"))
+			i++;
+		return (i < n && toks[i].kind == TK_STRING) ? i + 1 : 0;
+	}
+	if (i >= n || !(word_is(line, &toks[i], "VIA") || word_is(line, &toks[i], "WITH")))
+		return 0;
+	i++;
+	for (;;)
+	{
+		if (i >= n || !is_name(&toks[i]))
+			return 0;
+		i++;
+		if (i < n && (word_is(line, &toks[i], "USING") || word_is(line, &toks[i], "AS")))
+		{
+			i++;
+			if (i < n && toks[i].kind == TK_STRING)
+				i++;
+			else if (i + 3 < n && word_is(line, &toks[i], "PASSWORD") &&
+					 punct_is(line, &toks[i + 1], '(') &&
+					 toks[i + 2].kind == TK_STRING &&
+					 punct_is(line, &toks[i + 3], ')'))
+				i += 4;
+			else
+				return 0;
+		}
+		if (i < n && word_is(line, &toks[i], "OR"))
+		{
+			i++;
+			continue;
+		}
+		return i;
+	}
+}
+
+/* Whether toks[i] may follow the grantee (REQUIRE, WITH, limits). */
+static bool
+tail_token_ok(const char *line, const Tok *toks, size_t n, size_t i)
+{
+	static const char *const words[] = {
+		"REQUIRE", "NONE", "SSL", "X509", "AND", "WITH", "GRANT", "ADMIN",
+		"OPTION", "MAX_QUERIES_PER_HOUR", "MAX_UPDATES_PER_HOUR",
+		"MAX_CONNECTIONS_PER_HOUR", "MAX_USER_CONNECTIONS",
+		"MAX_STATEMENT_TIME", "CIPHER", "ISSUER", "SUBJECT"
+	};
+	const Tok  *t = &toks[i];
+	size_t		k;
+
+	if (t->kind == TK_STRING)
+		return i > 0 && (word_is(line, &toks[i - 1], "CIPHER") ||
+						 word_is(line, &toks[i - 1], "ISSUER") ||
+						 word_is(line, &toks[i - 1], "SUBJECT"));
+	if (punct_is(line, t, '.'))
+		return i > 0 && i + 1 < n && all_digits(line, &toks[i - 1]) &&
+			all_digits(line, &toks[i + 1]);
+	if (all_digits(line, t))
+		return true;
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (word_is(line, t, words[k]))
+			return true;
+	return false;
+}
+
+/* The proxied name in a PROXY line: up to the next quote, no escapes. */
+static bool
+proxy_name(const char *s, size_t len, size_t *i, char *dst, size_t cap)
+{
+	size_t		j = *i;
+
+	while (j < len && s[j] != '\'')
+	{
+		if (s[j] == '\\')
+			return false;
+		j++;
+	}
+	if (j >= len || j - *i >= cap)
+		return false;
+	memcpy(dst, s + *i, j - *i);
+	dst[j - *i] = '\0';
+	*i = j;
+	return true;
+}
+
+static int
+rewrite_proxy(const char *line, size_t len, const char *user, const char *host,
+			  char *out, size_t outlen, UkError **err)
+{
+	static const char with[] = " WITH GRANT OPTION";
+	char		pu[UK_GRANTS_USER_MAX * 4 + 1];
+	char		ph[UK_GRANTS_HOST_MAX * 4 + 1];
+	size_t		i = 16;			/* after "GRANT PROXY ON '" */
+	size_t		tail = len;
+	Out			o = {out, outlen, 0};
+
+	if (!proxy_name(line, len, &i, pu, sizeof(pu)) ||
+		strncmp(line + i, "'@'", 3) != 0)
+		return fail(err, out, outlen, line, len,
+					"the proxied user is not 'user'@'host' (or has a quote in it)");
+	i += 3;
+	if (!proxy_name(line, len, &i, ph, sizeof(ph)) ||
+		strncasecmp(line + i, "' TO ", 5) != 0)
+		return fail(err, out, outlen, line, len,
+					"the proxied host is not followed by TO (or has a quote in it)");
+	if (!uk_utf8_valid(pu, strlen(pu)) || !uk_utf8_valid(ph, strlen(ph)))
+		return fail(err, out, outlen, line, len, "a proxied name is not valid UTF-8");
+	i += 5;
+	if (len - i >= sizeof(with) - 1 &&
+		strncasecmp(line + len - (sizeof(with) - 1), with, sizeof(with) - 1) == 0)
+		tail = len - (sizeof(with) - 1);
+	if (tail <= i || line[i] != '\'' || line[tail - 1] != '\'')
+		return fail(err, out, outlen, line, len, "the grantee is not 'user'@'host'");
+	out_put(&o, "GRANT PROXY ON ", 15);
+	out_name(&o, pu);
+	out_put(&o, "@", 1);
+	out_name(&o, ph);
+	out_put(&o, " TO ", 4);
+	out_name(&o, user);
+	out_put(&o, "@", 1);
+	out_name(&o, host);
+	if (tail < len)
+		out_put(&o, with, sizeof(with) - 1);
+	if (o.len >= outlen)
+	{
+		char		why[96];
+
+		snprintf(why, sizeof(why), "the result needs %zu bytes, the buffer has %zu",
+				 o.len + 1, outlen);
+		return fail(err, out, outlen, line, len, why);
+	}
+	out[o.len] = '\0';
+	return UK_OK;
+}
+
+/* Append line[from..to) to o after a space. */
+static void
+out_span(Out *o, const char *line, size_t from, size_t to)
+{
+	out_put(o, " ", 1);
+	out_put(o, line + from, to - from);
+}
+
+int
+uk_grants_rewrite(const char *line, const char *new_user, const char *new_host,
+				  char *out, size_t outlen, UkError **err)
+{
+	const char *why;
+	size_t		len;
+	Tok		   *toks;
+	size_t		n = 0;
+	size_t		to = 0;
+	size_t		on = 0;
+	size_t		gend;
+	size_t		i;
+	size_t		run = 0;
+	bool		in_run = false;
+	Out			o = {out, outlen, 0};
+	int			rc;
+
+	if (out == NULL || outlen == 0)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "no room for the rewritten grant");
+	out[0] = '\0';
+	if (line == NULL)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "no grant to rewrite");
+	if ((why = name_problem(new_user, UK_GRANTS_USER_MAX)) != NULL)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "the new user name %s", why);
+	if ((why = name_problem(new_host, UK_GRANTS_HOST_MAX)) != NULL)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "the new host name %s", why);
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+					   line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (len > 0 && line[len - 1] == ';')
+		len--;
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+
+	if (len >= 16 && strncasecmp(line, "GRANT PROXY ON '", 16) == 0)
+		return rewrite_proxy(line, len, new_user, new_host, out, outlen, err);
+
+	toks = malloc((len + 1) * sizeof(Tok));
+	if (toks == NULL)
+		return uk_error_set(err, UK_ERR_NOMEM, 0, "out of memory rewriting a grant");
+	if ((why = tokenize(line, len, toks, &n)) != NULL)
+	{
+		rc = fail(err, out, outlen, line, len, why);
+		goto done;
+	}
+
+	if (n >= 4 && word_is(line, &toks[0], "SET") &&
+		word_is(line, &toks[1], "DEFAULT") && word_is(line, &toks[2], "ROLE"))
+	{
+		size_t		f = 3;
+
+		while (f < n && !(word_is(line, &toks[f], "FOR") && toks[f].depth == 0))
+			f++;
+		if (f == 3 || f != 4 || !is_name(&toks[3]) ||
+			account_end(line, toks, n, f + 1) != n)
+		{
+			rc = fail(err, out, outlen, line, len,
+					  "expected SET DEFAULT ROLE <role> FOR <account>");
+			goto done;
+		}
+		out_put(&o, line, toks[f].end);
+		out_put(&o, " ", 1);
+		to = f;
+		goto grantee;
+	}
+
+	if (n < 4 || !word_is(line, &toks[0], "GRANT"))
+	{
+		rc = fail(err, out, outlen, line, len,
+				  "not a GRANT or SET DEFAULT ROLE statement");
+		goto done;
+	}
+	for (i = 1; i < n; i++)
+	{
+		if (toks[i].depth != 0)
+			continue;
+		if (on == 0 && word_is(line, &toks[i], "ON"))
+			on = i;
+		else if (word_is(line, &toks[i], "TO"))
+		{
+			to = i;
+			break;
+		}
+	}
+	if (to == 0)
+	{
+		rc = fail(err, out, outlen, line, len, "no TO <account>");
+		goto done;
+	}
+	if (on == 0 ? to != 2 || !is_name(&toks[1]) : on < 2 || to < on + 2)
+	{
+		rc = fail(err, out, outlen, line, len, on == 0 ?
+				  "expected GRANT <role> TO <account>" :
+				  "expected GRANT <privileges> ON <object> TO <account>");
+		goto done;
+	}
+	out_put(&o, line, toks[to].end);
+	out_put(&o, " ", 1);
+
+grantee:
+	gend = account_end(line, toks, n, to + 1);
+	if (gend == 0)
+	{
+		rc = fail(err, out, outlen, line, len, "the grantee is not an account name");
+		goto done;
+	}
+	out_name(&o, new_user);
+	out_put(&o, "@", 1);
+	out_name(&o, new_host);
+
+	/* the tail: drop IDENTIFIED ..., keep what SHOW GRANTS prints */
+	for (i = gend; i < n;)
+	{
+		if (word_is(line, &toks[i], "IDENTIFIED"))
+		{
+			size_t		e = identified_end(line, toks, n, i);
+
+			if (e == 0)
+			{
+				rc = fail(err, out, outlen, line, len,
+						  "an IDENTIFIED clause that cannot be read");
+				goto done;
+			}
+			if (in_run)
+				out_span(&o, line, toks[run].start, toks[i - 1].end);
+			in_run = false;
+			i = e;
+			continue;
+		}
+		if (!tail_token_ok(line, toks, n, i))
+		{
+			char		w[160];
+			char		shown[100];
+
+			uk_show(line + toks[i].start, toks[i].end - toks[i].start, 60,
+					shown, sizeof(shown));
+			snprintf(w, sizeof(w), "unexpected \"%s\" after the grantee", shown);
+			rc = fail(err, out, outlen, line, len, w);
+			goto done;
+		}
+		if (!in_run)
+			run = i;
+		in_run = true;
+		i++;
+	}
+	if (in_run)
+		out_span(&o, line, toks[run].start, toks[n - 1].end);
+
+	if (o.len >= outlen)
+	{
+		char		w[96];
+
+		snprintf(w, sizeof(w), "the result needs %zu bytes, the buffer has %zu",
+				 o.len + 1, outlen);
+		rc = fail(err, out, outlen, line, len, w);
+		goto done;
+	}
+	out[o.len] = '\0';
+	rc = UK_OK;
+
+done:
+	free(toks);
+	return rc;
+}
+
+/*
+ * One part of an account name at s[*i]: quoted, or bare up to stop (a
+ * character that ends it) or the end.  NULL, or why not.
+ */
+static const char *
+account_part(const char *s, size_t *i, char stop, char *dst, size_t cap)
+{
+	size_t		j = *i;
+	size_t		n = 0;
+	char		q = s[j];
+
+	if (q == '\'' || q == '"' || q == '`')
+	{
+		j++;
+		for (;;)
+		{
+			char		c = s[j];
+
+			if (c == '\0')
+				return "a quote is not closed";
+			if (c == '\\' && q != '`' && s[j + 1] != '\0')
+			{
+				c = s[j + 1];
+				j += 2;
+			}
+			else if (c == q)
+			{
+				if (s[j + 1] != q)
+				{
+					j++;
+					break;
+				}
+				j += 2;
+			}
+			else
+				j++;
+			if (n + 1 >= cap)
+				return "is too long";
+			dst[n++] = c;
+		}
+	}
+	else
+	{
+		while (s[j] != '\0' && s[j] != stop)
+		{
+			char		c = s[j];
+
+			if (c == '\'' || c == '"' || c == '`' || c == ' ' || c == '\t' ||
+				c == '@')
+				return "has a quote, a space or an '@' outside quotes";
+			if (n + 1 >= cap)
+				return "is too long";
+			dst[n++] = c;
+			j++;
+		}
+	}
+	dst[n] = '\0';
+	*i = j;
+	return NULL;
+}
+
+int
+uk_grants_parse_account(const char *s, char *user, size_t ucap, char *host,
+						size_t hcap, UkError **err)
+{
+	char		shown[200];
+	const char *why = NULL;
+	const char *which = "user";
+	size_t		i = 0;
+
+	if (user != NULL && ucap > 0)
+		user[0] = '\0';
+	if (host != NULL && hcap > 0)
+		host[0] = '\0';
+	if (s == NULL || user == NULL || host == NULL || ucap == 0 || hcap < 2)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "no account name given");
+	uk_show(s, strlen(s), 120, shown, sizeof(shown));
+
+	why = account_part(s, &i, '@', user, ucap);
+	if (why == NULL)
+	{
+		if (s[i] == '\0')
+			strcpy(host, "%");
+		else if (s[i] != '@')
+			why = "has text after the closing quote (expected '@')";
+		else
+		{
+			i++;
+			which = "host";
+			why = account_part(s, &i, '\0', host, hcap);
+			if (why == NULL && s[i] != '\0')
+				why = "has text after the closing quote";
+			if (why == NULL && host[0] == '\0')
+				why = "is empty";
+		}
+	}
+	if (why == NULL)
+	{
+		which = "user";
+		why = name_problem(user, UK_GRANTS_USER_MAX);
+		if (why == NULL)
+		{
+			which = "host";
+			why = name_problem(host, UK_GRANTS_HOST_MAX);
+		}
+	}
+	if (why != NULL)
+	{
+		user[0] = '\0';
+		host[0] = '\0';
+		return uk_error_set(err, UK_ERR_INVALID, 0,
+							"invalid account \"%s\": the %s name %s "
+							"(expected user@host, 'user'@'host' or `user`@`host`)",
+							shown, which, why);
+	}
+	return UK_OK;
+}
