@@ -240,8 +240,6 @@ tokenize(const char *line, size_t len, Tok *toks, size_t *ntoks)
 		}
 		else if (c == ';')
 			return "it holds more than one statement";
-		else if ((unsigned char) c < 0x20 || c == 0x7f)
-			return "it has a control character";
 		else
 		{
 			while (i < len && is_word_char(line[i]))
@@ -348,32 +346,68 @@ identified_end(const char *line, const Tok *toks, size_t n, size_t i)
 	}
 }
 
-/* Whether toks[i] may follow the grantee (REQUIRE, WITH, limits). */
-static bool
-tail_token_ok(const char *line, const Tok *toks, size_t n, size_t i)
+/*
+ * The end of the clause at toks[i] that SHOW GRANTS prints after the
+ * grantee: REQUIRE NONE|SSL|X509|<CIPHER|ISSUER|SUBJECT 'text' [AND]...>,
+ * or WITH <GRANT OPTION|ADMIN OPTION|MAX_... number>...; 0 for anything
+ * else.
+ */
+static size_t
+tail_clause_end(const char *line, const Tok *toks, size_t n, size_t i)
 {
-	static const char *const words[] = {
-		"REQUIRE", "NONE", "SSL", "X509", "AND", "WITH", "GRANT", "ADMIN",
-		"OPTION", "MAX_QUERIES_PER_HOUR", "MAX_UPDATES_PER_HOUR",
+	static const char *const limits[] = {
+		"MAX_QUERIES_PER_HOUR", "MAX_UPDATES_PER_HOUR",
 		"MAX_CONNECTIONS_PER_HOUR", "MAX_USER_CONNECTIONS",
-		"MAX_STATEMENT_TIME", "CIPHER", "ISSUER", "SUBJECT"
+		"MAX_STATEMENT_TIME"
 	};
-	const Tok  *t = &toks[i];
-	size_t		k;
+	size_t		start;
 
-	if (t->kind == TK_STRING)
-		return i > 0 && (word_is(line, &toks[i - 1], "CIPHER") ||
-						 word_is(line, &toks[i - 1], "ISSUER") ||
-						 word_is(line, &toks[i - 1], "SUBJECT"));
-	if (punct_is(line, t, '.'))
-		return i > 0 && i + 1 < n && all_digits(line, &toks[i - 1]) &&
-			all_digits(line, &toks[i + 1]);
-	if (all_digits(line, t))
-		return true;
-	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (word_is(line, t, words[k]))
-			return true;
-	return false;
+	if (word_is(line, &toks[i], "REQUIRE"))
+	{
+		i++;
+		if (i < n && (word_is(line, &toks[i], "NONE") ||
+					  word_is(line, &toks[i], "SSL") ||
+					  word_is(line, &toks[i], "X509")))
+			return i + 1;
+		start = i;
+		while (i + 1 < n && (word_is(line, &toks[i], "CIPHER") ||
+							 word_is(line, &toks[i], "ISSUER") ||
+							 word_is(line, &toks[i], "SUBJECT")) &&
+			   toks[i + 1].kind == TK_STRING)
+		{
+			i += 2;
+			if (i + 1 < n && word_is(line, &toks[i], "AND"))
+				i++;
+		}
+		return i > start && !word_is(line, &toks[i - 1], "AND") ? i : 0;
+	}
+	if (!word_is(line, &toks[i], "WITH"))
+		return 0;
+	start = ++i;
+	while (i < n)
+	{
+		size_t		k;
+
+		if (i + 1 < n && (word_is(line, &toks[i], "GRANT") ||
+						  word_is(line, &toks[i], "ADMIN")) &&
+			word_is(line, &toks[i + 1], "OPTION"))
+		{
+			i += 2;
+			continue;
+		}
+		for (k = 0; k < sizeof(limits) / sizeof(limits[0]); k++)
+			if (word_is(line, &toks[i], limits[k]))
+				break;
+		if (k == sizeof(limits) / sizeof(limits[0]) || i + 1 >= n ||
+			!all_digits(line, &toks[i + 1]))
+			break;
+		i += 2;
+		if (i + 1 < n && punct_is(line, &toks[i], '.') &&
+			toks[i].start == toks[i - 1].end && all_digits(line, &toks[i + 1]) &&
+			toks[i + 1].start == toks[i].end)
+			i += 2;
+	}
+	return i > start ? i : 0;
 }
 
 /* The proxied name in a PROXY line: up to the next quote, no escapes. */
@@ -492,6 +526,11 @@ uk_grants_rewrite(const char *line, const char *new_user, const char *new_host,
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 		len--;
 
+	/* not even inside quotes: the statement is also shown to people */
+	for (i = 0; i < len; i++)
+		if (((unsigned char) line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+			return fail(err, out, outlen, line, len, "it has a control character");
+
 	if (len >= 16 && strncasecmp(line, "GRANT PROXY ON '", 16) == 0)
 		return rewrite_proxy(line, len, new_user, new_host, out, outlen, err);
 
@@ -587,21 +626,25 @@ grantee:
 			i = e;
 			continue;
 		}
-		if (!tail_token_ok(line, toks, n, i))
 		{
-			char		w[160];
-			char		shown[100];
+			size_t		e = tail_clause_end(line, toks, n, i);
 
-			uk_show(line + toks[i].start, toks[i].end - toks[i].start, 60,
-					shown, sizeof(shown));
-			snprintf(w, sizeof(w), "unexpected \"%s\" after the grantee", shown);
-			rc = fail(err, out, outlen, line, len, w);
-			goto done;
+			if (e == 0)
+			{
+				char		w[160];
+				char		shown[100];
+
+				uk_show(line + toks[i].start, toks[i].end - toks[i].start, 60,
+						shown, sizeof(shown));
+				snprintf(w, sizeof(w), "unexpected \"%s\" after the grantee", shown);
+				rc = fail(err, out, outlen, line, len, w);
+				goto done;
+			}
+			if (!in_run)
+				run = i;
+			in_run = true;
+			i = e;
 		}
-		if (!in_run)
-			run = i;
-		in_run = true;
-		i++;
 	}
 	if (in_run)
 		out_span(&o, line, toks[run].start, toks[n - 1].end);
