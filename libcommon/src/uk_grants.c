@@ -1,7 +1,7 @@
 /*
  * uk_grants.c
- *		Rewriting MariaDB SHOW GRANTS lines for another account, and reading
- *		account names (uk_grants.h).
+ *		Rewriting MariaDB SHOW GRANTS lines for another account (uk_grants.h;
+ *		account names are read and checked in uk_grants_account.c).
  *
  * A line is split into tokens the way the server's lexer would see them:
  * identifiers in backticks or double quotes (a doubled quote inside),
@@ -27,6 +27,7 @@
 #include "uk_ident.h"
 #include "uk_validate.h"
 #include "uk_internal.h"
+#include "uk_grants_int.h"
 
 typedef enum TokKind
 {
@@ -79,31 +80,6 @@ out_name(Out *o, const char *name)
 	out_put(o, tmp, n < sizeof(tmp) ? n : strlen(tmp));
 }
 
-size_t
-uk_grants_quote_account(const char *user, const char *host, char *out,
-						size_t cap)
-{
-	Out			o = {out, cap, 0};
-	char		tmp[2 * UK_GRANTS_HOST_MAX * 4 + 8];
-
-	/* names longer than tmp cannot be valid; they are measured, not cut */
-	if (strlen(user) * 2 + 3 > sizeof(tmp) || strlen(host) * 2 + 3 > sizeof(tmp))
-	{
-		size_t		need = uk_ident_quote(UK_ENGINE_MARIADB, user, NULL, 0) + 1 +
-			uk_ident_quote(UK_ENGINE_MARIADB, host, NULL, 0);
-
-		if (cap > 0)
-			out[0] = '\0';
-		return need;
-	}
-	out_name(&o, user);
-	out_put(&o, "@", 1);
-	out_name(&o, host);
-	if (cap > 0)
-		out[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len;
-}
-
 static int
 fail(UkError **err, char *out, size_t outlen, const char *line, size_t len,
 	 const char *why)
@@ -115,37 +91,6 @@ fail(UkError **err, char *out, size_t outlen, const char *line, size_t len,
 	uk_show(line, len, 120, shown, sizeof(shown));
 	return uk_error_set(err, UK_ERR_INVALID, 0, "cannot rewrite grant \"%s\": %s",
 						shown, why);
-}
-
-/* Number of UTF-8 characters of s, valid UTF-8 assumed. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t		n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char) *s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* NULL when name is a usable user (max chars), else why not. */
-static const char *
-name_problem(const char *name, size_t max)
-{
-	const char *p;
-
-	if (name == NULL || name[0] == '\0')
-		return "is empty";
-	if (!uk_utf8_valid(name, strlen(name)))
-		return "is not valid UTF-8";
-	for (p = name; *p; p++)
-		if ((unsigned char) *p < 0x20 || *p == 0x7f)
-			return "has a control character";
-	if (utf8_chars(name) > max)
-		return max == UK_GRANTS_USER_MAX ? "is longer than 128 characters" :
-			"is longer than 255 characters";
-	return NULL;
 }
 
 static bool
@@ -510,9 +455,9 @@ uk_grants_rewrite(const char *line, const char *new_user, const char *new_host,
 	out[0] = '\0';
 	if (line == NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "no grant to rewrite");
-	if ((why = name_problem(new_user, UK_GRANTS_USER_MAX)) != NULL)
+	if ((why = uk_grants_name_problem(new_user, UK_GRANTS_USER_MAX)) != NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "the new user name %s", why);
-	if ((why = name_problem(new_host, UK_GRANTS_HOST_MAX)) != NULL)
+	if ((why = uk_grants_name_problem(new_host, UK_GRANTS_HOST_MAX)) != NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "the new host name %s", why);
 
 	while (*line == ' ' || *line == '\t')
@@ -664,122 +609,4 @@ grantee:
 done:
 	free(toks);
 	return rc;
-}
-
-/*
- * One part of an account name at s[*i]: quoted, or bare up to stop (a
- * character that ends it) or the end.  NULL, or why not.
- */
-static const char *
-account_part(const char *s, size_t *i, char stop, char *dst, size_t cap)
-{
-	size_t		j = *i;
-	size_t		n = 0;
-	char		q = s[j];
-
-	if (q == '\'' || q == '"' || q == '`')
-	{
-		j++;
-		for (;;)
-		{
-			char		c = s[j];
-
-			if (c == '\0')
-				return "a quote is not closed";
-			if (c == '\\' && q != '`' && s[j + 1] != '\0')
-			{
-				c = s[j + 1];
-				j += 2;
-			}
-			else if (c == q)
-			{
-				if (s[j + 1] != q)
-				{
-					j++;
-					break;
-				}
-				j += 2;
-			}
-			else
-				j++;
-			if (n + 1 >= cap)
-				return "is too long";
-			dst[n++] = c;
-		}
-	}
-	else
-	{
-		while (s[j] != '\0' && s[j] != stop)
-		{
-			char		c = s[j];
-
-			if (c == '\'' || c == '"' || c == '`' || c == ' ' || c == '\t' ||
-				c == '@')
-				return "has a quote, a space or an '@' outside quotes";
-			if (n + 1 >= cap)
-				return "is too long";
-			dst[n++] = c;
-			j++;
-		}
-	}
-	dst[n] = '\0';
-	*i = j;
-	return NULL;
-}
-
-int
-uk_grants_parse_account(const char *s, char *user, size_t ucap, char *host,
-						size_t hcap, UkError **err)
-{
-	char		shown[200];
-	const char *why = NULL;
-	const char *which = "user";
-	size_t		i = 0;
-
-	if (user != NULL && ucap > 0)
-		user[0] = '\0';
-	if (host != NULL && hcap > 0)
-		host[0] = '\0';
-	if (s == NULL || user == NULL || host == NULL || ucap == 0 || hcap < 2)
-		return uk_error_set(err, UK_ERR_INVALID, 0, "no account name given");
-	uk_show(s, strlen(s), 120, shown, sizeof(shown));
-
-	why = account_part(s, &i, '@', user, ucap);
-	if (why == NULL)
-	{
-		if (s[i] == '\0')
-			strcpy(host, "%");
-		else if (s[i] != '@')
-			why = "has text after the closing quote (expected '@')";
-		else
-		{
-			i++;
-			which = "host";
-			why = account_part(s, &i, '\0', host, hcap);
-			if (why == NULL && s[i] != '\0')
-				why = "has text after the closing quote";
-			if (why == NULL && host[0] == '\0')
-				why = "is empty";
-		}
-	}
-	if (why == NULL)
-	{
-		which = "user";
-		why = name_problem(user, UK_GRANTS_USER_MAX);
-		if (why == NULL)
-		{
-			which = "host";
-			why = name_problem(host, UK_GRANTS_HOST_MAX);
-		}
-	}
-	if (why != NULL)
-	{
-		user[0] = '\0';
-		host[0] = '\0';
-		return uk_error_set(err, UK_ERR_INVALID, 0,
-							"invalid account \"%s\": the %s name %s "
-							"(expected user@host, 'user'@'host' or `user`@`host`)",
-							shown, which, why);
-	}
-	return UK_OK;
 }
