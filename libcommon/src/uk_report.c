@@ -213,6 +213,31 @@ uk_report_put(FILE *f, const char *s, size_t maxchars, UkEscape mode)
 	}
 }
 
+void
+uk_report_put_tail(FILE *f, const char *s, size_t maxchars)
+{
+	size_t		n;
+	size_t		chars = 0;
+	size_t		i;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	for (i = 0; i < n; i++)
+		chars += ((unsigned char) s[i] & 0xC0) != 0x80;
+	if (chars <= maxchars || maxchars < 2)
+	{
+		uk_report_put(f, s, maxchars, UK_ESC_HTML);
+		return;
+	}
+	/* skip to the start of the last maxchars - 1 characters */
+	for (i = 0; i < n && chars > maxchars - 1; i++)
+		if (((unsigned char) s[i + 1] & 0xC0) != 0x80)
+			chars--;
+	fputs("\xE2\x80\xA6", f);
+	uk_report_put(f, s + i, 0, UK_ESC_HTML);
+}
+
 const char *
 uk_report_status_class(const char *status)
 {

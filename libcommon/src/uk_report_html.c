@@ -39,7 +39,7 @@ static const char css[] =
 ".meta{color:#64748b}\n"
 ".cards{display:grid;grid-template-columns:repeat(4,1fr);gap:10px}\n"
 ".card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 12px;min-width:0}\n"
-".card.wide{grid-column:span 2}.card.full{grid-column:1/-1}\n"
+".card.wide{grid-column:span 2}.card.w3{grid-column:span 3}.card.full{grid-column:1/-1}\n"
 ".card .k{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:#64748b}\n"
 ".card .v{font-size:16px;font-weight:600;overflow-wrap:anywhere}\n"
 ".card .v small{font-weight:normal;color:#64748b;font-size:13px}\n"
@@ -47,7 +47,7 @@ static const char css[] =
 ".chart{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:8px;overflow-x:auto}\n"
 ".legend{display:flex;flex-wrap:wrap;gap:14px;margin:0 0 8px;color:#475569;font-size:13px}\n"
 ".legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}\n"
-"svg.timeline{display:block;font-size:11px}\n"
+"svg.timeline{display:block;width:100%;height:auto;font-size:11px}\n"
 "svg .axis{stroke:#94a3b8}svg .grid{stroke:#e2e8f0}svg .sep{stroke:#cbd5e1}\n"
 "svg .tick{fill:#64748b;text-anchor:middle}\n"
 "svg .lbl{fill:#1d2733;text-anchor:end;font-size:12px}svg .lbl.phase{fill:#64748b;font-style:italic}\n"
@@ -73,7 +73,7 @@ static const char css[] =
 "td code{overflow-wrap:anywhere}\n"
 "details summary{cursor:pointer;color:#2563eb}details pre{margin-top:6px;background:#f8fafc;padding:6px;border-radius:4px}\n"
 ".none{color:#64748b;font-style:italic}\n"
-".err{color:#b91c1c}\n"
+".err{color:#b91c1c;white-space:pre-wrap}\n"
 "footer{margin-top:32px;color:#94a3b8;font-size:12px}\n"
 "@media (max-width:900px){.cards{grid-template-columns:repeat(2,1fr)}}\n";
 
@@ -133,8 +133,8 @@ write_summary(FILE *f, const UkReportWindow *w)
 				count[k]++;
 	}
 	fputs("<section class=\"cards\">\n", f);
-	card_text(f, "wide", "Entered by", w->entered_by);
-	card_text(f, "wide", "Exited by", w->exited_at >= 0 ? w->exited_by : "still in maintenance");
+	card_text(f, "", "Entered by", w->entered_by);
+	card_text(f, "", "Exited by", w->exited_at >= 0 ? w->exited_by : "still in maintenance");
 	card_text(f, "", "Start (UTC)", uk_report_fmt_time(w->entered_at, a, sizeof(a)));
 	card_text(f, "", "End (UTC)", w->exited_at >= 0 ?
 			  uk_report_fmt_time(w->exited_at, a, sizeof(a)) : "still open");
@@ -163,6 +163,13 @@ write_summary(FILE *f, const UkReportWindow *w)
 	card_open(f, "", "Refused writes", w->refused_writes > 0 ? "" : "good");
 	fprintf(f, "%" PRId64 " <small>of the application</small></div></div>\n", w->refused_writes);
 
+	card_open(f, "", "Exit status", w->exit_status > 0 ? "bad" : "");
+	if (w->exit_status >= 0)
+		fprintf(f, "%d", w->exit_status);
+	else
+		fputs("-", f);
+	fputs("</div></div>\n", f);
+
 	card_open(f, "wide", "Patch runs", "");
 	fprintf(f, "%zu", w->nruns);
 	for (i = 0; i < 6; i++)
@@ -177,18 +184,7 @@ write_summary(FILE *f, const UkReportWindow *w)
 	fprintf(f, "%zu</div></div>\n", w->nslow);
 	card_open(f, "", "Deadlocks", w->ndeadlocks > 0 ? "bad" : "");
 	fprintf(f, "%zu</div></div>\n", w->ndeadlocks);
-	if (w->unattributed_statements >= 0)
-	{
-		card_open(f, "", "Statements outside patches", "");
-		fprintf(f, "%" PRId64 "</div></div>\n", w->unattributed_statements);
-	}
-	card_open(f, "", "Exit status", w->exit_status > 0 ? "bad" : "");
-	if (w->exit_status >= 0)
-		fprintf(f, "%d", w->exit_status);
-	else
-		fputs("-", f);
-	fputs("</div></div>\n", f);
-	card_open(f, w->unattributed_statements >= 0 ? "wide" : "full", "Command", "");
+	card_open(f, w->unattributed_statements >= 0 ? "w3" : "full", "Command", "");
 	if (w->command != NULL)
 	{
 		fputs("<code>", f);
@@ -198,6 +194,11 @@ write_summary(FILE *f, const UkReportWindow *w)
 	else
 		fputs("<small>not run by upkeep run</small>", f);
 	fputs("</div></div>\n", f);
+	if (w->unattributed_statements >= 0)
+	{
+		card_open(f, "", "Statements outside patches", "");
+		fprintf(f, "%" PRId64 "</div></div>\n", w->unattributed_statements);
+	}
 	fprintf(f, "</section>\n");
 }
 

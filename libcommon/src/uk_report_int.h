@@ -28,6 +28,13 @@ typedef enum UkEscape
  */
 extern void uk_report_put(FILE *f, const char *s, size_t maxchars, UkEscape mode);
 
+/*
+ * Write the end of s, HTML-escaped: all of it when it has at most maxchars
+ * characters, else "…" and its last maxchars - 1 (the tail of a dotted
+ * patch name tells patches apart).
+ */
+extern void uk_report_put_tail(FILE *f, const char *s, size_t maxchars);
+
 /* s, or dflt when s is NULL or empty. */
 static inline const char *
 uk_report_or(const char *s, const char *dflt)

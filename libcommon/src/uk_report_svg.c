@@ -30,7 +30,7 @@
 #define LANE_H		14.0
 #define ROWS_MAX	80
 #define LANES_MAX	24
-#define LABEL_CHARS 44
+#define LABEL_CHARS 50
 
 typedef struct Chart
 {
@@ -197,8 +197,8 @@ write_axis(const Chart *c)
 				x, AXIS_Y - 3, x, c->height - 4, x, AXIS_Y - 8,
 				uk_report_fmt_clock(t, clock, sizeof(clock)));
 	}
-	fprintf(c->f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\">UTC</text>\n",
-			c->x0 - 8, AXIS_Y - 8);
+	fprintf(c->f, "<text class=\"lbl mk-lbl\" x=\"%.1f\" y=\"%.1f\">time (UTC)</text>\n",
+			c->x0 - 36, AXIS_Y - 8);
 }
 
 /* The labels of the marker rows and of the runs (Gantt) on the left. */
@@ -229,7 +229,7 @@ write_labels(const Chart *c, const long *parent)
 			continue;
 		fprintf(c->f, "<text class=\"lbl%s\" x=\"%.1f\" y=\"%.1f\">",
 				phase ? " phase" : "", c->x0 - 8, row_y(c, c->row[i]) + 14);
-		uk_report_put(c->f, uk_report_or(r->name, "(no name)"), LABEL_CHARS, UK_ESC_HTML);
+		uk_report_put_tail(c->f, uk_report_or(r->name, "(no name)"), LABEL_CHARS);
 		fputs("</text>\n", c->f);
 	}
 }
@@ -430,7 +430,7 @@ uk_report_write_svg(FILE *f, const UkReportWindow *w)
 	for (i = 0; i < n; i++)
 		ntop += parent[i] < 0;
 	c.gantt = ntop <= ROWS_MAX;
-	c.x0 = c.gantt ? 320 : 120;
+	c.x0 = c.gantt ? 350 : 120;
 	c.x1 = PLOT_RIGHT;
 	if (!place_runs(&c, parent))
 	{
@@ -438,8 +438,8 @@ uk_report_write_svg(FILE *f, const UkReportWindow *w)
 		goto done;
 	}
 	c.height = RUNS_Y + (c.rows > 0 ? c.rows : 2) * (c.gantt ? ROW_H : LANE_H) + 8;
-	fprintf(f, "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"timeline of the patch runs\">\n",
-			SVG_W, c.height, SVG_W, c.height);
+	fprintf(f, "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"timeline of the patch runs\">\n",
+			SVG_W, c.height);
 	write_axis(&c);
 	write_window_lines(&c);
 	write_labels(&c, parent);
