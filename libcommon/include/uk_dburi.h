@@ -7,7 +7,8 @@
  *
  * Parts are percent-decoded ("%40" is "@"); a part may not decode to a NUL
  * or a control character.  An error message never shows the password.
- * Pure function on caller memory; nothing is allocated but the error.
+ * The parts are malloc'd, NULL when the URI does not give them (what the
+ * MariaDB C connector takes as "its default"); uk_dburi_clear() frees them.
  */
 #ifndef UK_DBURI_H
 #define UK_DBURI_H
@@ -23,22 +24,24 @@ typedef enum UkDbEngine
 typedef struct UkDbUri
 {
 	UkDbEngine	engine;
-	char		user[256];		/* "" = not given (the client's default) */
-	char		password[256];
-	int			has_password;	/* "user:@host" gives an empty password */
-	char		host[256];		/* without [] for an IPv6 address */
-	int			port;			/* 0 = not given */
-	char		database[256];
-	char		socket[1024];	/* ?socket=/path */
+	char	   *user;			/* NULL = not given (the client's default) */
+	char	   *password;		/* "user:@host" gives "" */
+	char	   *host;			/* without [] for an IPv6 address */
+	char	   *socket;			/* ?socket=/path */
+	char	   *database;
+	unsigned	port;			/* 0 = not given */
 } UkDbUri;
 
 /*
  * Parse s into *out (zeroed first).  A string that does not start with
  * "mariadb://" or "mysql://" (any case), or NULL, is UK_DB_POSTGRES with
- * every part empty.  UK_ERR_INVALID for a MariaDB URI that is malformed: a
- * bad port, a bad %-escape, a part too long, an unknown parameter, a path
- * with more than the database in it.
+ * every part NULL.  UK_ERR_INVALID for a MariaDB URI that is malformed: a
+ * bad port, a bad %-escape, an unknown parameter, a path with more than
+ * the database in it; UK_ERR_NOMEM.  On failure *out holds nothing to free.
  */
 extern int	uk_dburi_parse(const char *s, UkDbUri *out, UkError **err);
+
+/* Free the parts of u and zero it; NULL is allowed. */
+extern void uk_dburi_clear(UkDbUri *u);
 
 #endif							/* UK_DBURI_H */

@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,16 +28,18 @@ hexval(char c)
 }
 
 /*
- * Percent-decode s[0..len) into out (cap bytes with the NUL); what names
- * the part in an error message.
+ * Percent-decode s[0..len) into a new string in *out; what names the part
+ * in an error message.
  */
 static int
-decode(const char *s, size_t len, char *out, size_t cap, const char *what,
-	   UkError **err)
+decode(const char *s, size_t len, char **out, const char *what, UkError **err)
 {
-	size_t		o = 0;
+	char	   *o = malloc(len + 1);
+	size_t		n = 0;
 	size_t		i;
 
+	if (o == NULL)
+		return uk_error_set(err, UK_ERR_NOMEM, 0, "out of memory");
 	for (i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
@@ -47,29 +50,33 @@ decode(const char *s, size_t len, char *out, size_t cap, const char *what,
 			int			lo = i + 2 < len ? hexval(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0)
+			{
+				free(o);
 				return uk_error_set(err, UK_ERR_INVALID, 0,
 									"bad %%-escape in the %s of the connection URI", what);
+			}
 			c = (unsigned char) (hi * 16 + lo);
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7F)
+		{
+			free(o);
 			return uk_error_set(err, UK_ERR_INVALID, 0,
 								"control character in the %s of the connection URI", what);
-		if (o + 1 >= cap)
-			return uk_error_set(err, UK_ERR_INVALID, 0,
-								"the %s of the connection URI is too long (%zu bytes at most)",
-								what, cap - 1);
-		out[o++] = (char) c;
+		}
+		o[n++] = (char) c;
 	}
-	out[o] = '\0';
+	o[n] = '\0';
+	free(*out);					/* a repeated ?socket= */
+	*out = o;
 	return UK_OK;
 }
 
 /* Strict decimal port 1..65535. */
 static bool
-parse_port(const char *s, size_t len, int *port)
+parse_port(const char *s, size_t len, unsigned *port)
 {
-	int			v = 0;
+	unsigned	v = 0;
 	size_t		i;
 
 	if (len == 0 || len > 5)
@@ -78,7 +85,7 @@ parse_port(const char *s, size_t len, int *port)
 	{
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		v = v * 10 + (s[i] - '0');
+		v = v * 10 + (unsigned) (s[i] - '0');
 	}
 	if (v < 1 || v > 65535)
 		return false;
@@ -93,6 +100,7 @@ parse_hostport(const char *s, size_t len, UkDbUri *out, UkError **err)
 	const char *colon = NULL;
 	size_t		hlen = len;
 	size_t		i;
+	int			rc;
 
 	if (len > 0 && s[0] == '[')
 	{
@@ -108,8 +116,8 @@ parse_hostport(const char *s, size_t len, UkDbUri *out, UkError **err)
 									"unexpected text after ] in the host of the connection URI");
 			colon = close + 1;
 		}
-		if (decode(s + 1, (size_t) (close - s - 1), out->host, sizeof(out->host), "host", err) != UK_OK)
-			return UK_ERR_INVALID;
+		if ((rc = decode(s + 1, (size_t) (close - s - 1), &out->host, "host", err)) != UK_OK)
+			return rc;
 	}
 	else
 	{
@@ -124,8 +132,8 @@ parse_hostport(const char *s, size_t len, UkDbUri *out, UkError **err)
 			}
 		if (colon != NULL)
 			hlen = (size_t) (colon - s);
-		if (decode(s, hlen, out->host, sizeof(out->host), "host", err) != UK_OK)
-			return UK_ERR_INVALID;
+		if (hlen > 0 && (rc = decode(s, hlen, &out->host, "host", err)) != UK_OK)
+			return rc;
 	}
 	if (colon != NULL && !parse_port(colon + 1, (size_t) (s + len - colon - 1), &out->port))
 		return uk_error_set(err, UK_ERR_INVALID, 0,
@@ -138,13 +146,14 @@ static int
 parse_query(const char *s, size_t len, UkDbUri *out, UkError **err)
 {
 	size_t		i = 0;
+	int			rc;
 
 	while (i < len)
 	{
 		const char *amp = memchr(s + i, '&', len - i);
 		size_t		end = amp != NULL ? (size_t) (amp - s) : len;
 		const char *eq = memchr(s + i, '=', end - i);
-		char		name[32];
+		char	   *name = NULL;
 
 		if (end == i)
 		{
@@ -154,26 +163,54 @@ parse_query(const char *s, size_t len, UkDbUri *out, UkError **err)
 		if (eq == NULL)
 			return uk_error_set(err, UK_ERR_INVALID, 0,
 								"a parameter of the connection URI has no value (write name=value)");
-		if (decode(s + i, (size_t) (eq - s) - i, name, sizeof(name), "parameter name", err) != UK_OK)
-			return UK_ERR_INVALID;
+		if ((rc = decode(s + i, (size_t) (eq - s) - i, &name, "parameter name", err)) != UK_OK)
+			return rc;
 		if (strcmp(name, "socket") != 0)
 		{
 			char		shown[128];
 
 			uk_show(name, strlen(name), 40, shown, sizeof(shown));
+			free(name);
 			return uk_error_set(err, UK_ERR_INVALID, 0,
 								"unknown parameter \"%s\" in the connection URI (known: socket)", shown);
 		}
-		if (decode(eq + 1, end - (size_t) (eq + 1 - s), out->socket, sizeof(out->socket),
-				   "socket", err) != UK_OK)
-			return UK_ERR_INVALID;
+		free(name);
+		if ((rc = decode(eq + 1, end - (size_t) (eq + 1 - s), &out->socket, "socket", err)) != UK_OK)
+			return rc;
 		i = end + 1;
 	}
 	return UK_OK;
 }
 
+void
+uk_dburi_clear(UkDbUri *u)
+{
+	if (u == NULL)
+		return;
+	free(u->user);
+	free(u->password);
+	free(u->host);
+	free(u->socket);
+	free(u->database);
+	memset(u, 0, sizeof(*u));
+}
+
+static int parse_uri(const char *s, UkDbUri *out, UkError **err);
+
 int
 uk_dburi_parse(const char *s, UkDbUri *out, UkError **err)
+{
+	int			rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = parse_uri(s, out, err);
+	if (rc != UK_OK)
+		uk_dburi_clear(out);
+	return rc;
+}
+
+static int
+parse_uri(const char *s, UkDbUri *out, UkError **err)
 {
 	size_t		skip;
 	size_t		len;
@@ -182,8 +219,8 @@ uk_dburi_parse(const char *s, UkDbUri *out, UkError **err)
 	const char *path;
 	const char *query;
 	size_t		i;
+	int			rc;
 
-	memset(out, 0, sizeof(*out));
 	if (s == NULL)
 		return UK_OK;
 	if (strncasecmp(s, "mariadb://", 10) == 0)
@@ -208,20 +245,16 @@ uk_dburi_parse(const char *s, UkDbUri *out, UkError **err)
 		const char *colon = memchr(s, ':', (size_t) (at - s));
 		size_t		ulen = colon != NULL ? (size_t) (colon - s) : (size_t) (at - s);
 
-		if (decode(s, ulen, out->user, sizeof(out->user), "user name", err) != UK_OK)
-			return UK_ERR_INVALID;
-		if (colon != NULL)
-		{
-			out->has_password = 1;
-			if (decode(colon + 1, (size_t) (at - colon - 1), out->password,
-					   sizeof(out->password), "password", err) != UK_OK)
-				return UK_ERR_INVALID;
-		}
-		if (parse_hostport(at + 1, (size_t) (s + auth_end - at - 1), out, err) != UK_OK)
-			return UK_ERR_INVALID;
+		if (ulen > 0 && (rc = decode(s, ulen, &out->user, "user name", err)) != UK_OK)
+			return rc;
+		if (colon != NULL &&
+			(rc = decode(colon + 1, (size_t) (at - colon - 1), &out->password, "password", err)) != UK_OK)
+			return rc;
+		if ((rc = parse_hostport(at + 1, (size_t) (s + auth_end - at - 1), out, err)) != UK_OK)
+			return rc;
 	}
-	else if (parse_hostport(s, auth_end, out, err) != UK_OK)
-		return UK_ERR_INVALID;
+	else if ((rc = parse_hostport(s, auth_end, out, err)) != UK_OK)
+		return rc;
 
 	path = s + auth_end;
 	query = strchr(path, '?');
@@ -233,10 +266,10 @@ uk_dburi_parse(const char *s, UkDbUri *out, UkError **err)
 			return uk_error_set(err, UK_ERR_INVALID, 0,
 								"the path of the connection URI is more than a database name"
 								" (a socket goes in ?socket=)");
-		if (decode(path + 1, plen, out->database, sizeof(out->database), "database", err) != UK_OK)
-			return UK_ERR_INVALID;
+		if (plen > 0 && (rc = decode(path + 1, plen, &out->database, "database", err)) != UK_OK)
+			return rc;
 	}
-	if (query != NULL && parse_query(query + 1, strlen(query + 1), out, err) != UK_OK)
-		return UK_ERR_INVALID;
+	if (query != NULL && (rc = parse_query(query + 1, strlen(query + 1), out, err)) != UK_OK)
+		return rc;
 	return UK_OK;
 }
