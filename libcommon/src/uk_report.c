@@ -345,8 +345,8 @@ uk_report_span(const UkReportWindow *w, double *t0, double *t1)
 		widen(w->deadlocks[i].detected_at, &lo, &hi);
 	if (lo < 0)
 		lo = hi = 0;
-	if (hi - lo < 1.0)
-		hi = lo + 1.0;
+	if (hi - lo < 0.05)
+		hi = lo + 0.05;
 	*t0 = lo;
 	*t1 = hi;
 }

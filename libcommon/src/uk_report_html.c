@@ -279,8 +279,11 @@ write_slowest(FILE *f, const UkReportWindow *w, double end)
 		fprintf(f, "</td><td class=\"t\">%s</td>", uk_report_fmt_clock(r->started_at, a, sizeof(a)));
 		fprintf(f, "<td class=\"num\">%s</td>",
 				uk_report_fmt_ms((uk_report_run_end(r, end) - r->started_at) * 1000.0, a, sizeof(a)));
-		fprintf(f, "<td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64 "</td>",
-				r->statements, r->slow_statements);
+		if (r->statements >= 0)
+			fprintf(f, "<td class=\"num\">%" PRId64 "</td>", r->statements);
+		else
+			fputs("<td class=\"num\">-</td>", f);
+		fprintf(f, "<td class=\"num\">%" PRId64 "</td>", r->slow_statements);
 		fprintf(f, "<td class=\"num\">%s</td></tr>\n",
 				r->lock_wait_ms >= 0 ? uk_report_fmt_ms(r->lock_wait_ms, a, sizeof(a)) : "-");
 	}

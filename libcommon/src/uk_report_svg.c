@@ -167,11 +167,13 @@ row_y(const Chart *c, int row)
 static void
 write_axis(const Chart *c)
 {
-	static const double steps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
+	static const double steps[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+		1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
 		900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800};
 	double		span = c->t1 - c->t0;
 	double		step = steps[sizeof(steps) / sizeof(steps[0]) - 1];
 	double		t;
+	int64_t		k;
 	size_t		i;
 	int			n = 0;
 
@@ -183,22 +185,27 @@ write_axis(const Chart *c)
 		}
 	fprintf(c->f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			c->x0, AXIS_Y, c->x1, AXIS_Y);
-	/* the first multiple of step at or after t0 (steps divide a day) */
-	t = (double) ((int64_t) (c->t0 / step)) * step;
-	if (t < c->t0)
-		t += step;
-	for (; t <= c->t1 && n < 40; t += step, n++)
+	/* multiples of step (steps divide a day, so ticks fall on round times) */
+	k = (int64_t) (c->t0 / step);
+	if ((double) k * step < c->t0 - 1e-9)
+		k++;
+	for (; (t = (double) k * step) <= c->t1 + 1e-9 && n < 40; k++, n++)
 	{
-		char		clock[32];
+		char		clock[48];
 		double		x = xof(c, t);
+		double		tr = t + 0.0005;	/* to the millisecond, for the label */
+		int			ms = (int) ((tr - (double) (int64_t) tr) * 1000.0);
 
+		uk_report_fmt_clock(tr, clock, sizeof(clock));
+		if (step < 1)
+			snprintf(clock + strlen(clock), sizeof(clock) - strlen(clock),
+					 step < 0.1 ? ".%03d" : ".%d", step < 0.1 ? ms : ms / 100);
 		fprintf(c->f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
 				"<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-				x, AXIS_Y - 3, x, c->height - 4, x, AXIS_Y - 8,
-				uk_report_fmt_clock(t, clock, sizeof(clock)));
+				x, AXIS_Y - 3, x, c->height - 4, x, AXIS_Y - 8, clock);
 	}
 	fprintf(c->f, "<text class=\"lbl mk-lbl\" x=\"%.1f\" y=\"%.1f\">time (UTC)</text>\n",
-			c->x0 - 36, AXIS_Y - 8);
+			c->x0 - 52, AXIS_Y - 8);
 }
 
 /* The labels of the marker rows and of the runs (Gantt) on the left. */
