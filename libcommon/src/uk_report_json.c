@@ -3,7 +3,7 @@
  *		The upgrade report as one JSON object, for machines: the same data
  *		as the HTML page, every row (no table is cut).
  *
- * Layout (documented in docs/upkeep.1 under `report --json`):
+ * Layout:
  *	{"format": "upkeep-report", "version": 1, "engine", "window_id",
  *	 "reason", "entered_by", "exited_by", "drain_outcome", "entered_at",
  *	 "exited_at", "expected_end", "duration_s", "refused_writes",
