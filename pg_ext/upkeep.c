@@ -103,6 +103,15 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("upkeep.window_attribution",
+							 "Attribute this session's statements to the window patch of the maintenance window it joined.",
+							 "While a maintenance window has a window patch open (upkeep.window_patch_begin()), the statements of "
+							 "its maintainer sessions without a patch of their own count in that patch run; off keeps this session out.",
+							 &upkeep_window_attribution,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, upkeep_window_attribution_assign, NULL);
+
 	DefineCustomIntVariable("upkeep.patch_log_max_size",
 							"Disk space kept for the patch run log (upkeep.patch_runs, upkeep.slow_statements).",
 							"The oldest records are dropped first.",
