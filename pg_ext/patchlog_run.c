@@ -95,7 +95,6 @@ static PatchSlot *my_proc_slot = NULL;	/* for window_stmt_run */
 static TimestampTz last_toplevel_end = 0;
 static int64 last_toplevel_lock_wait = 0;
 static int	utility_depth = 0;
-static int	stack_depth = 0;
 
 /*
  * Executor statements being timed, innermost last.  Entries of aborted
@@ -114,6 +113,12 @@ typedef struct TimedQuery
 } TimedQuery;
 
 static TimedQuery stack[PATCH_STACK_MAX];
+
+/*
+ * How many are timed (upkeep.h): ExecutorEnd and aborts pass here while it
+ * is not 0, also once upkeep_stmt_hooks went off during the statement.
+ */
+int			upkeep_patch_stack_depth = 0;
 
 /* Buffer for one statement's text; static so that the error path never allocates. */
 static char query_buf[UK_QUERY_MAX + 1];
@@ -183,7 +188,7 @@ finish_run(UkRunStatus status, const char *message, bool quiet)
 
 	upkeep_my_run_id = 0;
 	upkeep_stmt_hooks_update();
-	stack_depth = 0;
+	upkeep_patch_stack_depth = 0;
 	utility_depth = 0;
 }
 
@@ -218,8 +223,6 @@ upkeep_window_attribution_assign(bool newval, void *extra)
 {
 	upkeep_window_attribution = newval;
 	upkeep_stmt_hooks_update();
-	if (!upkeep_stmt_hooks)
-		stack_depth = 0;		/* their ExecutorEnd passes no more */
 }
 
 static char *
@@ -316,7 +319,7 @@ patch_begin(PG_FUNCTION_ARGS)
 	lock_wait_total_us = 0;
 	last_toplevel_end = GetCurrentTimestamp();
 	last_toplevel_lock_wait = 0;
-	stack_depth = 0;
+	upkeep_patch_stack_depth = 0;
 	utility_depth = 0;
 	upkeep_my_run_id = run_id;
 	upkeep_stmt_hooks_update();
@@ -358,10 +361,7 @@ window_member_lost(void)
 {
 	upkeep_stmt_hooks = upkeep_my_run_id != 0;
 	if (upkeep_my_run_id == 0)
-	{
 		stop_lock_sampling();
-		stack_depth = 0;		/* their ExecutorEnd passes no more */
-	}
 }
 
 /*
@@ -447,7 +447,8 @@ count_statement(uint64 run, WindowRunSlot *wslot, int64 lock_wait_us, bool slow)
 		}
 		return true;
 	}
-	if (pg_atomic_read_u64(&wslot->run_id) != run)
+	/* that run ended, or this session became its runner or opted out */
+	if (pg_atomic_read_u64(&wslot->run_id) != run || !upkeep_stmt_hooks)
 		return false;
 	pg_atomic_fetch_add_u64(&wslot->statements, 1);
 	if (lock_wait_us > 0)
@@ -558,7 +559,7 @@ upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 	TimedQuery	t;
 
 	t.wslot = NULL;
-	t.toplevel = stack_depth == 0 && utility_depth == 0;
+	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
 	t.run_id = (eflags & EXEC_FLAG_EXPLAIN_ONLY) ? 0 : statement_run(&t.wslot, true);
 	if (t.run_id != 0)
 		statement_start(&t);
@@ -568,11 +569,11 @@ upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 		standard_ExecutorStart(qd, eflags);
 
 	/* pushed only once started: a failed start never reaches ExecutorEnd */
-	if (t.run_id == 0 || stack_depth >= PATCH_STACK_MAX)
+	if (t.run_id == 0 || upkeep_patch_stack_depth >= PATCH_STACK_MAX)
 		return;
 	t.qd = qd;
 	t.nest_level = GetCurrentTransactionNestLevel();
-	stack[stack_depth++] = t;
+	stack[upkeep_patch_stack_depth++] = t;
 }
 
 void
@@ -581,14 +582,15 @@ upkeep_patch_executor_end(QueryDesc *qd)
 	TimedQuery	t;
 	int			i;
 
-	for (i = stack_depth - 1; i >= 0; i--)
+	for (i = upkeep_patch_stack_depth - 1; i >= 0; i--)
 		if (stack[i].qd == qd)
 			break;
 	if (i < 0)
 		return;					/* started outside the run, or not timed */
 	t = stack[i];
-	memmove(&stack[i], &stack[i + 1], sizeof(TimedQuery) * (stack_depth - i - 1));
-	stack_depth--;
+	memmove(&stack[i], &stack[i + 1],
+			sizeof(TimedQuery) * (upkeep_patch_stack_depth - i - 1));
+	upkeep_patch_stack_depth--;
 
 	statement_done(&t,
 				   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
@@ -627,7 +629,7 @@ upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
 	CommandTag	tag = CreateCommandTag(pstmt->utilityStmt);
 	TimedQuery	t;
 
-	t.toplevel = stack_depth == 0 && utility_depth == 0;
+	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
 	t.run_id = utility_is_timed(pstmt, context) ? statement_run(&t.wslot, true) : 0;
 	if (t.run_id != 0)
 		statement_start(&t);
@@ -676,21 +678,22 @@ upkeep_patch_emit_log(ErrorData *edata)
 	int			len = 0;
 	const char *sqlstate;
 	WindowRunSlot *wslot;
+	TimedQuery *top;
 	uint64		run;
 
 	if (edata->elevel < ERROR || upkeep_patch_shared == NULL)
 		return;
 
 	/* the innermost statement being timed, else the client's statement */
-	if (stack_depth > 0 && stack[stack_depth - 1].qd->sourceText != NULL)
+	top = upkeep_patch_stack_depth > 0 ?
+		&stack[upkeep_patch_stack_depth - 1] : NULL;
+	if (top != NULL && top->qd->sourceText != NULL)
 	{
-		QueryDesc  *qd = stack[stack_depth - 1].qd;
-
-		source = qd->sourceText;
-		location = qd->plannedstmt->stmt_location;
-		len = qd->plannedstmt->stmt_len;
-		run = stack[stack_depth - 1].run_id;
-		wslot = stack[stack_depth - 1].wslot;
+		source = top->qd->sourceText;
+		location = top->qd->plannedstmt->stmt_location;
+		len = top->qd->plannedstmt->stmt_len;
+		run = top->run_id;
+		wslot = top->wslot;
 	}
 	else
 		run = statement_run(&wslot, false);
@@ -718,7 +721,7 @@ upkeep_patch_emit_log(ErrorData *edata)
 void
 upkeep_patch_xact_abort(void)
 {
-	stack_depth = 0;
+	upkeep_patch_stack_depth = 0;
 	if (my_proc_slot != NULL)
 		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
 }
@@ -729,6 +732,7 @@ upkeep_patch_subxact_abort(void)
 {
 	int			level = GetCurrentTransactionNestLevel();
 
-	while (stack_depth > 0 && stack[stack_depth - 1].nest_level >= level)
-		stack_depth--;
+	while (upkeep_patch_stack_depth > 0 &&
+		   stack[upkeep_patch_stack_depth - 1].nest_level >= level)
+		upkeep_patch_stack_depth--;
 }

@@ -7,9 +7,10 @@
  * uk_run_fold), in any database; runs still open take their counters from
  * shared memory.  Window patch runs (patchlog_window.c) show like any
  * other run, with their window and parent run; in patch_activity, once
- * per session running a statement for them now, else once without a pid.  Statement text is shown only to its own role, superusers
- * and members of pg_read_all_stats.  See patchlog_int.h for how the
- * patch-run files fit together.
+ * per session running a statement for them now, else once without a pid.
+ * Statement text is shown only to its own role, superusers and members
+ * of pg_read_all_stats.  See patchlog_int.h for how the patch-run files
+ * fit together.
  */
 #include "postgres.h"
 

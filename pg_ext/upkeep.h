@@ -151,6 +151,7 @@ extern bool upkeep_window_attribution;
 extern uint64 upkeep_my_run_id;
 extern uint64 upkeep_window_runner_of;
 extern bool upkeep_stmt_hooks;
+extern int	upkeep_patch_stack_depth;
 extern void upkeep_window_attribution_assign(bool newval, void *extra);
 extern void upkeep_window_runs_reset(uint64 window);
 extern int	upkeep_window_runs_abort(uint64 window);

@@ -75,11 +75,11 @@ SELECT 1 / 0;
 SET upkeep.window_attribution = off;
 SELECT 2 AS not_attributed;
 RESET upkeep.window_attribution;
--- 3 so far: SELECT 1, the failure, and the SET that turned it off
+-- 2 so far: SELECT 1 and the failure (not the SET that turned it off)
 SELECT status, statements, error_sqlstate, error_statement
   FROM upkeep.patch_runs WHERE run_id = :outer_id;
 -- ending it makes this session the runner (the reading SELECT above was
--- the fourth statement)
+-- the third statement)
 SELECT upkeep.window_patch_end() = :outer_id AS ended_outer;
 SELECT name, status, statements, error_sqlstate, window_id = :win AS in_window,
 	   parent_run_id
