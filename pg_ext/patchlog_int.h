@@ -42,7 +42,9 @@ typedef struct PatchSlot
 	pg_atomic_uint64 lock_wait_us;
 	/* the window patch run a statement of this backend runs for now (0: none) */
 	pg_atomic_uint64 window_stmt_run;
-	int			window_pid;		/* the backend's pid, with window_stmt_run */
+	/* the window whose window patches this backend is attributed to (0: none) */
+	pg_atomic_uint64 window_member;
+	int			window_pid;		/* the backend's pid, with the two above */
 } PatchSlot;
 
 /* Levels of window patch runs: the outer run and one nested step. */
@@ -84,6 +86,9 @@ typedef struct PatchShared
 	int			nslots;
 	PatchSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } PatchShared;
+
+/* patchlog_run.c */
+extern void upkeep_patch_publish_member(uint64 window);
 
 /* patchlog_log.c */
 extern PatchShared *upkeep_patch_shared;

@@ -101,6 +101,7 @@ upkeep_patch_shmem_init(bool found)
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].slow_statements, 0);
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].lock_wait_us, 0);
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].window_stmt_run, 0);
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].window_member, 0);
 	}
 	pg_atomic_init_u64(&upkeep_patch_shared->window.current_run, 0);
 	pg_atomic_init_u64(&upkeep_patch_shared->window.runs_window, 0);

@@ -92,6 +92,7 @@ static TimestampTz last_sample_at = 0;
 static TimeoutId lock_sample_timeout = MAX_TIMEOUTS;
 static bool exit_callback_registered = false;
 static PatchSlot *my_proc_slot = NULL;	/* for window_stmt_run */
+static uint64 my_member_published = 0;	/* window_member of my_proc_slot */
 static TimestampTz last_toplevel_end = 0;
 static int64 last_toplevel_lock_wait = 0;
 static int	utility_depth = 0;
@@ -202,7 +203,10 @@ abort_run_at_exit(int code, Datum arg)
 	if (upkeep_patch_shared == NULL)
 		return;
 	if (my_proc_slot != NULL)
+	{
 		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
+		pg_atomic_write_u64(&my_proc_slot->window_member, 0);
+	}
 	if (upkeep_my_run_id != 0)
 		finish_run(UK_RUN_ABORTED, "the session ended inside the patch", true);
 }
@@ -217,12 +221,35 @@ ensure_exit_callback(void)
 	}
 }
 
+/*
+ * Say in this backend's slot which window's patches its statements are
+ * attributed to (0: none), for patch_activity: a statement waiting for a
+ * lock in parse analysis has not reached any hook yet.
+ */
+void
+upkeep_patch_publish_member(uint64 window)
+{
+	if (window == my_member_published || upkeep_patch_shared == NULL ||
+		MyProc == NULL)
+		return;
+	if (my_proc_slot == NULL)
+	{
+		ensure_exit_callback();
+		my_proc_slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
+	}
+	my_proc_slot->window_pid = MyProcPid;
+	pg_atomic_write_u64(&my_proc_slot->window_member, window);
+	my_member_published = window;
+}
+
 /* GUC assign hook of upkeep.window_attribution (called before the assignment). */
 void
 upkeep_window_attribution_assign(bool newval, void *extra)
 {
 	upkeep_window_attribution = newval;
 	upkeep_stmt_hooks_update();
+	if (!newval)
+		upkeep_patch_publish_member(0);
 }
 
 static char *
@@ -362,6 +389,7 @@ window_member_lost(void)
 	upkeep_stmt_hooks = upkeep_my_run_id != 0;
 	if (upkeep_my_run_id == 0)
 		stop_lock_sampling();
+	upkeep_patch_publish_member(0);
 }
 
 /*
@@ -380,6 +408,8 @@ window_run_now(WindowRunSlot **wslot, bool count)
 		pg_read_barrier();
 		if (pg_atomic_read_u64(&wp->runs_window) == upkeep_my_window)
 		{
+			if (unlikely(my_member_published != upkeep_my_window))
+				upkeep_patch_publish_member(upkeep_my_window);
 			*wslot = pg_atomic_read_u64(&wp->levels[1].run_id) == run ?
 				&wp->levels[1] : &wp->levels[0];
 			return run;
@@ -388,8 +418,13 @@ window_run_now(WindowRunSlot **wslot, bool count)
 	if (upkeep_my_window != pg_atomic_read_u64(&upkeep_shared->window_id) ||
 		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
 		window_member_lost();
-	else if (count)
-		pg_atomic_fetch_add_u64(&wp->unattributed, 1);
+	else
+	{
+		if (unlikely(my_member_published != upkeep_my_window))
+			upkeep_patch_publish_member(upkeep_my_window);
+		if (count)
+			pg_atomic_fetch_add_u64(&wp->unattributed, 1);
+	}
 	return 0;
 }
 
@@ -531,15 +566,7 @@ statement_start(TimedQuery *t)
 		t->lock_wait_start = lock_wait_total_us;
 	}
 	if (t->wslot != NULL)
-	{
-		if (unlikely(my_proc_slot == NULL))
-		{
-			ensure_exit_callback();
-			my_proc_slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
-			my_proc_slot->window_pid = MyProcPid;
-		}
 		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, t->run_id);
-	}
 }
 
 /* The top-level statement ended (or failed). */

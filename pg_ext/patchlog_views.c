@@ -18,6 +18,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -333,12 +334,43 @@ typedef struct SessionRow
 	uint64		parent_run_id;
 } SessionRow;
 
+/* The pids of the backends running a statement now (sorted, palloc'd). */
+static int *
+active_pids(int *n)
+{
+	int			nbackends = pgstat_fetch_stat_numbackends();
+	int		   *pids = palloc(sizeof(int) * Max(nbackends, 1));
+
+	*n = 0;
+	for (int i = 1; i <= nbackends; i++)
+	{
+		LocalPgBackendStatus *l = pgstat_fetch_stat_local_beentry(i);
+
+		if (l != NULL && l->backendStatus.st_state == STATE_RUNNING)
+			pids[(*n)++] = l->backendStatus.st_procpid;
+	}
+	return pids;
+}
+
+static bool
+pid_in(int pid, const int *pids, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
 /*
  * The rows of one open window run: a row per backend running a statement
- * for it now, else one without a pid.  Caller holds the lock (shared).
+ * for it now -- one that started under it, or, for the innermost run, an
+ * active statement of an attributed session that has not reached the
+ * executor yet (waiting for a lock in parse analysis) -- else one without
+ * a pid.  Caller holds the lock (shared).
  */
 static int
-window_run_rows(WindowRunSlot *w, uint64 window, SessionRow *rows, int n)
+window_run_rows(WindowRunSlot *w, uint64 window, bool innermost,
+				const int *active, int nactive, SessionRow *rows, int n)
 {
 	uint64		run = pg_atomic_read_u64(&w->run_id);
 	int			first = n;
@@ -350,8 +382,12 @@ window_run_rows(WindowRunSlot *w, uint64 window, SessionRow *rows, int n)
 		if (i < upkeep_patch_shared->nslots)
 		{
 			PatchSlot  *s = &upkeep_patch_shared->slots[i];
+			uint64		stmt_run = pg_atomic_read_u64(&s->window_stmt_run);
 
-			if (pg_atomic_read_u64(&s->window_stmt_run) != run)
+			if (stmt_run != run &&
+				!(innermost && stmt_run == 0 &&
+				  pg_atomic_read_u64(&s->window_member) == window &&
+				  pid_in(s->window_pid, active, nactive)))
 				continue;
 			row->pid = s->window_pid;
 		}
@@ -384,9 +420,12 @@ patch_sessions(PG_FUNCTION_ARGS)
 	WindowPatchShared *wp;
 	SessionRow *rows;
 	int			n = 0;
+	int			nactive;
+	int		   *active;
 
 	upkeep_patch_require_shmem();
 	InitMaterializedSRF(fcinfo, 0);
+	active = active_pids(&nactive);
 	wp = &upkeep_patch_shared->window;
 	rows = palloc(sizeof(SessionRow) *
 				  (upkeep_patch_shared->nslots * (WINDOW_PATCH_LEVELS + 1) +
@@ -413,7 +452,7 @@ patch_sessions(PG_FUNCTION_ARGS)
 	}
 	for (int l = 0; l < wp->depth; l++)
 		n = window_run_rows(&wp->levels[l], pg_atomic_read_u64(&wp->runs_window),
-							rows, n);
+							l == wp->depth - 1, active, nactive, rows, n);
 	LWLockRelease(upkeep_patch_shared->lock);
 
 	for (int i = 0; i < n; i++)

@@ -110,6 +110,7 @@ lock_window_of_maintainer(const char *what)
 	/* from now on this session is the window's runner: never attributed */
 	upkeep_window_runner_of = window;
 	upkeep_stmt_hooks_update();
+	upkeep_patch_publish_member(0);
 	return window;
 }
 
