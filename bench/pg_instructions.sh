@@ -27,11 +27,12 @@
 #               opened (budget: patch + 300)
 #   unattrib    the same with no window patch open (counted as unattributed)
 #
-# Environment: N (500).
+# Environment: N (500), ROUNDS (3: pairs of server backends per case).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib/pg.sh"
 N=${N:-500}
+ROUNDS=${ROUNDS:-3}
 
 uk_throwaway_cluster bench-ir
 psql_at "$W" "$P" -d postgres -c "CREATE EXTENSION upkeep" >/dev/null
@@ -107,15 +108,20 @@ backend_count() {
 	awk '/^totals:/ { print $2 }' "$W/cg/cg.$pid"
 }
 
-# server_per_stmt OPTIONS [PREFIX]
+# server_per_stmt OPTIONS [PREFIX]: the median of ROUNDS pairs (a backend
+# inherits the postmaster's count at its fork, which varies a little)
 server_per_stmt() {
-	local with without
+	local with without r all=""
 	printf '%s\n' "SELECT pg_backend_pid();" "${2:-}" | cat - "$W/stmts.sql" >"$W/s_with.sql"
 	printf '%s\n' "SELECT pg_backend_pid();" "${2:-}" >"$W/s_without.sql"
 	chmod 644 "$W/s_with.sql" "$W/s_without.sql"
-	with=$(backend_count "$1" "$W/s_with.sql")
-	without=$(backend_count "$1" "$W/s_without.sql")
-	echo $(( (with - without) / N ))
+	for r in $(seq 1 "$ROUNDS"); do
+		without=$(backend_count "$1" "$W/s_without.sql")
+		with=$(backend_count "$1" "$W/s_with.sql")
+		all="$all $(( (with - without) / N ))"
+	done
+	echo "per-statement figures:$all" >&2
+	printf '%s\n' $all | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p"
 }
 
 s_idle=$(server_per_stmt "")
