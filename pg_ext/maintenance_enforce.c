@@ -62,7 +62,8 @@
 /*
  * Session-local state.
  *
- * my_window: the window this session is a maintainer of (0 = none).
+ * upkeep_my_window (upkeep.h): the window this session is a maintainer of
+ * (0 = none).
  * upkeep_write_lxid, upkeep_write_depth: the local transaction and the
  * nesting depth of the statements that may write (upkeep_write_begin()).
  * upkeep_forced_lxid: the local transaction last forced read-only;
@@ -74,7 +75,7 @@
  * cached_*: the reason and expected end of the window, for error messages,
  * so that emit_log_hook never needs the lock.
  */
-static uint64 my_window = 0;
+uint64		upkeep_my_window = 0;
 static bool exit_callback_registered = false;
 LocalTransactionId upkeep_forced_lxid = InvalidLocalTransactionId;
 LocalTransactionId upkeep_write_lxid = InvalidLocalTransactionId;
@@ -98,8 +99,8 @@ static int64 cached_expected_end_us = 0;
 static bool
 session_is_exempt(void)
 {
-	if (my_window != 0 &&
-		my_window == pg_atomic_read_u64(&upkeep_shared->window_id))
+	if (upkeep_my_window != 0 &&
+		upkeep_my_window == pg_atomic_read_u64(&upkeep_shared->window_id))
 		return true;
 	switch (MyBackendType)
 	{
@@ -515,13 +516,14 @@ upkeep_maint_add_maintainer(uint64 window)
 							   UPKEEP_MAX_MAINTAINERS)));
 		upkeep_shared->maintainer_pids[upkeep_shared->nmaintainers++] = MyProcPid;
 	}
-	my_window = window;
+	upkeep_my_window = window;
+	upkeep_stmt_hooks_update();
 }
 
 static void
 remove_maintainer_on_exit(int code, Datum arg)
 {
-	if (upkeep_shared == NULL || my_window == 0)
+	if (upkeep_shared == NULL || upkeep_my_window == 0)
 		return;
 	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
 	for (int i = 0; i < upkeep_shared->nmaintainers; i++)
@@ -534,7 +536,8 @@ remove_maintainer_on_exit(int code, Datum arg)
 		}
 	}
 	LWLockRelease(upkeep_shared->lock);
-	my_window = 0;
+	upkeep_my_window = 0;
+	upkeep_stmt_hooks_update();
 }
 
 void
@@ -560,5 +563,6 @@ upkeep_maint_is_maintainer_pid(int pid)
 void
 upkeep_maint_forget_window(void)
 {
-	my_window = 0;
+	upkeep_my_window = 0;
+	upkeep_stmt_hooks_update();
 }

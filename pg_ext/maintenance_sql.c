@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "uk_patch.h"
 #include "uk_state.h"
 #include "uk_token.h"
 #include "uk_validate.h"
@@ -186,6 +187,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	upkeep_shared->nmaintainers = 0;
 	pg_atomic_write_u64(&upkeep_shared->refused_writes, 0);
 	pg_atomic_write_u64(&upkeep_shared->window_id, window);
+	upkeep_window_runs_reset(window);	/* and this session is its runner */
 	upkeep_maint_add_maintainer(window);
 	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_DRAINING);
 
@@ -220,6 +222,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 				upkeep_shared->state = off;
 				upkeep_shared->nmaintainers = 0;
 				pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+				(void) upkeep_window_runs_abort(window);
 			}
 			else
 				uk_error_free(err);
@@ -428,8 +431,11 @@ Datum
 maintenance_status(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
-	Datum		values[10];
-	bool		nulls[10] = {0};
+	Datum		values[14];
+	bool		nulls[14] = {0};
+	uint64		window_run;
+	uint64		unattributed;
+	char		window_patch[UK_PATCH_NAME_MAX + 1];
 	uint32		phase;
 	UkMaintState st;
 	Datum	   *pids;
@@ -473,6 +479,18 @@ maintenance_status(PG_FUNCTION_ARGS)
 	values[8] = Int64GetDatum((int64) pg_atomic_read_u64(&upkeep_shared->join_failures));
 	values[9] = CStringGetTextDatum(state_error);
 	nulls[9] = !unreadable;
+
+	/* the window and its window patch (patchlog_window.c) */
+	upkeep_window_status(st.window_id, &window_run, window_patch,
+						 sizeof(window_patch), &unattributed);
+	values[10] = Int64GetDatum((int64) st.window_id);
+	values[11] = CStringGetTextDatum(window_patch);
+	nulls[11] = (window_patch[0] == '\0');
+	values[12] = Int64GetDatum((int64) window_run);
+	nulls[12] = (window_run == 0);
+	values[13] = Int64GetDatum((int64) unattributed);
+	if (phase == UPKEEP_PHASE_OFF)
+		nulls[10] = nulls[11] = nulls[12] = nulls[13] = true;
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -333,7 +333,7 @@ upkeep_maint_state_save(const UkMaintState *st)
 
 /*
  * Leave maintenance: write the inactive state durably, then switch the
- * phase off.  Caller holds lock exclusively.  Raises ERROR (still in
+ * phase off and end the window patch runs still open as aborted.  Caller holds lock exclusively.  Raises ERROR (still in
  * maintenance) if the state file cannot be written.
  */
 void
@@ -350,4 +350,6 @@ upkeep_maint_leave_locked(void)
 	upkeep_shared->state_error[0] = '\0';
 	upkeep_shared->nmaintainers = 0;
 	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+	/* window patch runs end with their window */
+	(void) upkeep_window_runs_abort(st.window_id);
 }

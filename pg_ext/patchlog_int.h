@@ -8,10 +8,14 @@
  *
  *	patchlog_views.c	the SQL views: runs, slow statements, live sessions
  *	patchlog_run.c		a session's run: patch_begin()/patch_end(), the
- *						per-statement hooks, lock-wait sampling
+ *						per-statement hooks (also attributing statements to
+ *						a window patch), lock-wait sampling
+ *	patchlog_window.c	window patches: window_patch_begin()/_end(), their
+ *						end with the window, their state for the views
  *	patchlog_log.c		shared memory and the log file
  *
- * Locking: upkeep_patch_shared->lock, see patchlog_log.c.
+ * Locking: upkeep_patch_shared->lock, see patchlog_log.c; the window patch
+ * state (WindowPatchShared) in patchlog_window.c.
  */
 #ifndef UK_PATCHLOG_INT_H
 #define UK_PATCHLOG_INT_H
@@ -36,7 +40,41 @@ typedef struct PatchSlot
 	pg_atomic_uint64 statements;
 	pg_atomic_uint64 slow_statements;
 	pg_atomic_uint64 lock_wait_us;
+	/* the window patch run a statement of this backend runs for now (0: none) */
+	pg_atomic_uint64 window_stmt_run;
+	/* the window whose window patches this backend is attributed to (0: none) */
+	pg_atomic_uint64 window_member;
+	int			window_pid;		/* the backend's pid, with the two above */
 } PatchSlot;
+
+/* Levels of window patch runs: the outer run and one nested step. */
+#define WINDOW_PATCH_LEVELS		2
+
+/* One open window patch run (see patchlog_window.c for the rules). */
+typedef struct WindowRunSlot
+{
+	pg_atomic_uint64 run_id;	/* 0: this level is not open */
+	uint64		parent_run_id;
+	int			pid;			/* the runner session that began it */
+	TimestampTz started_at;
+	char		name[UK_PATCH_NAME_MAX + 1];
+	char		app[UK_PATCH_APP_MAX + 1];
+	char		database[UK_PATCH_IDENT_MAX + 1];
+	char		username[UK_PATCH_IDENT_MAX + 1];
+	pg_atomic_uint64 statements;
+	pg_atomic_uint64 slow_statements;
+	pg_atomic_uint64 lock_wait_us;
+} WindowRunSlot;
+
+typedef struct WindowPatchShared
+{
+	pg_atomic_uint64 current_run;	/* innermost open run, 0: none */
+	pg_atomic_uint64 runs_window;	/* the window of the open runs */
+	int			depth;			/* open levels; under lock */
+	WindowRunSlot levels[WINDOW_PATCH_LEVELS];
+	pg_atomic_uint64 unattributed;	/* statements of unattributed_window */
+	pg_atomic_uint64 unattributed_window;
+} WindowPatchShared;
 
 typedef struct PatchShared
 {
@@ -44,9 +82,13 @@ typedef struct PatchShared
 	uint64		next_run_id;	/* under lock */
 	pg_atomic_uint64 next_stmt_id;
 	UpkeepLogShared log;		/* under lock */
+	WindowPatchShared window;
 	int			nslots;
 	PatchSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } PatchShared;
+
+/* patchlog_run.c */
+extern void upkeep_patch_publish_member(uint64 window);
 
 /* patchlog_log.c */
 extern PatchShared *upkeep_patch_shared;

@@ -17,7 +17,9 @@
  * counters the owner updates as atomics; the views read the slots under
  * the lock (shared).  The lock also serializes appends to the log file
  * and its rotation, so that no reader opens the files while one is being
- * renamed.  See patchlog_int.h for how the patch-run files fit together.
+ * renamed.  The state of window patch runs lives here too
+ * (PatchShared->window), with its rules in patchlog_window.c.  See
+ * patchlog_int.h for how the patch-run files fit together.
  */
 #include "postgres.h"
 
@@ -98,6 +100,21 @@ upkeep_patch_shmem_init(bool found)
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].statements, 0);
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].slow_statements, 0);
 		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].lock_wait_us, 0);
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].window_stmt_run, 0);
+		pg_atomic_init_u64(&upkeep_patch_shared->slots[i].window_member, 0);
+	}
+	pg_atomic_init_u64(&upkeep_patch_shared->window.current_run, 0);
+	pg_atomic_init_u64(&upkeep_patch_shared->window.runs_window, 0);
+	pg_atomic_init_u64(&upkeep_patch_shared->window.unattributed, 0);
+	pg_atomic_init_u64(&upkeep_patch_shared->window.unattributed_window, 0);
+	for (int i = 0; i < WINDOW_PATCH_LEVELS; i++)
+	{
+		WindowRunSlot *w = &upkeep_patch_shared->window.levels[i];
+
+		pg_atomic_init_u64(&w->run_id, 0);
+		pg_atomic_init_u64(&w->statements, 0);
+		pg_atomic_init_u64(&w->slow_statements, 0);
+		pg_atomic_init_u64(&w->lock_wait_us, 0);
 	}
 	ids.scratch = malloc(UK_PATCHREC_LINE_MAX + 1);
 	(void) upkeep_log_scan(PATCH_LOG_OLD_FILE, false, scan_line, &ids);
@@ -140,6 +157,25 @@ carry_over_begins_locked(UpkeepLog *log)
 		len = uk_patchrec_format(&rec, begin_buf, sizeof(begin_buf));
 		upkeep_log_write_raw_locked(log, begin_buf, len);
 	}
+	for (int i = 0; i < upkeep_patch_shared->window.depth; i++)
+	{
+		WindowRunSlot *w = &upkeep_patch_shared->window.levels[i];
+		UkPatchRec	rec;
+		size_t		len;
+
+		uk_patchrec_init(&rec, UK_REC_BEGIN);
+		rec.run_id = pg_atomic_read_u64(&w->run_id);
+		rec.at_us = TimestampTzToUnixUsecs(w->started_at);
+		rec.pid = w->pid;
+		rec.database = w->database;
+		rec.username = w->username;
+		rec.name = w->name;
+		rec.app = w->app;
+		rec.window_id = pg_atomic_read_u64(&upkeep_patch_shared->window.runs_window);
+		rec.parent_run_id = w->parent_run_id;
+		len = uk_patchrec_format(&rec, begin_buf, sizeof(begin_buf));
+		upkeep_log_write_raw_locked(log, begin_buf, len);
+	}
 }
 
 /* Format and append rec.  Caller must hold upkeep_patch_shared->lock exclusively. */
@@ -179,8 +215,9 @@ upkeep_patch_require_shmem(void)
 }
 
 /*
- * The run a backend is in: its id (0 if none), its name into name.  Takes
- * the lock; never raises an error (used by the deadlock capture).
+ * The run a backend is in: its id (0 if none), its name into name: its own
+ * run, else the window patch run its current statement is attributed to.
+ * Takes the lock; never raises an error (used by the deadlock capture).
  */
 uint64
 upkeep_patch_of_pid(int pid, char *name, size_t cap)
@@ -200,6 +237,23 @@ upkeep_patch_of_pid(int pid, char *name, size_t cap)
 			run_id = s->run_id;
 			strlcpy(name, s->name, cap);
 			break;
+		}
+		if (s->window_pid == pid && pg_atomic_read_u64(&s->window_stmt_run) != 0)
+		{
+			uint64		w_run = pg_atomic_read_u64(&s->window_stmt_run);
+
+			for (int l = 0; l < upkeep_patch_shared->window.depth; l++)
+			{
+				WindowRunSlot *w = &upkeep_patch_shared->window.levels[l];
+
+				if (pg_atomic_read_u64(&w->run_id) == w_run)
+				{
+					run_id = w_run;
+					strlcpy(name, w->name, cap);
+				}
+			}
+			if (run_id != 0)
+				break;
 		}
 	}
 	LWLockRelease(upkeep_patch_shared->lock);

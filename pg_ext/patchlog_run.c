@@ -10,7 +10,20 @@
  * heavyweight locks, and (upkeep.log_plans) its plan.  A statement that
  * fails is recorded with its SQLSTATE, message and text from
  * emit_log_hook.  A session that ends inside a patch ends the run
- * "aborted".  Outside a patch every hook pays one test of my_run_id.
+ * "aborted".  Outside a patch every hook pays one test of
+ * upkeep_stmt_hooks (upkeep.h).
+ *
+ * Window patches.  A maintainer session of a window, with no patch of its
+ * own, not the window's runner and with upkeep.window_attribution on, has
+ * its statements attributed to the window patch open when each starts
+ * (patchlog_window.c owns those runs): at the start of each statement it
+ * reads the innermost open window run (one atomic read, and the window
+ * that run belongs to); the statement's count, lock wait and slowness go
+ * to that run's shared counters as atomic additions, its slow record and
+ * failure record to the log like a session run's.  With no window patch
+ * open, the statement is only counted in the window's unattributed
+ * statements.  While such a statement runs, the backend's slot says so
+ * (window_stmt_run), for patch_activity.
  *
  * Lock waits.  While a session is inside a patch, a timer samples its
  * wait event every UPKEEP_LOCK_SAMPLE_MS; time between samples that find
@@ -56,8 +69,16 @@ int			upkeep_slow_statement_ms = 1000;
 bool		upkeep_log_plans = false;
 int			upkeep_patch_log_max_kb = 65536;
 
-/* The run this session is in (0: none); tested by every hook. */
+bool		upkeep_window_attribution = true;
+
+/* The run this session is in (0: none). */
 uint64		upkeep_my_run_id = 0;
+
+/* The window this session runs (enter_maintenance, window_patch_*): 0 none. */
+uint64		upkeep_window_runner_of = 0;
+
+/* Tested by every hook: see upkeep_stmt_hooks_update() in upkeep.h. */
+bool		upkeep_stmt_hooks = false;
 
 /*
  * Session state of the current run.  lock_wait_total_us is written by the
@@ -70,6 +91,8 @@ static volatile int64 lock_wait_total_us = 0;
 static TimestampTz last_sample_at = 0;
 static TimeoutId lock_sample_timeout = MAX_TIMEOUTS;
 static bool exit_callback_registered = false;
+static PatchSlot *my_proc_slot = NULL;	/* for window_stmt_run */
+static uint64 my_member_published = 0;	/* window_member of my_proc_slot */
 static TimestampTz last_toplevel_end = 0;
 static int64 last_toplevel_lock_wait = 0;
 static int	utility_depth = 0;
@@ -86,10 +109,17 @@ typedef struct TimedQuery
 	bool		toplevel;
 	TimestampTz start;
 	int64		lock_wait_start;
+	uint64		run_id;			/* the run it is attributed to */
+	WindowRunSlot *wslot;		/* that run's slot if a window run, else NULL */
 } TimedQuery;
 
 static TimedQuery stack[PATCH_STACK_MAX];
-static int	stack_depth = 0;
+
+/*
+ * How many are timed (upkeep.h): ExecutorEnd and aborts pass here while it
+ * is not 0, also once upkeep_stmt_hooks went off during the statement.
+ */
+int			upkeep_patch_stack_depth = 0;
 
 /* Buffer for one statement's text; static so that the error path never allocates. */
 static char query_buf[UK_QUERY_MAX + 1];
@@ -158,16 +188,68 @@ finish_run(UkRunStatus status, const char *message, bool quiet)
 	LWLockRelease(upkeep_patch_shared->lock);
 
 	upkeep_my_run_id = 0;
-	stack_depth = 0;
+	upkeep_stmt_hooks_update();
+	upkeep_patch_stack_depth = 0;
 	utility_depth = 0;
 }
 
-/* A session that ends inside a patch leaves the run aborted. */
+/*
+ * A session that ends inside a patch leaves the run aborted; one that ends
+ * inside an attributed statement runs it no more.
+ */
 static void
 abort_run_at_exit(int code, Datum arg)
 {
-	if (upkeep_my_run_id != 0 && upkeep_patch_shared != NULL)
+	if (upkeep_patch_shared == NULL)
+		return;
+	if (my_proc_slot != NULL)
+	{
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
+		pg_atomic_write_u64(&my_proc_slot->window_member, 0);
+	}
+	if (upkeep_my_run_id != 0)
 		finish_run(UK_RUN_ABORTED, "the session ended inside the patch", true);
+}
+
+static void
+ensure_exit_callback(void)
+{
+	if (!exit_callback_registered)
+	{
+		before_shmem_exit(abort_run_at_exit, (Datum) 0);
+		exit_callback_registered = true;
+	}
+}
+
+/*
+ * Say in this backend's slot which window's patches its statements are
+ * attributed to (0: none), for patch_activity: a statement waiting for a
+ * lock in parse analysis has not reached any hook yet.
+ */
+void
+upkeep_patch_publish_member(uint64 window)
+{
+	if (window == my_member_published || upkeep_patch_shared == NULL ||
+		MyProc == NULL)
+		return;
+	if (my_proc_slot == NULL)
+	{
+		ensure_exit_callback();
+		my_proc_slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
+	}
+	my_proc_slot->window_pid = MyProcPid;
+	pg_atomic_write_u64(&my_proc_slot->window_member, window);
+	my_member_published = window;
+}
+
+/* GUC assign hook of upkeep.window_attribution (called before the assignment). */
+void
+upkeep_window_attribution_assign(bool newval, void *extra)
+{
+	upkeep_window_attribution = newval;
+	upkeep_stmt_hooks_update();
+	if (!newval)
+		upkeep_patch_publish_member(0);
 }
 
 static char *
@@ -217,11 +299,7 @@ patch_begin(PG_FUNCTION_ARGS)
 
 	dbname = get_database_name(MyDatabaseId);
 	username = GetUserNameFromId(GetSessionUserId(), false);
-	if (!exit_callback_registered)
-	{
-		before_shmem_exit(abort_run_at_exit, (Datum) 0);
-		exit_callback_registered = true;
-	}
+	ensure_exit_callback();
 
 	slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
 	uk_patchrec_init(&rec, UK_REC_BEGIN);
@@ -260,15 +338,18 @@ patch_begin(PG_FUNCTION_ARGS)
 						PATCH_LOG_FILE)));
 	}
 
+	if (my_proc_slot != NULL)
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
 	my_slot = slot;
 	my_statements = 0;
 	my_slow_statements = 0;
 	lock_wait_total_us = 0;
 	last_toplevel_end = GetCurrentTimestamp();
 	last_toplevel_lock_wait = 0;
-	stack_depth = 0;
+	upkeep_patch_stack_depth = 0;
 	utility_depth = 0;
 	upkeep_my_run_id = run_id;
+	upkeep_stmt_hooks_update();
 	start_lock_sampling();
 	PG_RETURN_INT64((int64) run_id);
 }
@@ -296,6 +377,70 @@ patch_end(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* ---------- attribution ---------- */
+
+/*
+ * This session is a maintainer no more (its window ended): back to the
+ * cost of a session outside any patch.
+ */
+static void
+window_member_lost(void)
+{
+	upkeep_stmt_hooks = upkeep_my_run_id != 0;
+	if (upkeep_my_run_id == 0)
+		stop_lock_sampling();
+	upkeep_patch_publish_member(0);
+}
+
+/*
+ * The window patch run a statement starting now in this session (with no
+ * run of its own) is attributed to: its id, and its slot in *wslot; 0 when
+ * none is open (the statement is then counted as unattributed if count).
+ */
+static uint64
+window_run_now(WindowRunSlot **wslot, bool count)
+{
+	WindowPatchShared *wp = &upkeep_patch_shared->window;
+	uint64		run = pg_atomic_read_u64(&wp->current_run);
+
+	if (run != 0)
+	{
+		pg_read_barrier();
+		if (pg_atomic_read_u64(&wp->runs_window) == upkeep_my_window)
+		{
+			if (unlikely(my_member_published != upkeep_my_window))
+				upkeep_patch_publish_member(upkeep_my_window);
+			*wslot = pg_atomic_read_u64(&wp->levels[1].run_id) == run ?
+				&wp->levels[1] : &wp->levels[0];
+			return run;
+		}
+	}
+	if (upkeep_my_window != pg_atomic_read_u64(&upkeep_shared->window_id) ||
+		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_OFF)
+		window_member_lost();
+	else
+	{
+		if (unlikely(my_member_published != upkeep_my_window))
+			upkeep_patch_publish_member(upkeep_my_window);
+		if (count)
+			pg_atomic_fetch_add_u64(&wp->unattributed, 1);
+	}
+	return 0;
+}
+
+/*
+ * The run a statement starting now is attributed to (0: none): this
+ * session's own, else the window patch run open now.
+ */
+static inline uint64
+statement_run(WindowRunSlot **wslot, bool count)
+{
+	*wslot = NULL;
+	if (upkeep_my_run_id != 0)
+		return upkeep_my_run_id;
+	return window_run_now(wslot, count);
+}
+
 /* ---------- statements ---------- */
 
 /* The text of one statement of a (possibly multi-statement) string. */
@@ -317,28 +462,58 @@ statement_text(const char *source, int location, int len)
 }
 
 /*
- * Account one finished statement; record it if slow.  qd is set for an
- * executor statement (for the plan), else pstmt/qc for a utility one.
+ * Count one statement of run (its window slot wslot, or NULL for this
+ * session's run); returns false if that run ended meanwhile.
+ */
+static bool
+count_statement(uint64 run, WindowRunSlot *wslot, int64 lock_wait_us, bool slow)
+{
+	if (wslot == NULL)
+	{
+		if (run != upkeep_my_run_id)
+			return false;
+		my_statements++;
+		pg_atomic_write_u64(&my_slot->statements, my_statements);
+		pg_atomic_write_u64(&my_slot->lock_wait_us, (uint64) lock_wait_total_us);
+		if (slow)
+		{
+			my_slow_statements++;
+			pg_atomic_write_u64(&my_slot->slow_statements, my_slow_statements);
+		}
+		return true;
+	}
+	/* that run ended, or this session became its runner or opted out */
+	if (pg_atomic_read_u64(&wslot->run_id) != run || !upkeep_stmt_hooks)
+		return false;
+	pg_atomic_fetch_add_u64(&wslot->statements, 1);
+	if (lock_wait_us > 0)
+		pg_atomic_fetch_add_u64(&wslot->lock_wait_us, (uint64) lock_wait_us);
+	if (slow)
+		pg_atomic_fetch_add_u64(&wslot->slow_statements, 1);
+	return true;
+}
+
+/*
+ * Account one finished statement of t's run; record it if slow.  qd is set
+ * for an executor statement (for the plan), else pstmt/qc for a utility
+ * one.
  */
 static void
-statement_done(TimestampTz start, int64 lock_wait_start, const char *command,
+statement_done(const TimedQuery *t, const char *command,
 			   const char *source, int location, int len, int64 rows,
 			   QueryDesc *qd)
 {
 	TimestampTz end = GetCurrentTimestamp();
-	int64		duration_us = Max(end - start, 0);
+	int64		duration_us = Max(end - t->start, 0);
+	int64		lock_wait_us = Max(lock_wait_total_us - t->lock_wait_start, 0);
+	bool		slow;
 	UkPatchRec	rec;
 	char	   *plan = NULL;
 
-	my_statements++;
-	pg_atomic_write_u64(&my_slot->statements, my_statements);
-	pg_atomic_write_u64(&my_slot->lock_wait_us, (uint64) lock_wait_total_us);
-	if (upkeep_slow_statement_ms < 0 ||
-		duration_us < (int64) upkeep_slow_statement_ms * 1000)
+	slow = upkeep_slow_statement_ms >= 0 &&
+		duration_us >= (int64) upkeep_slow_statement_ms * 1000;
+	if (!count_statement(t->run_id, t->wslot, lock_wait_us, slow) || !slow)
 		return;
-
-	my_slow_statements++;
-	pg_atomic_write_u64(&my_slot->slow_statements, my_slow_statements);
 
 	if (qd != NULL && upkeep_log_plans && qd->planstate != NULL)
 	{
@@ -355,11 +530,11 @@ statement_done(TimestampTz start, int64 lock_wait_start, const char *command,
 	}
 
 	uk_patchrec_init(&rec, UK_REC_STMT);
-	rec.run_id = upkeep_my_run_id;
-	rec.at_us = TimestampTzToUnixUsecs(start);
+	rec.run_id = t->run_id;
+	rec.at_us = TimestampTzToUnixUsecs(t->start);
 	rec.stmt_id = pg_atomic_fetch_add_u64(&upkeep_patch_shared->next_stmt_id, 1);
 	rec.duration_us = duration_us;
-	rec.lock_wait_us = Max(lock_wait_total_us - lock_wait_start, 0);
+	rec.lock_wait_us = lock_wait_us;
 	rec.rows = rows;
 	rec.command = command;
 	rec.query = statement_text(source, location, len);
@@ -369,58 +544,63 @@ statement_done(TimestampTz start, int64 lock_wait_start, const char *command,
 		pfree(plan);
 }
 
-/* Where a statement's timing starts: see "Lock waits" above. */
+/*
+ * Where a statement's timing starts: see "Lock waits" above.  A statement
+ * of a window run says so in the backend's slot.
+ */
 static void
-statement_start(bool toplevel, TimestampTz *start, int64 *lock_wait_start)
+statement_start(TimedQuery *t)
 {
 	/* error recovery disables every timeout: sample again */
-	if (lock_sample_timeout != MAX_TIMEOUTS &&
+	if (lock_sample_timeout == MAX_TIMEOUTS ||
 		!get_timeout_active(lock_sample_timeout))
 		start_lock_sampling();
-	if (toplevel)
+	if (t->toplevel)
 	{
-		*start = Max(GetCurrentStatementStartTimestamp(), last_toplevel_end);
-		*lock_wait_start = last_toplevel_lock_wait;
+		t->start = Max(GetCurrentStatementStartTimestamp(), last_toplevel_end);
+		t->lock_wait_start = last_toplevel_lock_wait;
 	}
 	else
 	{
-		*start = GetCurrentTimestamp();
-		*lock_wait_start = lock_wait_total_us;
+		t->start = GetCurrentTimestamp();
+		t->lock_wait_start = lock_wait_total_us;
 	}
+	if (t->wslot != NULL)
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, t->run_id);
 }
 
+/* The top-level statement ended (or failed). */
 static void
 toplevel_done(void)
 {
 	last_toplevel_end = GetCurrentTimestamp();
 	last_toplevel_lock_wait = lock_wait_total_us;
+	if (my_proc_slot != NULL)
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
 }
 
 void
 upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 							ExecutorStart_hook_type next)
 {
-	bool		toplevel = stack_depth == 0 && utility_depth == 0;
-	TimestampTz start;
-	int64		lock_wait_start;
-	TimedQuery *t;
+	TimedQuery	t;
 
-	statement_start(toplevel, &start, &lock_wait_start);
+	t.wslot = NULL;
+	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
+	t.run_id = (eflags & EXEC_FLAG_EXPLAIN_ONLY) ? 0 : statement_run(&t.wslot, true);
+	if (t.run_id != 0)
+		statement_start(&t);
 	if (next)
 		next(qd, eflags);
 	else
 		standard_ExecutorStart(qd, eflags);
 
 	/* pushed only once started: a failed start never reaches ExecutorEnd */
-	if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) || stack_depth >= PATCH_STACK_MAX ||
-		upkeep_my_run_id == 0)
+	if (t.run_id == 0 || upkeep_patch_stack_depth >= PATCH_STACK_MAX)
 		return;
-	t = &stack[stack_depth++];
-	t->qd = qd;
-	t->nest_level = GetCurrentTransactionNestLevel();
-	t->toplevel = toplevel;
-	t->start = start;
-	t->lock_wait_start = lock_wait_start;
+	t.qd = qd;
+	t.nest_level = GetCurrentTransactionNestLevel();
+	stack[upkeep_patch_stack_depth++] = t;
 }
 
 void
@@ -429,16 +609,17 @@ upkeep_patch_executor_end(QueryDesc *qd)
 	TimedQuery	t;
 	int			i;
 
-	for (i = stack_depth - 1; i >= 0; i--)
+	for (i = upkeep_patch_stack_depth - 1; i >= 0; i--)
 		if (stack[i].qd == qd)
 			break;
 	if (i < 0)
 		return;					/* started outside the run, or not timed */
 	t = stack[i];
-	memmove(&stack[i], &stack[i + 1], sizeof(TimedQuery) * (stack_depth - i - 1));
-	stack_depth--;
+	memmove(&stack[i], &stack[i + 1],
+			sizeof(TimedQuery) * (upkeep_patch_stack_depth - i - 1));
+	upkeep_patch_stack_depth--;
 
-	statement_done(t.start, t.lock_wait_start,
+	statement_done(&t,
 				   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
 				   qd->sourceText, qd->plannedstmt->stmt_location,
 				   qd->plannedstmt->stmt_len,
@@ -471,13 +652,14 @@ upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
 							 DestReceiver *dest, QueryCompletion *qc,
 							 ProcessUtility_hook_type next)
 {
-	uint64		run_id = upkeep_my_run_id;
-	bool		toplevel = stack_depth == 0 && utility_depth == 0;
-	TimestampTz start;
-	int64		lock_wait_start;
+	uint64		own_run = upkeep_my_run_id;
 	CommandTag	tag = CreateCommandTag(pstmt->utilityStmt);
+	TimedQuery	t;
 
-	statement_start(toplevel, &start, &lock_wait_start);
+	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
+	t.run_id = utility_is_timed(pstmt, context) ? statement_run(&t.wslot, true) : 0;
+	if (t.run_id != 0)
+		statement_start(&t);
 	utility_depth++;
 	PG_TRY();
 	{
@@ -490,22 +672,22 @@ upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_FINALLY();
 	{
-		if (upkeep_my_run_id == run_id && utility_depth > 0)
+		if (upkeep_my_run_id == own_run && utility_depth > 0)
 			utility_depth--;
 	}
 	PG_END_TRY();
 
-	/* the run may have ended (or another begun) inside the statement */
-	if (upkeep_my_run_id == run_id && utility_is_timed(pstmt, context))
+	/* the run may have ended (or one of its own begun) inside the statement */
+	if (t.run_id != 0 && upkeep_my_run_id == own_run)
 	{
 		int64		rows = -1;
 
 		if (qc != NULL && command_tag_display_rowcount(qc->commandTag))
 			rows = (int64) qc->nprocessed;
-		statement_done(start, lock_wait_start, GetCommandTagName(tag),
+		statement_done(&t, GetCommandTagName(tag),
 					   queryString, pstmt->stmt_location, pstmt->stmt_len,
 					   rows, NULL);
-		if (toplevel)
+		if (t.toplevel)
 			toplevel_done();
 	}
 }
@@ -522,24 +704,33 @@ upkeep_patch_emit_log(ErrorData *edata)
 	int			location = 0;
 	int			len = 0;
 	const char *sqlstate;
+	WindowRunSlot *wslot;
+	TimedQuery *top;
+	uint64		run;
 
 	if (edata->elevel < ERROR || upkeep_patch_shared == NULL)
 		return;
 
 	/* the innermost statement being timed, else the client's statement */
-	if (stack_depth > 0 && stack[stack_depth - 1].qd->sourceText != NULL)
+	top = upkeep_patch_stack_depth > 0 ?
+		&stack[upkeep_patch_stack_depth - 1] : NULL;
+	if (top != NULL && top->qd->sourceText != NULL)
 	{
-		QueryDesc  *qd = stack[stack_depth - 1].qd;
-
-		source = qd->sourceText;
-		location = qd->plannedstmt->stmt_location;
-		len = qd->plannedstmt->stmt_len;
+		source = top->qd->sourceText;
+		location = top->qd->plannedstmt->stmt_location;
+		len = top->qd->plannedstmt->stmt_len;
+		run = top->run_id;
+		wslot = top->wslot;
 	}
-	my_statements++;
-	pg_atomic_write_u64(&my_slot->statements, my_statements);
+	else
+		run = statement_run(&wslot, false);
+	if (run == 0 || !count_statement(run, wslot, 0, false))
+		return;
+	if (my_proc_slot != NULL)
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
 
 	uk_patchrec_init(&rec, UK_REC_ERROR);
-	rec.run_id = upkeep_my_run_id;
+	rec.run_id = run;
 	rec.at_us = upkeep_patch_now_unix_us();
 	sqlstate = unpack_sql_state(edata->sqlerrcode);
 	memcpy(rec.sqlstate, sqlstate, 5);
@@ -557,7 +748,9 @@ upkeep_patch_emit_log(ErrorData *edata)
 void
 upkeep_patch_xact_abort(void)
 {
-	stack_depth = 0;
+	upkeep_patch_stack_depth = 0;
+	if (my_proc_slot != NULL)
+		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
 }
 
 /* An aborted subtransaction's statements never reach ExecutorEnd. */
@@ -566,6 +759,7 @@ upkeep_patch_subxact_abort(void)
 {
 	int			level = GetCurrentTransactionNestLevel();
 
-	while (stack_depth > 0 && stack[stack_depth - 1].nest_level >= level)
-		stack_depth--;
+	while (upkeep_patch_stack_depth > 0 &&
+		   stack[upkeep_patch_stack_depth - 1].nest_level >= level)
+		upkeep_patch_stack_depth--;
 }

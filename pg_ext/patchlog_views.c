@@ -5,9 +5,12 @@
  *
  * The views read both log files and fold the records into runs (libcommon's
  * uk_run_fold), in any database; runs still open take their counters from
- * shared memory.  Statement text is shown only to its own role, superusers
- * and members of pg_read_all_stats.  See patchlog_int.h for how the
- * patch-run files fit together.
+ * shared memory.  Window patch runs (patchlog_window.c) show like any
+ * other run, with their window and parent run; in patch_activity, once
+ * per session running a statement for them now, else once without a pid.
+ * Statement text is shown only to its own role, superusers and members
+ * of pg_read_all_stats.  See patchlog_int.h for how the patch-run files
+ * fit together.
  */
 #include "postgres.h"
 
@@ -15,6 +18,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -70,6 +74,16 @@ snapshot_live_runs(void *arg)
 		live->lock_wait_us[live->n] = (int64) pg_atomic_read_u64(&s->lock_wait_us);
 		live->n++;
 	}
+	for (int i = 0; i < upkeep_patch_shared->window.depth; i++)
+	{
+		WindowRunSlot *w = &upkeep_patch_shared->window.levels[i];
+
+		live->run_ids[live->n] = pg_atomic_read_u64(&w->run_id);
+		live->statements[live->n] = pg_atomic_read_u64(&w->statements);
+		live->slow[live->n] = pg_atomic_read_u64(&w->slow_statements);
+		live->lock_wait_us[live->n] = (int64) pg_atomic_read_u64(&w->lock_wait_us);
+		live->n++;
+	}
 	live->next_run_id = upkeep_patch_shared->next_run_id;
 }
 
@@ -77,10 +91,12 @@ snapshot_live_runs(void *arg)
 static char *
 read_log_files(size_t *len, LiveRuns *live)
 {
-	live->run_ids = palloc0(sizeof(uint64) * upkeep_patch_shared->nslots);
-	live->statements = palloc0(sizeof(uint64) * upkeep_patch_shared->nslots);
-	live->slow = palloc0(sizeof(uint64) * upkeep_patch_shared->nslots);
-	live->lock_wait_us = palloc0(sizeof(int64) * upkeep_patch_shared->nslots);
+	int			cap = upkeep_patch_shared->nslots + WINDOW_PATCH_LEVELS;
+
+	live->run_ids = palloc0(sizeof(uint64) * cap);
+	live->statements = palloc0(sizeof(uint64) * cap);
+	live->slow = palloc0(sizeof(uint64) * cap);
+	live->lock_wait_us = palloc0(sizeof(int64) * cap);
 	return upkeep_log_read_all(&upkeep_patch_log, upkeep_patch_shared->lock, len,
 							   snapshot_live_runs, live);
 }
@@ -164,8 +180,8 @@ patch_run_entries(PG_FUNCTION_ARGS)
 		for (size_t i = 0; i < fold.n; i++)
 		{
 			UkRun	   *r = &fold.runs[i];
-			Datum		values[16];
-			bool		nulls[16] = {0};
+			Datum		values[18];
+			bool		nulls[18] = {0};
 			UkRunStatus status = r->status;
 			uint64		statements = r->statements;
 			uint64		slow = r->slow_statements;
@@ -219,6 +235,10 @@ patch_run_entries(PG_FUNCTION_ARGS)
 									  &nulls[15]);
 			if (r->error_statement == NULL || r->error_statement[0] == '\0')
 				nulls[15] = true;
+			values[16] = Int64GetDatum((int64) r->window_id);
+			nulls[16] = (r->window_id == 0);
+			values[17] = Int64GetDatum((int64) r->parent_run_id);
+			nulls[17] = (r->parent_run_id == 0);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
@@ -299,49 +319,160 @@ slow_statement_entries(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* patch_sessions(): the sessions now inside a patch, from shared memory. */
+/* One row of patch_sessions(). */
+typedef struct SessionRow
+{
+	uint64		run_id;
+	int			pid;			/* 0: none (a window run without a statement now) */
+	TimestampTz started_at;
+	char		name[UK_PATCH_NAME_MAX + 1];
+	char		app[UK_PATCH_APP_MAX + 1];
+	uint64		statements;
+	uint64		slow_statements;
+	uint64		lock_wait_us;
+	uint64		window_id;
+	uint64		parent_run_id;
+} SessionRow;
+
+/* The pids of the backends running a statement now (sorted, palloc'd). */
+static int *
+active_pids(int *n)
+{
+	int			nbackends = pgstat_fetch_stat_numbackends();
+	int		   *pids = palloc(sizeof(int) * Max(nbackends, 1));
+
+	*n = 0;
+	for (int i = 1; i <= nbackends; i++)
+	{
+		LocalPgBackendStatus *l = pgstat_fetch_stat_local_beentry(i);
+
+		if (l != NULL && l->backendStatus.st_state == STATE_RUNNING)
+			pids[(*n)++] = l->backendStatus.st_procpid;
+	}
+	return pids;
+}
+
+static bool
+pid_in(int pid, const int *pids, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * The rows of one open window run: a row per backend running a statement
+ * for it now -- one that started under it, or, for the innermost run, an
+ * active statement of an attributed session that has not reached the
+ * executor yet (waiting for a lock in parse analysis) -- else one without
+ * a pid.  Caller holds the lock (shared).
+ */
+static int
+window_run_rows(WindowRunSlot *w, uint64 window, bool innermost,
+				const int *active, int nactive, SessionRow *rows, int n)
+{
+	uint64		run = pg_atomic_read_u64(&w->run_id);
+	int			first = n;
+
+	for (int i = 0; i <= upkeep_patch_shared->nslots; i++)
+	{
+		SessionRow *row = &rows[n];
+
+		if (i < upkeep_patch_shared->nslots)
+		{
+			PatchSlot  *s = &upkeep_patch_shared->slots[i];
+			uint64		stmt_run = pg_atomic_read_u64(&s->window_stmt_run);
+
+			if (stmt_run != run &&
+				!(innermost && stmt_run == 0 &&
+				  pg_atomic_read_u64(&s->window_member) == window &&
+				  pid_in(s->window_pid, active, nactive)))
+				continue;
+			row->pid = s->window_pid;
+		}
+		else if (n > first)
+			break;
+		else
+			row->pid = 0;
+		row->run_id = run;
+		row->started_at = w->started_at;
+		memcpy(row->name, w->name, sizeof(row->name));
+		memcpy(row->app, w->app, sizeof(row->app));
+		row->statements = pg_atomic_read_u64(&w->statements);
+		row->slow_statements = pg_atomic_read_u64(&w->slow_statements);
+		row->lock_wait_us = pg_atomic_read_u64(&w->lock_wait_us);
+		row->window_id = window;
+		row->parent_run_id = w->parent_run_id;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * patch_sessions(): the sessions now inside a patch, and the open window
+ * patch runs, from shared memory.
+ */
 Datum
 patch_sessions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	PatchSlot  *copy;
+	WindowPatchShared *wp;
+	SessionRow *rows;
 	int			n = 0;
+	int			nactive;
+	int		   *active;
 
 	upkeep_patch_require_shmem();
 	InitMaterializedSRF(fcinfo, 0);
-	copy = palloc(sizeof(PatchSlot) * upkeep_patch_shared->nslots);
+	active = active_pids(&nactive);
+	wp = &upkeep_patch_shared->window;
+	rows = palloc(sizeof(SessionRow) *
+				  (upkeep_patch_shared->nslots * (WINDOW_PATCH_LEVELS + 1) +
+				   WINDOW_PATCH_LEVELS));
 	LWLockAcquire(upkeep_patch_shared->lock, LW_SHARED);
 	for (int i = 0; i < upkeep_patch_shared->nslots; i++)
 	{
 		PatchSlot  *s = &upkeep_patch_shared->slots[i];
+		SessionRow *row = &rows[n];
 
 		if (s->run_id == 0)
 			continue;
-		copy[n].run_id = s->run_id;
-		copy[n].pid = s->pid;
-		copy[n].started_at = s->started_at;
-		memcpy(copy[n].name, s->name, sizeof(s->name));
-		memcpy(copy[n].app, s->app, sizeof(s->app));
-		pg_atomic_init_u64(&copy[n].statements, pg_atomic_read_u64(&s->statements));
-		pg_atomic_init_u64(&copy[n].slow_statements, pg_atomic_read_u64(&s->slow_statements));
-		pg_atomic_init_u64(&copy[n].lock_wait_us, pg_atomic_read_u64(&s->lock_wait_us));
+		row->run_id = s->run_id;
+		row->pid = s->pid;
+		row->started_at = s->started_at;
+		memcpy(row->name, s->name, sizeof(s->name));
+		memcpy(row->app, s->app, sizeof(s->app));
+		row->statements = pg_atomic_read_u64(&s->statements);
+		row->slow_statements = pg_atomic_read_u64(&s->slow_statements);
+		row->lock_wait_us = pg_atomic_read_u64(&s->lock_wait_us);
+		row->window_id = 0;
+		row->parent_run_id = 0;
 		n++;
 	}
+	for (int l = 0; l < wp->depth; l++)
+		n = window_run_rows(&wp->levels[l], pg_atomic_read_u64(&wp->runs_window),
+							l == wp->depth - 1, active, nactive, rows, n);
 	LWLockRelease(upkeep_patch_shared->lock);
 
 	for (int i = 0; i < n; i++)
 	{
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[10];
+		bool		nulls[10] = {0};
 
-		values[0] = Int64GetDatum((int64) copy[i].run_id);
-		values[1] = CStringGetTextDatum(copy[i].name);
-		values[2] = text_or_null(copy[i].app, &nulls[2]);
-		values[3] = Int32GetDatum(copy[i].pid);
-		values[4] = TimestampTzGetDatum(copy[i].started_at);
-		values[5] = Int64GetDatum((int64) pg_atomic_read_u64(&copy[i].statements));
-		values[6] = Int64GetDatum((int64) pg_atomic_read_u64(&copy[i].slow_statements));
-		values[7] = Float8GetDatum(pg_atomic_read_u64(&copy[i].lock_wait_us) / 1000.0);
+		values[0] = Int64GetDatum((int64) rows[i].run_id);
+		values[1] = CStringGetTextDatum(rows[i].name);
+		values[2] = text_or_null(rows[i].app, &nulls[2]);
+		values[3] = Int32GetDatum(rows[i].pid);
+		nulls[3] = (rows[i].pid == 0);
+		values[4] = TimestampTzGetDatum(rows[i].started_at);
+		values[5] = Int64GetDatum((int64) rows[i].statements);
+		values[6] = Int64GetDatum((int64) rows[i].slow_statements);
+		values[7] = Float8GetDatum(rows[i].lock_wait_us / 1000.0);
+		values[8] = Int64GetDatum((int64) rows[i].window_id);
+		nulls[8] = (rows[i].window_id == 0);
+		values[9] = Int64GetDatum((int64) rows[i].parent_run_id);
+		nulls[9] = (rows[i].parent_run_id == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

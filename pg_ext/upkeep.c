@@ -103,6 +103,15 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("upkeep.window_attribution",
+							 "Attribute this session's statements to the window patch of the maintenance window it joined.",
+							 "While a maintenance window has a window patch open (upkeep.window_patch_begin()), the statements of "
+							 "its maintainer sessions without a patch of their own count in that patch run; off keeps this session out.",
+							 &upkeep_window_attribution,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, upkeep_window_attribution_assign, NULL);
+
 	DefineCustomIntVariable("upkeep.patch_log_max_size",
 							"Disk space kept for the patch run log (upkeep.patch_runs, upkeep.slow_statements).",
 							"The oldest records are dropped first.",
@@ -222,7 +231,7 @@ upkeep_ExecutorEnd(QueryDesc *queryDesc)
 	if (unlikely(upkeep_write_depth != 0) &&
 		upkeep_plan_may_write(queryDesc->plannedstmt))
 		upkeep_write_end();
-	if (upkeep_in_patch())
+	if (unlikely(upkeep_patch_stack_depth != 0))
 		upkeep_patch_executor_end(queryDesc);
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
@@ -328,7 +337,7 @@ upkeep_xact_callback(XactEvent event, void *arg)
 		upkeep_maintenance_xact_callback((int) event);
 	if (event == XACT_EVENT_ABORT)
 	{
-		if (upkeep_in_patch())
+		if (upkeep_in_patch() || upkeep_patch_stack_depth != 0)
 			upkeep_patch_xact_abort();
 		if (unlikely(upkeep_deadlock_pending))
 			upkeep_deadlock_record();
@@ -341,7 +350,7 @@ upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		if (upkeep_in_patch())
+		if (upkeep_patch_stack_depth != 0)
 			upkeep_patch_subxact_abort();
 		if (unlikely(upkeep_deadlock_pending))
 			upkeep_deadlock_record();

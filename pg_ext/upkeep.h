@@ -84,6 +84,13 @@ extern UpkeepShared *upkeep_shared;
 extern int	upkeep_maintenance_log_max;
 extern char *upkeep_join_token;
 
+/*
+ * The window this session is a maintainer of (0: none); may be stale: a
+ * window that ended in another session leaves it set until this session
+ * notices (maintenance_enforce.c).
+ */
+extern uint64 upkeep_my_window;
+
 /* maintenance_*.c (maintenance_int.h has their internals) */
 extern Size upkeep_maintenance_shmem_size(void);
 extern void upkeep_maintenance_shmem_init(bool found);
@@ -138,9 +145,18 @@ extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
 extern int	upkeep_patch_log_max_kb;
+extern bool upkeep_window_attribution;
 
 /* patchlog_*.c (patchlog_int.h has their internals) */
 extern uint64 upkeep_my_run_id;
+extern uint64 upkeep_window_runner_of;
+extern bool upkeep_stmt_hooks;
+extern int	upkeep_patch_stack_depth;
+extern void upkeep_window_attribution_assign(bool newval, void *extra);
+extern void upkeep_window_runs_reset(uint64 window);
+extern int	upkeep_window_runs_abort(uint64 window);
+extern void upkeep_window_status(uint64 window, uint64 *run_id, char *name,
+								 size_t cap, uint64 *unattributed);
 extern Size upkeep_patch_shmem_size(void);
 extern void upkeep_patch_shmem_init(bool found);
 extern void upkeep_patch_executor_start(QueryDesc *qd, int eflags,
@@ -169,8 +185,22 @@ extern void upkeep_deadlock_shmem_init(bool found);
 extern void upkeep_deadlock_emit_log(ErrorData *edata);
 extern void upkeep_deadlock_record(void);
 
-/* True inside a patch run: the one test a session outside a patch pays. */
-#define upkeep_in_patch() unlikely(upkeep_my_run_id != 0)
+/*
+ * Do this session's statements go through the patch-run hooks?  Inside a
+ * patch run of its own, or as a maintainer of a window that may attribute
+ * them to the window's patch (not its runner, upkeep.window_attribution
+ * on).  The one test a session outside both pays.
+ */
+#define upkeep_in_patch() unlikely(upkeep_stmt_hooks)
+
+/* Recompute upkeep_stmt_hooks after any of its inputs changed. */
+static inline void
+upkeep_stmt_hooks_update(void)
+{
+	upkeep_stmt_hooks = upkeep_my_run_id != 0 ||
+		(upkeep_my_window != 0 && upkeep_my_window != upkeep_window_runner_of &&
+		 upkeep_window_attribution);
+}
 
 /*
  * Called at the start of every statement (executor and utility).  When

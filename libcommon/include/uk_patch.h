@@ -24,11 +24,17 @@
  * the last field a checksum of everything before it):
  *
  *		B run_id at_us pid database username name app                  crc
+ *		B run_id at_us pid database username name app window_id
+ *		  parent_run_id                                                 crc
  *		S run_id at_us stmt_id duration_us lock_wait_us rows command
  *		  query plan                                                    crc
  *		F run_id at_us sqlstate error_code message query                crc
  *		E run_id at_us status statements slow_statements lock_wait_us
  *		  message                                                       crc
+ *
+ * A BEGIN has the two last fields only for a run of a window patch (set
+ * for the window by `upkeep run`, window_id or parent_run_id not 0); a
+ * session's run keeps the shorter line, which every reader understands.
  *
  * crc is 8 lower-case hex digits of FNV-1a (32 bit) over the bytes before
  * the tab that precedes it.  A line with a wrong checksum or shape (a torn
@@ -89,6 +95,8 @@ typedef struct UkPatchRec
 	const char *username;
 	const char *name;
 	const char *app;
+	uint64_t	window_id;		/* a window patch run: its window, else 0 */
+	uint64_t	parent_run_id;	/* a nested step: the outer run, else 0 */
 	/* STMT */
 	uint64_t	stmt_id;
 	int64_t		duration_us;
@@ -165,6 +173,8 @@ typedef struct UkRun
 	char	   *username;
 	char	   *name;
 	char	   *app;
+	uint64_t	window_id;		/* 0: a session's run */
+	uint64_t	parent_run_id;	/* 0: not a nested step */
 	int64_t		started_at_us;
 	int64_t		ended_at_us;	/* 0 while running or when unknown */
 	UkRunStatus status;			/* RUNNING until an END record */

@@ -143,6 +143,11 @@ uk_patchrec_format(const UkPatchRec *rec, char *out, size_t cap)
 			uk_line_text(&lb, rec->username, UK_PATCH_IDENT_MAX);
 			uk_line_text(&lb, rec->name, UK_PATCH_NAME_MAX);
 			uk_line_text(&lb, rec->app, UK_PATCH_APP_MAX);
+			if (rec->window_id != 0 || rec->parent_run_id != 0)
+			{
+				uk_line_u64(&lb, rec->window_id);
+				uk_line_u64(&lb, rec->parent_run_id);
+			}
 			break;
 		case UK_REC_STMT:
 			uk_line_u64(&lb, rec->stmt_id);
@@ -188,7 +193,7 @@ uk_patchrec_parse(const char *line, size_t len, UkPatchRec *rec,
 	switch (line[0])
 	{
 		case 'B':
-			want = 8;
+			want = f.n == 10 ? 10 : 8;	/* a window patch run has two more */
 			break;
 		case 'S':
 			want = 10;
@@ -212,11 +217,18 @@ uk_patchrec_parse(const char *line, size_t len, UkPatchRec *rec,
 	switch (rec->kind)
 	{
 		case UK_REC_BEGIN:
-			return uk_line_take_i64(&f, 3, &rec->pid) &&
-				uk_line_take_text(&f, 4, &sc, UK_PATCH_IDENT_MAX, &rec->database) &&
-				uk_line_take_text(&f, 5, &sc, UK_PATCH_IDENT_MAX, &rec->username) &&
-				uk_line_take_text(&f, 6, &sc, UK_PATCH_NAME_MAX, &rec->name) &&
-				uk_line_take_text(&f, 7, &sc, UK_PATCH_APP_MAX, &rec->app);
+			if (!(uk_line_take_i64(&f, 3, &rec->pid) &&
+				  uk_line_take_text(&f, 4, &sc, UK_PATCH_IDENT_MAX, &rec->database) &&
+				  uk_line_take_text(&f, 5, &sc, UK_PATCH_IDENT_MAX, &rec->username) &&
+				  uk_line_take_text(&f, 6, &sc, UK_PATCH_NAME_MAX, &rec->name) &&
+				  uk_line_take_text(&f, 7, &sc, UK_PATCH_APP_MAX, &rec->app)))
+				return false;
+			if (f.n == 8)
+				return true;
+			/* only what the formatter writes: never two zeros */
+			return uk_line_take_u64(&f, 8, &rec->window_id) &&
+				uk_line_take_u64(&f, 9, &rec->parent_run_id) &&
+				(rec->window_id != 0 || rec->parent_run_id != 0);
 		case UK_REC_STMT:
 			return uk_line_take_u64(&f, 3, &rec->stmt_id) &&
 				uk_line_take_i64(&f, 4, &rec->duration_us) &&
@@ -330,6 +342,8 @@ uk_run_fold_add(UkRunFold *fold, const UkPatchRec *rec, UkError **err)
 		memset(run, 0, sizeof(*run));
 		run->run_id = rec->run_id;
 		run->pid = rec->pid;
+		run->window_id = rec->window_id;
+		run->parent_run_id = rec->parent_run_id;
 		run->started_at_us = rec->at_us;
 		run->status = UK_RUN_RUNNING;
 		fold->n++;

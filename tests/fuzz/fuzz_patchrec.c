@@ -6,6 +6,8 @@
  *	- a line that parses formats back to exactly the same bytes (the parser
  *	  accepts only canonical lines);
  *	- parsed strings are within their limits;
+ *	- a BEGIN with window fields never carries two zeros (old and new
+ *	  lines read alike), and folded runs keep the BEGIN's window and parent;
  *	- folding any parsed records never fails and keeps every run's state
  *	  machine legal (an ended run has a finished status).
  */
@@ -45,8 +47,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strlen(rec.query) > UK_QUERY_MAX || strlen(rec.name) > UK_PATCH_NAME_MAX ||
 				strlen(rec.plan) > UK_PLAN_MAX || strlen(rec.message) > UK_PATCH_MESSAGE_MAX)
 				abort();
+			if (rec.kind != UK_REC_BEGIN && (rec.window_id != 0 || rec.parent_run_id != 0))
+				abort();
 			if (uk_run_fold_add(&fold, &rec, NULL) != UK_OK)
 				abort();
+			if (rec.kind == UK_REC_BEGIN)
+			{
+				const UkRun *run = uk_run_fold_find(&fold, rec.run_id);
+
+				if (run == NULL)
+					abort();
+				/* a repeated BEGIN may differ; the first one counts */
+				if (run->started_at_us == rec.at_us && run->pid == rec.pid &&
+					strcmp(run->name, rec.name) == 0 &&
+					(run->window_id != rec.window_id ||
+					 run->parent_run_id != rec.parent_run_id) &&
+					memchr(in, 'B', from) == NULL)
+					abort();
+			}
 		}
 		from = i + 1;
 	}

@@ -215,6 +215,71 @@ test_records(void)
 	CHECK(!uk_patchrec_parse(line, n - 1, &p, scratch, 4), "scratch too small");
 }
 
+static int
+count_tabs(const char *s)
+{
+	int			n = 0;
+
+	for (; *s != '\0'; s++)
+		n += (*s == '\t');
+	return n;
+}
+
+/*
+ * A window patch run's BEGIN carries its window and its parent run; a
+ * session's run keeps the line every older reader understands.
+ */
+static void
+test_window_records(void)
+{
+	UkPatchRec	r;
+	UkPatchRec	p;
+	size_t		n;
+	char	   *tab;
+
+	uk_patchrec_init(&r, UK_REC_BEGIN);
+	r.run_id = 12;
+	r.at_us = 5;
+	r.pid = 77;
+	r.name = "erpnext.patches.v15_0.rename_field";
+	r.app = "erpnext";
+	n = uk_patchrec_format(&r, line, sizeof(line));
+	CHECK(count_tabs(line) == 8, "a session's BEGIN keeps 8 fields and its checksum");
+	CHECK(uk_patchrec_parse(line, n - 1, &p, scratch, sizeof(scratch)) &&
+		  p.window_id == 0 && p.parent_run_id == 0, "old BEGIN reads: no window");
+
+	/* the line an older version wrote, checksum and all */
+	CHECK(uk_patchrec_parse("B\t3\t1700000000000000\t4242\terp\tfrappe\tp.one\terpnext\t20d4efee",
+							strlen("B\t3\t1700000000000000\t4242\terp\tfrappe\tp.one\terpnext\t20d4efee"),
+							&p, scratch, sizeof(scratch)) &&
+		  p.run_id == 3 && p.pid == 4242 && strcmp(p.name, "p.one") == 0 &&
+		  p.window_id == 0, "a line of version 1.3 reads");
+
+	r.window_id = 4;
+	r.parent_run_id = 11;
+	CHECK(roundtrip(&r, &p), "window begin parses");
+	CHECK(count_tabs(line) == 10, "window BEGIN has two more fields");
+	CHECK(p.window_id == 4 && p.parent_run_id == 11 && p.run_id == 12 &&
+		  strcmp(p.name, r.name) == 0 && strcmp(p.app, "erpnext") == 0,
+		  "window begin fields");
+	r.parent_run_id = 0;
+	CHECK(roundtrip(&r, &p) && p.window_id == 4 && p.parent_run_id == 0,
+		  "outer window run: no parent");
+
+	/* two zeros are never written, so never read (one canonical line) */
+	r.window_id = 1;
+	n = uk_patchrec_format(&r, line, sizeof(line));
+	tab = strrchr(line, '\t');
+	CHECK(tab != NULL && tab - line > 4 && tab[-1] == '0' && tab[-2] == '\t' &&
+		  tab[-3] == '1', "window fields at the end");
+	tab[-3] = '0';				/* checksum now wrong as well as zeros */
+	CHECK(!uk_patchrec_parse(line, n - 1, &p, scratch, sizeof(scratch)),
+		  "two zero window fields refused");
+	/* a BEGIN with 9 fields is no record */
+	CHECK(!uk_patchrec_parse("B\t3\t1\t2\ta\tb\tc\td\t9\t00000000", 24, &p,
+							 scratch, sizeof(scratch)), "nine fields refused");
+}
+
 /* Format r and feed it to the fold, as a reader of the log does. */
 static void
 feed(UkRunFold *f, const UkPatchRec *r)
@@ -299,6 +364,25 @@ test_fold(void)
 		  run->slow_statements == 1 && run->lock_wait_us == 10 &&
 		  strcmp(run->name, "p2") == 0, "run 2 still open, counted from its records");
 	CHECK(uk_run_fold_find(&f, 3) == NULL, "no run 3");
+	CHECK(run != NULL && run->window_id == 0 && run->parent_run_id == 0,
+		  "session run: no window");
+
+	/* runs of a window patch keep their window and parent */
+	uk_patchrec_init(&r, UK_REC_BEGIN);
+	r.run_id = 5;
+	r.name = "window.outer";
+	r.window_id = 8;
+	feed(&f, &r);
+	r.run_id = 6;
+	r.name = "window.step";
+	r.parent_run_id = 5;
+	feed(&f, &r);
+	run = uk_run_fold_find(&f, 6);
+	CHECK(run != NULL && run->window_id == 8 && run->parent_run_id == 5,
+		  "nested step folded with window and parent");
+	run = uk_run_fold_find(&f, 5);
+	CHECK(run != NULL && run->window_id == 8 && run->parent_run_id == 0,
+		  "outer window run folded");
 	uk_run_fold_free(&f);
 	CHECK(f.n == 0 && f.runs == NULL, "freed");
 
@@ -323,6 +407,7 @@ main(void)
 	test_names();
 	test_utf8_cut();
 	test_records();
+	test_window_records();
 	test_fold();
 	return uk_test_done("test_patch");
 }

@@ -1,0 +1,149 @@
+#!/bin/bash
+# tests/shell/pg_window_patch.sh: window patches with real sessions, the
+# way `upkeep run` uses them.
+#
+# A runner session enters maintenance and opens window patches; child
+# sessions join with the token in PGOPTIONS (and upkeep.slow_statement_ms=0)
+# and their statements land in the window patch open when they start: the
+# count, slow_statements, a failure, a lock wait shown live in
+# patch_activity; a nested step gets its own run with parent_run_id; the
+# runner and a session with upkeep.window_attribution off are not
+# attributed; a session with a patch of its own keeps its own run;
+# statements with no window patch open are counted as unattributed;
+# leaving maintenance aborts an open window patch; the runs survive a
+# restart, and a window patch open at a restart shows aborted.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/pg.sh"
+. "$TOP/tests/lib/shell_test.sh"
+uk_shell_test window_patch
+
+pg_new_cluster "$W" "$P" || fail "initdb"
+pg_start "$W" || fail "start"
+q -c "CREATE EXTENSION upkeep" -c "CREATE TABLE t (a int)" >/dev/null || fail "setup"
+
+token=$(q -c "SELECT upkeep.enter_maintenance('window patch test', drain_timeout => '0')") ||
+	fail "enter: $token"
+window=$(q -c "SELECT window_id FROM upkeep.maintenance")
+
+# runner SQL...: a session of the runner (joins, then calls window_patch_*)
+runner() {
+	local args=(-c "SELECT upkeep.join_maintenance('$token')")
+	for s in "$@"; do args+=(-c "$s"); done
+	q "${args[@]}" | tail -1
+}
+# child [PSQL ARGS...]: a session of the upgrade command, as `upkeep run` starts it
+child() {
+	as_pg env PGOPTIONS="-c upkeep.join_token=$token -c upkeep.slow_statement_ms=0" \
+		"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$W" -p "$P" -d postgres "$@"
+}
+run_field() { q -c "SELECT $2 FROM upkeep.patch_runs WHERE run_id = $1"; }
+
+# 1. a child's statements land in the open window patch; the runner's do not
+outer=$(runner "SELECT upkeep.window_patch_begin('erpnext.patches.v15_0.one', 'erpnext')")
+[ "$outer" -gt 0 ] 2>/dev/null || fail "window_patch_begin: $outer"
+child -c "INSERT INTO t VALUES (1)" -c "UPDATE t SET a = 2" -c "SELECT count(*) FROM t" >/dev/null ||
+	fail "child statements"
+[ "$(run_field "$outer" "status || '/' || statements || '/' || window_id || '/' || (parent_run_id IS NULL)")" = "running/3/$window/true" ] ||
+	fail "outer run: $(run_field "$outer" "status || '/' || statements || '/' || window_id")"
+ok "the child's 3 statements count in the window patch (the runner's own do not)"
+[ "$(q -c "SELECT string_agg(command, ',' ORDER BY id) FROM upkeep.slow_statements WHERE run_id = $outer")" = "INSERT,UPDATE,SELECT" ] ||
+	fail "slow statements: $(q -c "SELECT command, query FROM upkeep.slow_statements")"
+[ "$(q -c "SELECT patch FROM upkeep.slow_statements WHERE run_id = $outer AND query = 'UPDATE t SET a = 2'")" = "erpnext.patches.v15_0.one" ] ||
+	fail "slow statement without its patch"
+ok "with upkeep.slow_statement_ms=0 in PGOPTIONS each is in slow_statements under the window patch"
+
+# 2. live: a child waiting for a lock shows in patch_activity with the blocker
+child -c "SET upkeep.window_attribution = off" -c "BEGIN" -c "LOCK TABLE t" \
+	-c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+holder_running() {
+	[ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 't' AND l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ]
+}
+uk_wait 60 holder_running || fail "the lock holder did not start"
+holder=$(q -c "SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 't' AND l.mode = 'AccessExclusiveLock'")
+# (a statement first: the UPDATE waits in parse analysis, before any hook)
+child -c "SELECT 1" -c "UPDATE t SET a = 3" >/dev/null 2>&1 &
+waiting_shown() {
+	[ "$(q -c "SELECT count(*) FROM upkeep.patch_activity WHERE run_id = $outer AND pid IS NOT NULL AND $holder = ANY (blocked_by) AND current_statement = 'UPDATE t SET a = 3' AND statement_elapsed IS NOT NULL")" = 1 ]
+}
+uk_wait 60 waiting_shown ||
+	fail "patch_activity: $(q -c "SELECT patch, pid, blocked_by, current_statement FROM upkeep.patch_activity")"
+ok "patch_activity shows the child's statement of the window patch waiting on the holder's pid"
+q -c "SELECT pg_terminate_backend($holder)" >/dev/null
+wait
+[ "$(run_field "$outer" "statements || '/' || (lock_wait_ms > 0)")" = "5/true" ] ||
+	fail "after the lock wait: $(run_field "$outer" "statements || '/' || lock_wait_ms")"
+ok "the blocked UPDATE counts, with its lock wait; the holder (window_attribution off) does not"
+[ "$(q -c "SELECT count(*) FROM upkeep.patch_activity WHERE run_id = $outer")/$(q -c "SELECT count(*) FROM upkeep.patch_activity WHERE run_id = $outer AND pid IS NULL")" = "1/1" ] ||
+	fail "idle window patch: $(q -c "SELECT patch, pid FROM upkeep.patch_activity")"
+ok "with no statement running the window patch shows once, without a pid"
+
+# 3. a failure is the run's error
+# (after a first statement: a session joins the window at its first hook,
+# and this one fails in parse analysis, before any)
+child -c "SELECT 1" -c "INSERT INTO missing VALUES (1)" >/dev/null 2>&1 &&
+	fail "the failing statement succeeded"
+[ "$(run_field "$outer" "statements || '/' || error_sqlstate || '/' || error_statement")" = "7/42P01/INSERT INTO missing VALUES (1)" ] ||
+	fail "failure: $(run_field "$outer" "statements || '/' || error_sqlstate || '/' || error_statement")"
+ok "a failing statement of the child is recorded as the window patch's error"
+
+# 4. a nested step gets its own run
+step=$(runner "SELECT upkeep.window_patch_begin('module_x:migrate.py', 'odoo:module', true)")
+child -c "SELECT 1" -c "SELECT 2" >/dev/null || fail "statements in the step"
+[ "$(runner "SELECT upkeep.window_patch_end()")" = "$step" ] || fail "ending the step"
+[ "$(run_field "$step" "status || '/' || statements || '/' || parent_run_id || '/' || window_id")" = "succeeded/2/$outer/$window" ] ||
+	fail "step: $(run_field "$step" "status || '/' || statements || '/' || parent_run_id")"
+[ "$(run_field "$outer" statements)" = 7 ] || fail "the step's statements counted in the outer run too"
+ok "a nested step gets its own run with parent_run_id, and its statements"
+
+# 5. a session with a patch of its own keeps its own run
+out=$(child -c "SELECT upkeep.patch_begin('own.patch')" -c "SELECT 1" -c "SELECT 2" \
+	-c "SELECT upkeep.patch_end()") || fail "own patch: $out"
+own=${out%%$'\n'*}
+[ "$(run_field "$own" "status || '/' || statements || '/' || (window_id IS NULL)")" = "succeeded/2/true" ] ||
+	fail "own run: $(run_field "$own" "status || '/' || statements")"
+[ "$(run_field "$outer" statements)" = 7 ] || fail "own patch's statements counted in the window patch"
+ok "a session with its own patch_begin keeps its own run"
+
+[ "$(runner "SELECT upkeep.window_patch_end('failed', 'Traceback: boom')")" = "$outer" ] || fail "ending outer"
+[ "$(run_field "$outer" "status || '/' || statements || '/' || error_message")" = "failed/7/Traceback: boom" ] ||
+	fail "outer end: $(run_field "$outer" "status || '/' || statements || '/' || error_message")"
+ok "the runner ends the window patch failed with its message"
+
+# 6. no window patch open: counted as unattributed
+before=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+child -c "SELECT 1" -c "SELECT 2" >/dev/null
+after=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ $((after - before)) = 2 ] || fail "unattributed: $before -> $after"
+ok "statements with no window patch open are counted as unattributed ($before -> $after)"
+
+# 7. leaving maintenance aborts an open window patch
+left=$(runner "SELECT upkeep.window_patch_begin('left.open')")
+child -c "SELECT 1" >/dev/null
+q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit"
+[ "$(run_field "$left" "status || '/' || statements || '/' || (ended_at IS NOT NULL)")" = "aborted/1/true" ] ||
+	fail "left open: $(run_field "$left" "status || '/' || statements")"
+ok "exit_maintenance ends the open window patch as aborted"
+
+# 8. the runs survive a restart; a window patch open at a restart is aborted
+snapshot() {
+	q -c "SELECT string_agg(concat_ws('/', run_id, name, status, statements, window_id, parent_run_id, error_sqlstate), ' ' ORDER BY run_id) FROM upkeep.patch_runs"
+}
+before=$(snapshot)
+slow_before=$(q -c "SELECT count(*) FROM upkeep.slow_statements WHERE run_id = $outer")
+token=$(q -c "SELECT upkeep.enter_maintenance('second window', drain_timeout => '0')") || fail "enter again"
+open=$(runner "SELECT upkeep.window_patch_begin('open.at.restart')")
+pg_restart "$W" || fail "restart"
+[ "$(q -c "SELECT string_agg(concat_ws('/', run_id, name, status, statements, window_id, parent_run_id, error_sqlstate), ' ' ORDER BY run_id) FROM upkeep.patch_runs WHERE run_id < $open")" = "$before" ] ||
+	fail "runs changed by the restart: $before => $(snapshot)"
+[ "$(q -c "SELECT count(*) FROM upkeep.slow_statements WHERE run_id = $outer")" = "$slow_before" ] ||
+	fail "slow statements lost in the restart"
+ok "window patch runs and their slow statements survive a restart"
+[ "$(run_field "$open" "status || '/' || (window_id IS NOT NULL)")" = "aborted/true" ] ||
+	fail "open at restart: $(run_field "$open" status)"
+[ "$(q -c "SELECT active::text || '/' || coalesce(window_patch, 'none') FROM upkeep.maintenance")" = "true/none" ] ||
+	fail "after restart: $(q -c "SELECT active, window_patch FROM upkeep.maintenance")"
+ok "a window patch open at a restart shows aborted; the window stays, with no window patch"
+q -c "SELECT upkeep.exit_maintenance()" >/dev/null
+
+echo "pg_window_patch: $checks checks passed"
