@@ -72,6 +72,7 @@
 #define REC_QUEUE_BE_EXTRA 2000   /* more room for BEGIN and END */
 
 long long upkeep_slow_statement_ms= 1000;
+long long upkeep_window_slow_ms= -1;
 long long upkeep_patch_log_max_rows= 100000;
 upkeep_patch_counters upkeep_patch_stats;
 
@@ -172,6 +173,8 @@ static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
   case UK_REC_STMT:
     REC_COPY(command, s1, l1);
     REC_COPY(query, s2, l2);
+    REC_COPY(username, s3, l3);   /* a window run's: the connection's */
+    REC_COPY(database, s4, l4);
     break;
   case UK_REC_ERROR:
     REC_COPY(message, s1, l1);
@@ -238,6 +241,8 @@ static void queue_begin(upkeep_run *run, const char *db, size_t db_len,
   {
     rec->r.at_us= run->started_us;
     rec->r.pid= (int64_t) run->thread_id;
+    rec->window_id= run->window_id;
+    rec->parent_token= run->parent_token;
   }
   rec_push(rec);
   run->begun= 1;
@@ -266,7 +271,7 @@ upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
   pthread_mutex_lock(&plog_reg_lock);
   /* a run this connection lost (its session was reset): aborted */
   for (pp= &plog_runs; *pp; pp= &(*pp)->next)
-    if ((*pp)->thread_id == thread_id)
+    if ((*pp)->thread_id == thread_id && !(*pp)->shared)
     {
       orphan= *pp;
       *pp= orphan->next;
@@ -288,6 +293,96 @@ const char *upkeep_run_name(const upkeep_run *run)
   return run->name;
 }
 
+/* A run with nothing queued yet, not registered (window runs). */
+static upkeep_run *run_new(unsigned long thread_id, const char *name,
+                           const char *app, upkeep_run_shared *shared,
+                           uint64_t gen)
+{
+  upkeep_run *run= calloc(1, sizeof(*run));
+
+  if (!run)
+    return NULL;
+  run->thread_id= thread_id;
+  run->started_us= upkeep_now_us();
+  run->started_mono_us= mono_us();
+  run->clock_offset_us= run->started_us - run->started_mono_us;
+  snprintf(run->name, sizeof(run->name), "%s", name);
+  snprintf(run->app, sizeof(run->app), "%s", app ? app : "");
+  run->shared= shared;
+  run->shared_gen= gen;
+  pthread_mutex_init(&run->lw_lock, NULL);
+  return run;
+}
+
+upkeep_run *upkeep_run_start_window(const char *name, const char *app,
+                                    unsigned long pid, uint64_t window_id,
+                                    uint64_t parent_token,
+                                    upkeep_run_shared *shared)
+{
+  upkeep_run *run= run_new(0, name, app, shared,
+                           __atomic_load_n(&shared->gen, __ATOMIC_ACQUIRE));
+  upkeep_rec *rec;
+
+  if (!run)
+    return NULL;
+  run->owner= 1;
+  run->window_id= window_id;
+  run->parent_token= parent_token;
+  pthread_mutex_lock(&plog_reg_lock);
+  run->token= ++next_token;
+  run->next= plog_runs;
+  plog_runs= run;
+  plog_general_events_on();
+  upkeep_patch_stats.runs_started++;
+  pthread_mutex_unlock(&plog_reg_lock);
+  rec= rec_new(UK_REC_BEGIN, run, "", "", run->name, run->app);
+  if (rec)
+  {
+    rec->r.at_us= run->started_us;
+    rec->r.pid= (int64_t) pid;
+    rec->window_id= window_id;
+    rec->parent_token= parent_token;
+  }
+  rec_push(rec);
+  run->begun= 1;
+  return run;
+}
+
+upkeep_run *upkeep_run_attach(unsigned long thread_id, uint64_t token,
+                              const char *name, upkeep_run_shared *shared,
+                              uint64_t gen)
+{
+  upkeep_run *run= run_new(thread_id, name, NULL, shared, gen);
+
+  if (!run)
+    return NULL;
+  run->token= token;
+  run->begun= 1;
+  pthread_mutex_lock(&plog_reg_lock);
+  run->next= plog_runs;
+  plog_runs= run;
+  plog_general_events_on();
+  pthread_mutex_unlock(&plog_reg_lock);
+  return run;
+}
+
+uint64_t upkeep_run_token(const upkeep_run *run)
+{
+  return run->token;
+}
+
+int upkeep_run_busy(const upkeep_run *run)
+{
+  return run->depth > 0;
+}
+
+/* Add n to a counter of the window run the connection is attributed to. */
+static void shared_add(const upkeep_run *run, uint64_t *counter, uint64_t n)
+{
+  if (__atomic_load_n(&run->shared->gen, __ATOMIC_ACQUIRE) == run->shared_gen)
+    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
 int upkeep_run_dead(const upkeep_run *run)
 {
   return __atomic_load_n(&run->dead, __ATOMIC_ACQUIRE);
@@ -300,7 +395,21 @@ static int64_t lw_clock_locked(const upkeep_run *run, int64_t now)
          (run->lw_open_start_us ? now - run->lw_open_start_us : 0);
 }
 
+static void run_free(upkeep_run *run)
+{
+  free(run->pending_message);
+  free(run->pending_query);
+  pthread_mutex_destroy(&run->lw_lock);
+  free(run);
+}
+
 void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
+{
+  upkeep_run_end_window(run, status, unlinked, NULL);
+}
+
+void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
+                           const char *message)
 {
   upkeep_rec *rec;
   int64_t now= mono_us();
@@ -317,6 +426,13 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
         break;
       }
   }
+  if (run->shared && !run->owner)
+  {
+    /* a connection's part in a window run: the run goes on */
+    pthread_mutex_unlock(&plog_reg_lock);
+    run_free(run);
+    return;
+  }
   e= &ended[ended_next++ % ENDED_RING];
   e->thread_id= run->thread_id;
   e->started_mono_us= run->started_mono_us;
@@ -327,7 +443,19 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
     queue_begin(run, NULL, 0, NULL, 0);
   if (!uk_run_transition_valid(UK_RUN_RUNNING, status))
     status= UK_RUN_ABORTED;
-  rec= rec_new(UK_REC_END, run, NULL, NULL, NULL, NULL);
+  if (run->shared)
+  {
+    /* a window run: what its connections counted */
+    upkeep_run_shared *sh= run->shared;
+    run->statements= __atomic_load_n(&sh->statements, __ATOMIC_ACQUIRE);
+    run->slow_statements= __atomic_load_n(&sh->slow_statements,
+                                          __ATOMIC_ACQUIRE);
+    run->lock_wait_us= __atomic_load_n(&sh->lock_wait_us, __ATOMIC_ACQUIRE);
+    run->lock_wait_measured= __atomic_load_n(&sh->lock_wait_measured,
+                                             __ATOMIC_ACQUIRE);
+  }
+  rec= rec_new(UK_REC_END, run, message && message[0] ? message : NULL,
+               NULL, NULL, NULL);
   if (rec)
   {
     rec->r.at_us= now + run->clock_offset_us;
@@ -337,27 +465,31 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
     rec->r.lock_wait_us= run->lock_wait_measured ? run->lock_wait_us : -1;
   }
   rec_push(rec);
-  free(run->pending_message);
-  free(run->pending_query);
-  pthread_mutex_destroy(&run->lw_lock);
-  free(run);
+  run_free(run);
 }
 
 void upkeep_run_connection_gone(unsigned long thread_id)
 {
-  upkeep_run **pp, *run= NULL;
+  upkeep_run **pp, *run, *gone= NULL;
 
+  /* its own run, and its part in a window run */
   pthread_mutex_lock(&plog_reg_lock);
-  for (pp= &plog_runs; *pp; pp= &(*pp)->next)
-    if ((*pp)->thread_id == thread_id)
+  for (pp= &plog_runs; *pp;)
+    if ((*pp)->thread_id == thread_id && thread_id != 0)
     {
       run= *pp;
       *pp= run->next;
-      break;
+      run->next= gone;
+      gone= run;
     }
+    else
+      pp= &(*pp)->next;
   pthread_mutex_unlock(&plog_reg_lock);
-  if (run)
+  while ((run= gone))
+  {
+    gone= run->next;
     upkeep_run_end(run, UK_RUN_ABORTED, 1);
+  }
 }
 
 int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
@@ -430,7 +562,8 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
 {
   int64_t duration= now - f->start_us;
   int64_t lock_wait= -1;
-  long long threshold= upkeep_slow_statement_ms;
+  long long threshold= run->shared && upkeep_window_slow_ms >= 0 ?
+                       upkeep_window_slow_ms : upkeep_slow_statement_ms;
   int code= ev->general_error_code;
 
   if (__atomic_load_n(&run->samples, __ATOMIC_ACQUIRE) != f->samples_at_start)
@@ -448,8 +581,16 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
   {
     run->lock_wait_us+= lock_wait;
     run->lock_wait_measured= 1;
+    if (run->shared)
+    {
+      shared_add(run, (uint64_t *) &run->shared->lock_wait_us,
+                 (uint64_t) lock_wait);
+      __atomic_store_n(&run->shared->lock_wait_measured, 1, __ATOMIC_RELEASE);
+    }
   }
   run->statements++;
+  if (run->shared)
+    shared_add(run, &run->shared->statements, 1);
 
   if (threshold >= 0 && duration >= threshold * 1000)
   {
@@ -459,9 +600,23 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
     size_t qlen= ev->general_query ? ev->general_query_length : 0;
     upkeep_rec *rec;
 
+    char uname[UK_PATCH_IDENT_MAX + 1], dbname[UK_PATCH_IDENT_MAX + 1];
+
     uk_stmt_clean(q, qlen, query, sizeof(query), NULL);
     uk_stmt_command(q, qlen, command, sizeof(command));
-    rec= rec_new(UK_REC_STMT, run, command, query, NULL, NULL);
+    if (run->shared)
+    {
+      /* many connections share the run: name this one's */
+      size_t n= ev->database.str ?
+                uk_utf8_cut(ev->database.str, ev->database.length,
+                            UK_PATCH_IDENT_MAX) : 0;
+      user_of(ev->general_user, ev->general_user_length, uname,
+              sizeof(uname));
+      memcpy(dbname, ev->database.str ? ev->database.str : "", n);
+      dbname[n]= '\0';
+    }
+    rec= rec_new(UK_REC_STMT, run, command, query,
+                 run->shared ? uname : NULL, run->shared ? dbname : NULL);
     if (rec)
     {
       rec->r.at_us= f->start_us + run->clock_offset_us;
@@ -469,10 +624,13 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       rec->r.duration_us= duration;
       rec->r.lock_wait_us= lock_wait;
       rec->r.rows= -1;
+      rec->r.pid= (int64_t) run->thread_id;
       rec->stmt_error= code;
     }
     rec_push(rec);
     run->slow_statements++;
+    if (run->shared)
+      shared_add(run, &run->shared->slow_statements, 1);
   }
 
   if (code)

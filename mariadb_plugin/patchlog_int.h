@@ -76,6 +76,15 @@ struct upkeep_run
   int64_t lw_last_sample_us;
   int dead;                       /* atomic; the plugin was stopped */
   struct upkeep_run *next;        /* plog_reg_lock */
+
+  /* window runs (window_runs.c); all zero for a session's own run */
+  upkeep_run_shared *shared;      /* the window run's counters */
+  uint64_t shared_gen;            /* shared->gen they are for */
+  int owner;                      /* 1: the window run itself (no
+                                     connection); 0: a connection
+                                     attributed to it (no BEGIN, no END) */
+  uint64_t window_id;             /* owner: for BEGIN */
+  uint64_t parent_token;          /* owner: the outer run of a step */
 };
 
 extern pthread_mutex_t plog_reg_lock;
@@ -88,6 +97,8 @@ typedef struct upkeep_rec
   struct upkeep_rec *next;
   UkPatchRec r;                   /* strings point into text[] */
   int32_t stmt_error;             /* STMT: the statement's error, 0 = none */
+  uint64_t window_id;             /* BEGIN of a window run, else 0 */
+  uint64_t parent_token;          /* BEGIN of a window step, else 0 */
   char text[];
 } upkeep_rec;
 
