@@ -383,6 +383,16 @@ static void shared_add(const upkeep_run *run, uint64_t *counter, uint64_t n)
     __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
 }
 
+void upkeep_run_detach(upkeep_run *run)
+{
+  /* statements under way were counted at their start: not the run's now */
+  if (run->depth > 0)
+    shared_add(run, &run->shared->statements,
+               (uint64_t) -(int64_t) (run->depth < STACK_MAX ? run->depth
+                                                             : STACK_MAX));
+  upkeep_run_end(run, UK_RUN_ABORTED, 0);   /* only unlinks and frees */
+}
+
 int upkeep_run_dead(const upkeep_run *run)
 {
   return __atomic_load_n(&run->dead, __ATOMIC_ACQUIRE);
@@ -463,6 +473,7 @@ void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
     rec->r.statements= run->statements;
     rec->r.slow_statements= run->slow_statements;
     rec->r.lock_wait_us= run->lock_wait_measured ? run->lock_wait_us : -1;
+    rec->shared= run->shared != NULL;
   }
   rec_push(rec);
   run_free(run);
@@ -588,9 +599,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       __atomic_store_n(&run->shared->lock_wait_measured, 1, __ATOMIC_RELEASE);
     }
   }
-  run->statements++;
-  if (run->shared)
-    shared_add(run, &run->shared->statements, 1);
+  run->statements++;      /* a window run counts at the start (below) */
 
   if (threshold >= 0 && duration >= threshold * 1000)
   {
@@ -626,6 +635,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       rec->r.rows= -1;
       rec->r.pid= (int64_t) run->thread_id;
       rec->stmt_error= code;
+      rec->shared= run->shared != NULL;
     }
     rec_push(rec);
     run->slow_statements++;
@@ -716,6 +726,13 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       clear_pending(run);
       __atomic_store_n(&run->top_start_us, now, __ATOMIC_RELEASE);
     }
+    /*
+      A window run counts a statement when it starts: the runner may end
+      the run before the end of the statement that the child already saw
+      (the client has the result before the STATUS event).
+    */
+    if (run->shared)
+      shared_add(run, &run->shared->statements, 1);
     run->depth++;
     run->skip_status= 0;
     return;
@@ -740,6 +757,8 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       stmt_frame f;
       if (!is_query_command(ev) || !run->last_top_end_us)
         return;
+      if (run->shared)
+        shared_add(run, &run->shared->statements, 1);
       f.start_us= run->last_top_end_us;
       f.samples_at_start= __atomic_load_n(&run->samples, __ATOMIC_ACQUIRE);
       f.lw_at_start_us= 0;

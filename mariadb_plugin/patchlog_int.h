@@ -99,6 +99,7 @@ typedef struct upkeep_rec
   int32_t stmt_error;             /* STMT: the statement's error, 0 = none */
   uint64_t window_id;             /* BEGIN of a window run, else 0 */
   uint64_t parent_token;          /* BEGIN of a window step, else 0 */
+  int shared;                     /* STMT, END of a window run (below) */
   char text[];
 } upkeep_rec;
 

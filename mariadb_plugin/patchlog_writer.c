@@ -15,6 +15,13 @@
   first connected.  Runs still 'running' at that moment belong to a
   previous life of the server: they become 'aborted'.
 
+  Window runs (window_runs.c): many connections share one run, which
+  the runner may end before the STATUS event of a statement its child
+  already saw the result of.  Their statements are counted when they
+  start; a slow statement whose record comes after the run's END adds
+  itself to slow_statements, and END takes at least the rows already
+  written.
+
   Lock waits.  MariaDB's audit events say nothing about waits, so the
   worker samples, every LOCKWAIT_POLL_MS, information_schema.PROCESSLIST
   joined with INNODB_TRX for those connections: a connection is waiting
@@ -223,7 +230,10 @@ static int write_rec(upkeep_sql *sql, const upkeep_rec *rec)
       r->database[0] ? upkeep_sql_quote(sql, 2, r->database) : "NULL",
       r->username[0] ? upkeep_sql_quote(sql, 3, r->username) : "NULL",
       r->pid, r->pid, t, d, lw, upkeep_sql_quote(sql, 0, r->command),
-      upkeep_sql_quote(sql, 1, r->query), err, run_id);
+      upkeep_sql_quote(sql, 1, r->query), err, run_id) ||
+      (rec->shared && upkeep_sql_exec(sql,
+        "UPDATE upkeep.patch_runs SET slow_statements = slow_statements + 1"
+        " WHERE run_id = %" PRIu64 " AND status <> 'running'", run_id));
   }
   case UK_REC_ERROR:
     return upkeep_sql_exec(sql,
@@ -247,11 +257,13 @@ static int write_rec(upkeep_sql *sql, const upkeep_rec *rec)
       " UPDATE upkeep.patch_runs SET ended_at = %s,"
       " duration_ms = GREATEST(0, ROUND(TIMESTAMPDIFF(MICROSECOND, started_at,"
       " %s) / 1000)), status = '%s', statements = %" PRIu64 ","
-      " slow_statements = %" PRIu64 ", lock_wait_ms = %s,"
+      " slow_statements = GREATEST(%" PRIu64 ", IF(%d, (SELECT COUNT(*)"
+      " FROM upkeep.slow_statements s WHERE s.run_id = %" PRIu64 "), 0)),"
+      " lock_wait_ms = %s,"
       " error_message = COALESCE(error_message, %s)"
       " WHERE run_id = %" PRIu64 " AND status = 'running'",
       t, t, uk_run_status_name(r->status), r->statements,
-      r->slow_statements, lwms,
+      r->slow_statements, rec->shared, run_id, lwms,
       r->message[0] ? upkeep_sql_quote(sql, 0, r->message) : "NULL", run_id);
   }
   }

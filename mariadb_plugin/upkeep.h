@@ -364,6 +364,9 @@ uint64_t upkeep_run_token(const upkeep_run *run);
 /* upkeep_run_end() with the message the runner gave (window runs). */
 void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
                            const char *message);
+/* A connection's part in a window run goes (statements under way are
+   not the window run's). */
+void upkeep_run_detach(upkeep_run *run);
 /* 1 while a statement of the run's connection is under way. */
 int upkeep_run_busy(const upkeep_run *run);
 /* The run id of a token (0 until the worker knows the base). */

@@ -380,7 +380,7 @@ static int maintainer_locked(const struct mysql_event_general *ev)
 static void detach(upkeep_window_conn *c, upkeep_run *run)
 {
   *c->run= 0;
-  upkeep_run_end(run, UK_RUN_ABORTED, 0);     /* only unlinks and frees */
+  upkeep_run_detach(run);
 }
 
 void upkeep_window_forget(upkeep_window_conn *c)
@@ -439,11 +439,13 @@ static upkeep_run *decide(const struct mysql_event_general *ev, uint64_t gen,
   return run;
 }
 
-/* A statement ended (not a quit, ping or the like). */
-static int statement_end(const struct mysql_event_general *ev)
+/*
+  A statement's command: a query or the execution of a prepared one (not
+  a connect, quit, ping, prepare or the like, whose LOG has no STATUS).
+*/
+static int statement_command(const struct mysql_event_general *ev)
 {
-  return ev->event_subclass == MYSQL_AUDIT_GENERAL_STATUS &&
-         ev->general_command &&
+  return ev->general_command &&
          ((ev->general_command_length == 5 &&
            memcmp(ev->general_command, "Query", 5) == 0) ||
           (ev->general_command_length == 7 &&
@@ -455,6 +457,8 @@ void upkeep_window_general(MYSQL_THD thd, const struct mysql_event_general *ev,
 {
   upkeep_run *run= (upkeep_run *) (uintptr_t) *c->run;
 
+  if (ev->event_subclass == MYSQL_AUDIT_GENERAL_LOG && !statement_command(ev))
+    return;
   if (run && upkeep_run_dead(run))
   {
     /* from before the plugin was last stopped */
@@ -479,6 +483,7 @@ void upkeep_window_general(MYSQL_THD thd, const struct mysql_event_general *ev,
   }
   if (run)
     upkeep_run_general(thd, run, ev);
-  else if ((*c->flags & UPKEEP_WCONN_COUNT) && statement_end(ev))
-    __atomic_fetch_add(&unattributed, 1, __ATOMIC_RELAXED);
+  else if ((*c->flags & UPKEEP_WCONN_COUNT) &&
+           ev->event_subclass == MYSQL_AUDIT_GENERAL_LOG)
+    __atomic_fetch_add(&unattributed, 1, __ATOMIC_RELAXED);  /* at its start */
 }
