@@ -80,7 +80,7 @@ upkeep_patch_counters upkeep_patch_stats;
 
 pthread_mutex_t plog_reg_lock= PTHREAD_MUTEX_INITIALIZER;
 upkeep_run *plog_runs;
-static uint64_t next_token;       /* plog_reg_lock */
+uint64_t plog_next_token;         /* plog_reg_lock */
 
 /*
   The last runs that ended (plog_reg_lock), so that the deadlock capture can
@@ -144,7 +144,7 @@ static void sqlstate_of(int code, char out[6])
   A record with room for the given strings (any may be NULL), copied.
   NULL when out of memory.
 */
-static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
+upkeep_rec *plog_rec_new(UkPatchRecKind kind, const upkeep_run *run,
                            const char *s1, const char *s2, const char *s3,
                            const char *s4)
 {
@@ -188,7 +188,7 @@ static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
   return rec;
 }
 
-static void rec_push(upkeep_rec *rec)
+void plog_rec_push(upkeep_rec *rec)
 {
   int was_empty;
   long limit;
@@ -236,7 +236,7 @@ static void queue_begin(upkeep_run *run, const char *db, size_t db_len,
   memcpy(dbname, db ? db : "", n);
   dbname[n]= '\0';
   user_of(user, user_len, uname, sizeof(uname));
-  rec= rec_new(UK_REC_BEGIN, run, dbname, uname, run->name, run->app);
+  rec= plog_rec_new(UK_REC_BEGIN, run, dbname, uname, run->name, run->app);
   if (rec)
   {
     rec->r.at_us= run->started_us;
@@ -244,7 +244,7 @@ static void queue_begin(upkeep_run *run, const char *db, size_t db_len,
     rec->window_id= run->window_id;
     rec->parent_token= run->parent_token;
   }
-  rec_push(rec);
+  plog_rec_push(rec);
   run->begun= 1;
 }
 
@@ -277,7 +277,7 @@ upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
       *pp= orphan->next;
       break;
     }
-  run->token= ++next_token;
+  run->token= ++plog_next_token;
   run->next= plog_runs;
   plog_runs= run;
   plog_general_events_on();
@@ -291,106 +291,6 @@ upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
 const char *upkeep_run_name(const upkeep_run *run)
 {
   return run->name;
-}
-
-/* A run with nothing queued yet, not registered (window runs). */
-static upkeep_run *run_new(unsigned long thread_id, const char *name,
-                           const char *app, upkeep_run_shared *shared,
-                           uint64_t gen)
-{
-  upkeep_run *run= calloc(1, sizeof(*run));
-
-  if (!run)
-    return NULL;
-  run->thread_id= thread_id;
-  run->started_us= upkeep_now_us();
-  run->started_mono_us= mono_us();
-  run->clock_offset_us= run->started_us - run->started_mono_us;
-  snprintf(run->name, sizeof(run->name), "%s", name);
-  snprintf(run->app, sizeof(run->app), "%s", app ? app : "");
-  run->shared= shared;
-  run->shared_gen= gen;
-  pthread_mutex_init(&run->lw_lock, NULL);
-  return run;
-}
-
-upkeep_run *upkeep_run_start_window(const char *name, const char *app,
-                                    unsigned long pid, uint64_t window_id,
-                                    uint64_t parent_token,
-                                    upkeep_run_shared *shared)
-{
-  upkeep_run *run= run_new(0, name, app, shared,
-                           __atomic_load_n(&shared->gen, __ATOMIC_ACQUIRE));
-  upkeep_rec *rec;
-
-  if (!run)
-    return NULL;
-  run->owner= 1;
-  run->window_id= window_id;
-  run->parent_token= parent_token;
-  pthread_mutex_lock(&plog_reg_lock);
-  run->token= ++next_token;
-  run->next= plog_runs;
-  plog_runs= run;
-  plog_general_events_on();
-  upkeep_patch_stats.runs_started++;
-  pthread_mutex_unlock(&plog_reg_lock);
-  rec= rec_new(UK_REC_BEGIN, run, "", "", run->name, run->app);
-  if (rec)
-  {
-    rec->r.at_us= run->started_us;
-    rec->r.pid= (int64_t) pid;
-    rec->window_id= window_id;
-    rec->parent_token= parent_token;
-  }
-  rec_push(rec);
-  run->begun= 1;
-  return run;
-}
-
-upkeep_run *upkeep_run_attach(unsigned long thread_id, uint64_t token,
-                              const char *name, upkeep_run_shared *shared,
-                              uint64_t gen)
-{
-  upkeep_run *run= run_new(thread_id, name, NULL, shared, gen);
-
-  if (!run)
-    return NULL;
-  run->token= token;
-  run->begun= 1;
-  pthread_mutex_lock(&plog_reg_lock);
-  run->next= plog_runs;
-  plog_runs= run;
-  plog_general_events_on();
-  pthread_mutex_unlock(&plog_reg_lock);
-  return run;
-}
-
-uint64_t upkeep_run_token(const upkeep_run *run)
-{
-  return run->token;
-}
-
-int upkeep_run_busy(const upkeep_run *run)
-{
-  return run->depth > 0;
-}
-
-/* Add n to a counter of the window run the connection is attributed to. */
-static void shared_add(const upkeep_run *run, uint64_t *counter, uint64_t n)
-{
-  if (__atomic_load_n(&run->shared->gen, __ATOMIC_ACQUIRE) == run->shared_gen)
-    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
-}
-
-void upkeep_run_detach(upkeep_run *run)
-{
-  /* statements under way were counted at their start: not the run's now */
-  if (run->depth > 0)
-    shared_add(run, &run->shared->statements,
-               (uint64_t) -(int64_t) (run->depth < STACK_MAX ? run->depth
-                                                             : STACK_MAX));
-  upkeep_run_end(run, UK_RUN_ABORTED, 0);   /* only unlinks and frees */
 }
 
 int upkeep_run_dead(const upkeep_run *run)
@@ -464,7 +364,7 @@ void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
     run->lock_wait_measured= __atomic_load_n(&sh->lock_wait_measured,
                                              __ATOMIC_ACQUIRE);
   }
-  rec= rec_new(UK_REC_END, run, message && message[0] ? message : NULL,
+  rec= plog_rec_new(UK_REC_END, run, message && message[0] ? message : NULL,
                NULL, NULL, NULL);
   if (rec)
   {
@@ -475,7 +375,7 @@ void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
     rec->r.lock_wait_us= run->lock_wait_measured ? run->lock_wait_us : -1;
     rec->shared= run->shared != NULL;
   }
-  rec_push(rec);
+  plog_rec_push(rec);
   run_free(run);
 }
 
@@ -594,7 +494,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
     run->lock_wait_measured= 1;
     if (run->shared)
     {
-      shared_add(run, (uint64_t *) &run->shared->lock_wait_us,
+      plog_shared_add(run, (uint64_t *) &run->shared->lock_wait_us,
                  (uint64_t) lock_wait);
       __atomic_store_n(&run->shared->lock_wait_measured, 1, __ATOMIC_RELEASE);
     }
@@ -624,7 +524,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       memcpy(dbname, ev->database.str ? ev->database.str : "", n);
       dbname[n]= '\0';
     }
-    rec= rec_new(UK_REC_STMT, run, command, query,
+    rec= plog_rec_new(UK_REC_STMT, run, command, query,
                  run->shared ? uname : NULL, run->shared ? dbname : NULL);
     if (rec)
     {
@@ -637,10 +537,10 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       rec->stmt_error= code;
       rec->shared= run->shared != NULL;
     }
-    rec_push(rec);
+    plog_rec_push(rec);
     run->slow_statements++;
     if (run->shared)
-      shared_add(run, &run->shared->slow_statements, 1);
+      plog_shared_add(run, &run->shared->slow_statements, 1);
   }
 
   if (code)
@@ -655,7 +555,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
   {
     if (code && run->pending_code == code)
     {
-      upkeep_rec *rec= rec_new(UK_REC_ERROR, run, run->pending_message,
+      upkeep_rec *rec= plog_rec_new(UK_REC_ERROR, run, run->pending_message,
                                run->pending_query, NULL, NULL);
       if (rec)
       {
@@ -663,7 +563,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
         rec->r.error_code= code;
         sqlstate_of(code, rec->r.sqlstate);
       }
-      rec_push(rec);
+      plog_rec_push(rec);
     }
     clear_pending(run);
   }
@@ -732,7 +632,7 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       (the client has the result before the STATUS event).
     */
     if (run->shared)
-      shared_add(run, &run->shared->statements, 1);
+      plog_shared_add(run, &run->shared->statements, 1);
     run->depth++;
     run->skip_status= 0;
     return;
@@ -758,7 +658,7 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       if (!is_query_command(ev) || !run->last_top_end_us)
         return;
       if (run->shared)
-        shared_add(run, &run->shared->statements, 1);
+        plog_shared_add(run, &run->shared->statements, 1);
       f.start_us= run->last_top_end_us;
       f.samples_at_start= __atomic_load_n(&run->samples, __ATOMIC_ACQUIRE);
       f.lw_at_start_us= 0;
@@ -805,7 +705,7 @@ int upkeep_patchlog_init(void)
 {
   pthread_mutex_lock(&plog_reg_lock);
   plog_runs= NULL;
-  next_token= 0;
+  plog_next_token= 0;
   memset(ended, 0, sizeof(ended));
   ended_next= 0;
   plog_other_audit_plugins= 1;
