@@ -11,7 +11,9 @@
   and wait for running events (definers.c), drain and switch over
   (maintenance_drain.c), then the phase is active.  Exiting sets
   read_only (and the event scheduler) back to what the state file says,
-  writes it inactive and completes the log row.
+  writes it inactive and completes the log row.  The window patches
+  (window_accounts.c) are told when a window began and ended; their jobs
+  (SET GLOBAL upkeep_window_*) come through here too.
 
   Locking: upkeep_lock (maintenance_state.c) around every read or write of
   upkeep_maint; never held while SQL runs or while waiting for the worker.
@@ -313,6 +315,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   pthread_mutex_unlock(&upkeep_lock);
   upkeep_gate_open();                    /* held writes now fail with 1290 */
   upkeep_maint_log_drain(sql, st.window_id, &r);
+  upkeep_window_entered(sql, st.window_id, job->thread_id);
 
   if (r.terminated > 0)
   {
@@ -403,14 +406,18 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
   now= upkeep_now_us();
   upkeep_maint_account_of(sql, job->thread_id, who, sizeof(who));
   upkeep_maint_log_exit(sql, st.window_id, who, now, refused);
+  /* open window runs end 'aborted', the ephemeral accounts go */
+  upkeep_window_exited(sql);
 }
 
 void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job)
 {
   if (job->type == UPKEEP_JOB_ENTER)
     run_enter(sql, job);
-  else
+  else if (job->type == UPKEEP_JOB_EXIT)
     run_exit(sql, job);
+  else
+    upkeep_window_run_job(sql, job);    /* window patches (window_*.c) */
 }
 
 /*

@@ -72,6 +72,7 @@
 #define REC_QUEUE_BE_EXTRA 2000   /* more room for BEGIN and END */
 
 long long upkeep_slow_statement_ms= 1000;
+long long upkeep_window_slow_ms= -1;
 long long upkeep_patch_log_max_rows= 100000;
 upkeep_patch_counters upkeep_patch_stats;
 
@@ -79,7 +80,7 @@ upkeep_patch_counters upkeep_patch_stats;
 
 pthread_mutex_t plog_reg_lock= PTHREAD_MUTEX_INITIALIZER;
 upkeep_run *plog_runs;
-static uint64_t next_token;       /* plog_reg_lock */
+uint64_t plog_next_token;         /* plog_reg_lock */
 
 /*
   The last runs that ended (plog_reg_lock), so that the deadlock capture can
@@ -143,7 +144,7 @@ static void sqlstate_of(int code, char out[6])
   A record with room for the given strings (any may be NULL), copied.
   NULL when out of memory.
 */
-static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
+upkeep_rec *plog_rec_new(UkPatchRecKind kind, const upkeep_run *run,
                            const char *s1, const char *s2, const char *s3,
                            const char *s4)
 {
@@ -172,6 +173,8 @@ static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
   case UK_REC_STMT:
     REC_COPY(command, s1, l1);
     REC_COPY(query, s2, l2);
+    REC_COPY(username, s3, l3);   /* a window run's: the connection's */
+    REC_COPY(database, s4, l4);
     break;
   case UK_REC_ERROR:
     REC_COPY(message, s1, l1);
@@ -185,7 +188,7 @@ static upkeep_rec *rec_new(UkPatchRecKind kind, const upkeep_run *run,
   return rec;
 }
 
-static void rec_push(upkeep_rec *rec)
+void plog_rec_push(upkeep_rec *rec)
 {
   int was_empty;
   long limit;
@@ -233,13 +236,15 @@ static void queue_begin(upkeep_run *run, const char *db, size_t db_len,
   memcpy(dbname, db ? db : "", n);
   dbname[n]= '\0';
   user_of(user, user_len, uname, sizeof(uname));
-  rec= rec_new(UK_REC_BEGIN, run, dbname, uname, run->name, run->app);
+  rec= plog_rec_new(UK_REC_BEGIN, run, dbname, uname, run->name, run->app);
   if (rec)
   {
     rec->r.at_us= run->started_us;
     rec->r.pid= (int64_t) run->thread_id;
+    rec->window_id= run->window_id;
+    rec->parent_token= run->parent_token;
   }
-  rec_push(rec);
+  plog_rec_push(rec);
   run->begun= 1;
 }
 
@@ -266,13 +271,13 @@ upkeep_run *upkeep_run_start(MYSQL_THD thd, unsigned long thread_id,
   pthread_mutex_lock(&plog_reg_lock);
   /* a run this connection lost (its session was reset): aborted */
   for (pp= &plog_runs; *pp; pp= &(*pp)->next)
-    if ((*pp)->thread_id == thread_id)
+    if ((*pp)->thread_id == thread_id && !(*pp)->shared)
     {
       orphan= *pp;
       *pp= orphan->next;
       break;
     }
-  run->token= ++next_token;
+  run->token= ++plog_next_token;
   run->next= plog_runs;
   plog_runs= run;
   plog_general_events_on();
@@ -300,7 +305,21 @@ static int64_t lw_clock_locked(const upkeep_run *run, int64_t now)
          (run->lw_open_start_us ? now - run->lw_open_start_us : 0);
 }
 
+static void run_free(upkeep_run *run)
+{
+  free(run->pending_message);
+  free(run->pending_query);
+  pthread_mutex_destroy(&run->lw_lock);
+  free(run);
+}
+
 void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
+{
+  upkeep_run_end_window(run, status, unlinked, NULL);
+}
+
+void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
+                           const char *message)
 {
   upkeep_rec *rec;
   int64_t now= mono_us();
@@ -317,6 +336,13 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
         break;
       }
   }
+  if (run->shared && !run->owner)
+  {
+    /* a connection's part in a window run: the run goes on */
+    pthread_mutex_unlock(&plog_reg_lock);
+    run_free(run);
+    return;
+  }
   e= &ended[ended_next++ % ENDED_RING];
   e->thread_id= run->thread_id;
   e->started_mono_us= run->started_mono_us;
@@ -327,7 +353,19 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
     queue_begin(run, NULL, 0, NULL, 0);
   if (!uk_run_transition_valid(UK_RUN_RUNNING, status))
     status= UK_RUN_ABORTED;
-  rec= rec_new(UK_REC_END, run, NULL, NULL, NULL, NULL);
+  if (run->shared)
+  {
+    /* a window run: what its connections counted */
+    upkeep_run_shared *sh= run->shared;
+    run->statements= __atomic_load_n(&sh->statements, __ATOMIC_ACQUIRE);
+    run->slow_statements= __atomic_load_n(&sh->slow_statements,
+                                          __ATOMIC_ACQUIRE);
+    run->lock_wait_us= __atomic_load_n(&sh->lock_wait_us, __ATOMIC_ACQUIRE);
+    run->lock_wait_measured= __atomic_load_n(&sh->lock_wait_measured,
+                                             __ATOMIC_ACQUIRE);
+  }
+  rec= plog_rec_new(UK_REC_END, run, message && message[0] ? message : NULL,
+               NULL, NULL, NULL);
   if (rec)
   {
     rec->r.at_us= now + run->clock_offset_us;
@@ -335,29 +373,34 @@ void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked)
     rec->r.statements= run->statements;
     rec->r.slow_statements= run->slow_statements;
     rec->r.lock_wait_us= run->lock_wait_measured ? run->lock_wait_us : -1;
+    rec->shared= run->shared != NULL;
   }
-  rec_push(rec);
-  free(run->pending_message);
-  free(run->pending_query);
-  pthread_mutex_destroy(&run->lw_lock);
-  free(run);
+  plog_rec_push(rec);
+  run_free(run);
 }
 
 void upkeep_run_connection_gone(unsigned long thread_id)
 {
-  upkeep_run **pp, *run= NULL;
+  upkeep_run **pp, *run, *gone= NULL;
 
+  /* its own run, and its part in a window run */
   pthread_mutex_lock(&plog_reg_lock);
-  for (pp= &plog_runs; *pp; pp= &(*pp)->next)
-    if ((*pp)->thread_id == thread_id)
+  for (pp= &plog_runs; *pp;)
+    if ((*pp)->thread_id == thread_id && thread_id != 0)
     {
       run= *pp;
       *pp= run->next;
-      break;
+      run->next= gone;
+      gone= run;
     }
+    else
+      pp= &(*pp)->next;
   pthread_mutex_unlock(&plog_reg_lock);
-  if (run)
+  while ((run= gone))
+  {
+    gone= run->next;
     upkeep_run_end(run, UK_RUN_ABORTED, 1);
+  }
 }
 
 int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
@@ -430,7 +473,8 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
 {
   int64_t duration= now - f->start_us;
   int64_t lock_wait= -1;
-  long long threshold= upkeep_slow_statement_ms;
+  long long threshold= run->shared && upkeep_window_slow_ms >= 0 ?
+                       upkeep_window_slow_ms : upkeep_slow_statement_ms;
   int code= ev->general_error_code;
 
   if (__atomic_load_n(&run->samples, __ATOMIC_ACQUIRE) != f->samples_at_start)
@@ -448,8 +492,14 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
   {
     run->lock_wait_us+= lock_wait;
     run->lock_wait_measured= 1;
+    if (run->shared)
+    {
+      plog_shared_add(run, (uint64_t *) &run->shared->lock_wait_us,
+                 (uint64_t) lock_wait);
+      __atomic_store_n(&run->shared->lock_wait_measured, 1, __ATOMIC_RELEASE);
+    }
   }
-  run->statements++;
+  run->statements++;      /* a window run counts at the start (below) */
 
   if (threshold >= 0 && duration >= threshold * 1000)
   {
@@ -459,9 +509,23 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
     size_t qlen= ev->general_query ? ev->general_query_length : 0;
     upkeep_rec *rec;
 
+    char uname[UK_PATCH_IDENT_MAX + 1], dbname[UK_PATCH_IDENT_MAX + 1];
+
     uk_stmt_clean(q, qlen, query, sizeof(query), NULL);
     uk_stmt_command(q, qlen, command, sizeof(command));
-    rec= rec_new(UK_REC_STMT, run, command, query, NULL, NULL);
+    if (run->shared)
+    {
+      /* many connections share the run: name this one's */
+      size_t n= ev->database.str ?
+                uk_utf8_cut(ev->database.str, ev->database.length,
+                            UK_PATCH_IDENT_MAX) : 0;
+      user_of(ev->general_user, ev->general_user_length, uname,
+              sizeof(uname));
+      memcpy(dbname, ev->database.str ? ev->database.str : "", n);
+      dbname[n]= '\0';
+    }
+    rec= plog_rec_new(UK_REC_STMT, run, command, query,
+                 run->shared ? uname : NULL, run->shared ? dbname : NULL);
     if (rec)
     {
       rec->r.at_us= f->start_us + run->clock_offset_us;
@@ -469,10 +533,14 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
       rec->r.duration_us= duration;
       rec->r.lock_wait_us= lock_wait;
       rec->r.rows= -1;
+      rec->r.pid= (int64_t) run->thread_id;
       rec->stmt_error= code;
+      rec->shared= run->shared != NULL;
     }
-    rec_push(rec);
+    plog_rec_push(rec);
     run->slow_statements++;
+    if (run->shared)
+      plog_shared_add(run, &run->shared->slow_statements, 1);
   }
 
   if (code)
@@ -487,7 +555,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
   {
     if (code && run->pending_code == code)
     {
-      upkeep_rec *rec= rec_new(UK_REC_ERROR, run, run->pending_message,
+      upkeep_rec *rec= plog_rec_new(UK_REC_ERROR, run, run->pending_message,
                                run->pending_query, NULL, NULL);
       if (rec)
       {
@@ -495,7 +563,7 @@ static void statement_done(MYSQL_THD thd, upkeep_run *run,
         rec->r.error_code= code;
         sqlstate_of(code, rec->r.sqlstate);
       }
-      rec_push(rec);
+      plog_rec_push(rec);
     }
     clear_pending(run);
   }
@@ -558,6 +626,13 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       clear_pending(run);
       __atomic_store_n(&run->top_start_us, now, __ATOMIC_RELEASE);
     }
+    /*
+      A window run counts a statement when it starts: the runner may end
+      the run before the end of the statement that the child already saw
+      (the client has the result before the STATUS event).
+    */
+    if (run->shared)
+      plog_shared_add(run, &run->shared->statements, 1);
     run->depth++;
     run->skip_status= 0;
     return;
@@ -582,6 +657,8 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
       stmt_frame f;
       if (!is_query_command(ev) || !run->last_top_end_us)
         return;
+      if (run->shared)
+        plog_shared_add(run, &run->shared->statements, 1);
       f.start_us= run->last_top_end_us;
       f.samples_at_start= __atomic_load_n(&run->samples, __ATOMIC_ACQUIRE);
       f.lw_at_start_us= 0;
@@ -628,7 +705,7 @@ int upkeep_patchlog_init(void)
 {
   pthread_mutex_lock(&plog_reg_lock);
   plog_runs= NULL;
-  next_token= 0;
+  plog_next_token= 0;
   memset(ended, 0, sizeof(ended));
   ended_next= 0;
   plog_other_audit_plugins= 1;

@@ -9,9 +9,12 @@
       patchlog_writer.c      worker side: the tables, writing the records,
                              lock wait sampling, retention
       patchlog_audit_mask.c  the GENERAL audit class on demand
+      patchlog_window.c      window runs (window_runs.c's): a run owned
+                             by no connection, and each connection's part
+                             in it
 
     Calls go one way: writer -> capture (upkeep_runs_active()), writer and
-    capture -> audit_mask.  The list of runs and the record queue are
+    capture -> audit_mask, window -> capture (the record queue, ending).  The list of runs and the record queue are
     defined in patchlog_capture.c, the writer's run id base and retention
     clock in patchlog_writer.c, the mask's fields in patchlog_audit_mask.c;
     upkeep_patchlog_init() resets them all.  Locking rules: the header of
@@ -76,10 +79,29 @@ struct upkeep_run
   int64_t lw_last_sample_us;
   int dead;                       /* atomic; the plugin was stopped */
   struct upkeep_run *next;        /* plog_reg_lock */
+
+  /* window runs (window_runs.c); all zero for a session's own run */
+  upkeep_run_shared *shared;      /* the window run's counters */
+  uint64_t shared_gen;            /* shared->gen they are for */
+  int owner;                      /* 1: the window run itself (no
+                                     connection); 0: a connection
+                                     attributed to it (no BEGIN, no END) */
+  uint64_t window_id;             /* owner: for BEGIN */
+  uint64_t parent_token;          /* owner: the outer run of a step */
 };
 
 extern pthread_mutex_t plog_reg_lock;
 extern upkeep_run *plog_runs;          /* plog_reg_lock */
+extern uint64_t plog_next_token;       /* plog_reg_lock */
+
+/* Add n to a counter of the window run a connection is attributed to
+   (patchlog_window.c), while it is the run the connection attached to. */
+static inline void plog_shared_add(const upkeep_run *run, uint64_t *counter,
+                                   uint64_t n)
+{
+  if (__atomic_load_n(&run->shared->gen, __ATOMIC_ACQUIRE) == run->shared_gen)
+    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
 
 /* ---- patchlog_capture.c: the record queue (plog_rec_lock) ---- */
 
@@ -88,6 +110,9 @@ typedef struct upkeep_rec
   struct upkeep_rec *next;
   UkPatchRec r;                   /* strings point into text[] */
   int32_t stmt_error;             /* STMT: the statement's error, 0 = none */
+  uint64_t window_id;             /* BEGIN of a window run, else 0 */
+  uint64_t parent_token;          /* BEGIN of a window step, else 0 */
+  int shared;                     /* STMT, END of a window run (below) */
   char text[];
 } upkeep_rec;
 
@@ -95,6 +120,16 @@ extern pthread_mutex_t plog_rec_lock;
 extern upkeep_rec *plog_rec_head, *plog_rec_tail;
 extern long plog_rec_count;
 extern long plog_rec_inflight;         /* taken by the worker, not written */
+
+/*
+  A record of run with room for the given strings (any may be NULL),
+  copied; NULL when out of memory.  _push() queues it (NULL counts as
+  dropped) and wakes the worker.
+*/
+upkeep_rec *plog_rec_new(UkPatchRecKind kind, const upkeep_run *run,
+                         const char *s1, const char *s2, const char *s3,
+                         const char *s4);
+void plog_rec_push(upkeep_rec *rec);
 
 /* Monotonic microseconds (inline: the audit hook's per-statement path). */
 static inline int64_t mono_us(void)

@@ -15,6 +15,13 @@
   first connected.  Runs still 'running' at that moment belong to a
   previous life of the server: they become 'aborted'.
 
+  Window runs (window_runs.c): many connections share one run, which
+  the runner may end before the STATUS event of a statement its child
+  already saw the result of.  Their statements are counted when they
+  start; a slow statement whose record comes after the run's END adds
+  itself to slow_statements, and END takes at least the rows already
+  written.
+
   Lock waits.  MariaDB's audit events say nothing about waits, so the
   worker samples, every LOCKWAIT_POLL_MS, information_schema.PROCESSLIST
   joined with INNODB_TRX for those connections: a connection is waiting
@@ -81,10 +88,22 @@ static const char *RUNS_DDL=
   " error_code INT NULL,"
   " error_message VARCHAR(2000) NULL,"
   " error_statement TEXT NULL,"
+  " window_id BIGINT UNSIGNED NULL"
+  "  COMMENT 'a window patch run: the maintenance window; NULL: a session run',"
+  " parent_run_id BIGINT UNSIGNED NULL"
+  "  COMMENT 'a window step: the outer window run',"
   " KEY status (status),"
   " KEY started_at (started_at)"
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: one row per patch run'";
+
+/* Tables made before window patches (at the end, as in the DDL above). */
+static const char *RUNS_MIGRATE=
+  "ALTER TABLE upkeep.patch_runs"
+  " ADD COLUMN IF NOT EXISTS window_id BIGINT UNSIGNED NULL"
+  "  COMMENT 'a window patch run: the maintenance window; NULL: a session run',"
+  " ADD COLUMN IF NOT EXISTS parent_run_id BIGINT UNSIGNED NULL"
+  "  COMMENT 'a window step: the outer window run'";
 
 static const char *STMTS_DDL=
   "CREATE TABLE IF NOT EXISTS upkeep.slow_statements ("
@@ -113,6 +132,7 @@ int upkeep_patchlog_bootstrap(upkeep_sql *sql)
   char v[32];
 
   if (upkeep_sql_exec(sql, "%s", RUNS_DDL) ||
+      upkeep_sql_exec(sql, "%s", RUNS_MIGRATE) ||
       upkeep_sql_exec(sql, "%s", STMTS_DDL))
     return 1;
   plog_audit_plugins_check(sql);
@@ -165,17 +185,30 @@ static int write_rec(upkeep_sql *sql, const upkeep_rec *rec)
   switch (r->kind)
   {
   case UK_REC_BEGIN:
+  {
+    char win[24], parent[24];
     fmt_time(r->at_us, t, sizeof(t));
+    if (rec->window_id)
+      snprintf(win, sizeof(win), "%" PRIu64, rec->window_id);
+    else
+      snprintf(win, sizeof(win), "NULL");
+    if (rec->parent_token)
+      snprintf(parent, sizeof(parent), "%" PRIu64,
+               plog_run_id_base + rec->parent_token);
+    else
+      snprintf(parent, sizeof(parent), "NULL");
     return upkeep_sql_exec(sql,
       "SET STATEMENT sql_mode = '' FOR"
       " INSERT INTO upkeep.patch_runs (run_id, name, app, `database`,"
-      " username, pid, started_at, status) VALUES (%" PRIu64 ", %s, %s, %s,"
-      " %s, %" PRId64 ", %s, 'running')",
+      " username, pid, started_at, status, window_id, parent_run_id)"
+      " VALUES (%" PRIu64 ", %s, %s, %s, %s, %" PRId64 ", %s, 'running',"
+      " %s, %s)",
       run_id, upkeep_sql_quote(sql, 0, r->name),
       r->app[0] ? upkeep_sql_quote(sql, 1, r->app) : "NULL",
       r->database[0] ? upkeep_sql_quote(sql, 2, r->database) : "NULL",
       r->username[0] ? upkeep_sql_quote(sql, 3, r->username) : "NULL",
-      r->pid, t);
+      r->pid, t, win, parent);
+  }
   case UK_REC_STMT:
   {
     char err[24];
@@ -191,10 +224,16 @@ static int write_rec(upkeep_sql *sql, const upkeep_rec *rec)
       " INSERT INTO upkeep.slow_statements (run_id, patch, `database`,"
       " username, pid, started_at, duration_ms, lock_wait_ms, command, query,"
       " `rows`, plan, error_code)"
-      " SELECT run_id, name, `database`, username, pid, %s, %s, %s, %s, %s,"
+      " SELECT run_id, name, COALESCE(%s, `database`), COALESCE(%s, username),"
+      " IF(%" PRId64 " > 0, %" PRId64 ", pid), %s, %s, %s, %s, %s,"
       " NULL, NULL, %s FROM upkeep.patch_runs WHERE run_id = %" PRIu64,
-      t, d, lw, upkeep_sql_quote(sql, 0, r->command),
-      upkeep_sql_quote(sql, 1, r->query), err, run_id);
+      r->database[0] ? upkeep_sql_quote(sql, 2, r->database) : "NULL",
+      r->username[0] ? upkeep_sql_quote(sql, 3, r->username) : "NULL",
+      r->pid, r->pid, t, d, lw, upkeep_sql_quote(sql, 0, r->command),
+      upkeep_sql_quote(sql, 1, r->query), err, run_id) ||
+      (rec->shared && upkeep_sql_exec(sql,
+        "UPDATE upkeep.patch_runs SET slow_statements = slow_statements + 1"
+        " WHERE run_id = %" PRIu64 " AND status <> 'running'", run_id));
   }
   case UK_REC_ERROR:
     return upkeep_sql_exec(sql,
@@ -214,13 +253,18 @@ static int write_rec(upkeep_sql *sql, const upkeep_rec *rec)
       snprintf(lwms, sizeof(lwms), "%" PRId64, r->lock_wait_us / 1000);
     /* the state machine: only a running run ends, once */
     return upkeep_sql_exec(sql,
-      "UPDATE upkeep.patch_runs SET ended_at = %s,"
+      "SET STATEMENT sql_mode = '' FOR"
+      " UPDATE upkeep.patch_runs SET ended_at = %s,"
       " duration_ms = GREATEST(0, ROUND(TIMESTAMPDIFF(MICROSECOND, started_at,"
       " %s) / 1000)), status = '%s', statements = %" PRIu64 ","
-      " slow_statements = %" PRIu64 ", lock_wait_ms = %s"
+      " slow_statements = GREATEST(%" PRIu64 ", IF(%d, (SELECT COUNT(*)"
+      " FROM upkeep.slow_statements s WHERE s.run_id = %" PRIu64 "), 0)),"
+      " lock_wait_ms = %s,"
+      " error_message = COALESCE(error_message, %s)"
       " WHERE run_id = %" PRIu64 " AND status = 'running'",
       t, t, uk_run_status_name(r->status), r->statements,
-      r->slow_statements, lwms, run_id);
+      r->slow_statements, rec->shared, run_id, lwms,
+      r->message[0] ? upkeep_sql_quote(sql, 0, r->message) : "NULL", run_id);
   }
   }
   return 0;
@@ -456,6 +500,12 @@ long upkeep_patchlog_work(upkeep_sql *sql)
     plog_last_retention_ms= now_ms;
   }
   return active ? LOCKWAIT_POLL_MS : IDLE_WAIT_MS;
+}
+
+uint64_t upkeep_run_id_of(uint64_t token)
+{
+  return __atomic_load_n(&plog_base_known, __ATOMIC_ACQUIRE) ?
+         __atomic_load_n(&plog_run_id_base, __ATOMIC_RELAXED) + token : 0;
 }
 
 long upkeep_patch_records_queued(void)

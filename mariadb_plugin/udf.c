@@ -1,7 +1,7 @@
 /*
   udf.c
-    The read-only UDF upkeep_status(): the state of maintenance mode as a
-    JSON object, for everyone.
+    The read-only UDF upkeep_status(): the state of maintenance mode (and
+    of its window patches) as a JSON object, for everyone.
 
       SELECT upkeep_status();
       {"active": true, "phase": "active", "reason": "ERPNext upgrade",
@@ -101,6 +101,7 @@ static size_t json_text_or_null(char *out, size_t cap, size_t len,
 static size_t status_json(char *out, size_t cap)
 {
   upkeep_snapshot snap;
+  upkeep_window_snap win;
   size_t n= 0;
   int on;
   char ro_before_buf[8];
@@ -146,6 +147,17 @@ static size_t status_json(char *out, size_t cap)
   n= json_text_or_null(out, cap, n, snap.drain_last_outcome);
   n= json_raw(out, cap, n, ", \"state_file_error\": ");
   n= json_text_or_null(out, cap, n, snap.state_file_error);
+  /* window patches: the innermost open window run */
+  upkeep_window_snapshot(&win);
+  n= json_raw(out, cap, n, ", \"window_patch\": ");
+  n= json_text_or_null(out, cap, n, win.patch);
+  n= json_raw(out, cap, n, ", \"window_patch_run_id\": ");
+  if (win.run_id)
+    n= json_raw(out, cap, n, "%" PRIu64, win.run_id);
+  else
+    n= json_raw(out, cap, n, "null");
+  n= json_raw(out, cap, n, ", \"unattributed_statements\": %llu",
+              win.unattributed);
   n= json_raw(out, cap, n, "}");
   return n < cap ? n : cap - 1;
 }

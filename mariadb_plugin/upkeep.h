@@ -61,6 +61,7 @@
 #include <stdint.h>
 #include <mysql/plugin.h>
 
+#include "uk_account.h"
 #include "uk_error.h"
 #include "uk_patch.h"
 #include "uk_state.h"
@@ -182,7 +183,12 @@ int upkeep_worker_start(void);
 void upkeep_worker_stop(void (*teardown)(void));
 
 /* A job for the worker.  Created and released with the functions below. */
-typedef enum { UPKEEP_JOB_ENTER, UPKEEP_JOB_EXIT } upkeep_job_type;
+typedef enum
+{
+  UPKEEP_JOB_ENTER, UPKEEP_JOB_EXIT,
+  UPKEEP_JOB_WINDOW_REFRESH,        /* re-read the maintainer accounts */
+  UPKEEP_JOB_WINDOW_ACCOUNT         /* register job->account */
+} upkeep_job_type;
 
 typedef struct upkeep_job
 {
@@ -193,6 +199,7 @@ typedef struct upkeep_job
   int64_t expected_us;
   int64_t drain_timeout_us;
   UkDrainAction action;
+  UkAccount account;                /* UPKEEP_JOB_WINDOW_ACCOUNT */
   /* output, written by the worker before it marks the job done */
   unsigned int error_code;          /* 0 = success */
   int is_note;                      /* message is a note, not an error */
@@ -302,6 +309,24 @@ extern upkeep_patch_counters upkeep_patch_stats;
 
 typedef struct upkeep_run upkeep_run;   /* a connection's active run */
 
+/*
+  The counters of a window run (window_runs.c), which the connections
+  attributed to it add to: static storage, never freed; gen says which
+  run they are for (an attributed connection adds only while it is the
+  gen it attached with).  All atomic.
+*/
+typedef struct
+{
+  uint64_t gen;
+  uint64_t statements;
+  uint64_t slow_statements;
+  int64_t lock_wait_us;
+  int lock_wait_measured;
+} upkeep_run_shared;
+
+/* GLOBAL upkeep_window_slow_ms: -1 = upkeep_slow_statement_ms */
+extern long long upkeep_window_slow_ms;
+
 int upkeep_patchlog_init(void);
 void upkeep_patchlog_deinit(void);
 
@@ -318,6 +343,34 @@ void upkeep_run_general(MYSQL_THD thd, upkeep_run *run,
                         const struct mysql_event_general *ev);
 void upkeep_run_end(upkeep_run *run, UkRunStatus status, int unlinked);
 const char *upkeep_run_name(const upkeep_run *run);
+/*
+  Window runs (window_runs.c).  _start_window() registers a run owned by
+  no connection (thread id 0) and queues its BEGIN at once (pid: the
+  connection that opened it; parent_token: the outer run of a step, or
+  0); its END (upkeep_run_end()) carries shared's counters.
+  _attach() registers the run a connection uses while it is attributed
+  to the window run token: its statements are timed and recorded like a
+  session run's, counted in shared; it queues no BEGIN or END, and
+  upkeep_run_end() of it only unlinks and frees it.
+*/
+upkeep_run *upkeep_run_start_window(const char *name, const char *app,
+                                    unsigned long pid, uint64_t window_id,
+                                    uint64_t parent_token,
+                                    upkeep_run_shared *shared);
+upkeep_run *upkeep_run_attach(unsigned long thread_id, uint64_t token,
+                              const char *name, upkeep_run_shared *shared,
+                              uint64_t gen);
+uint64_t upkeep_run_token(const upkeep_run *run);
+/* upkeep_run_end() with the message the runner gave (window runs). */
+void upkeep_run_end_window(upkeep_run *run, UkRunStatus status, int unlinked,
+                           const char *message);
+/* A connection's part in a window run goes (statements under way are
+   not the window run's). */
+void upkeep_run_detach(upkeep_run *run);
+/* 1 while a statement of the run's connection is under way. */
+int upkeep_run_busy(const upkeep_run *run);
+/* The run id of a token (0 until the worker knows the base). */
+uint64_t upkeep_run_id_of(uint64_t token);
 /* The plugin was stopped since the run started: forget it. */
 int upkeep_run_dead(const upkeep_run *run);
 /* The connection ended or was reset: its run, if any, is aborted. */
@@ -351,6 +404,69 @@ void upkeep_worker_wake(void);
 */
 int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
                     char *out, size_t cap);
+
+/* ---- window_*.c: window patches (window_int.h says which) ---- */
+
+/*
+  The window's attribution generation: 0 while no window is active (the
+  audit hook then does nothing for windows), otherwise a number that
+  changes whenever what a connection is attributed to may change (a
+  window run begins or ends, the maintainer accounts or the runner
+  connections change).  Read by the audit hook without a lock.
+*/
+extern uint64_t upkeep_window_gen;
+static inline uint64_t upkeep_window_generation(void)
+{
+  return __atomic_load_n(&upkeep_window_gen, __ATOMIC_ACQUIRE);
+}
+
+/* A connection's window state: its hidden session variables. */
+#define UPKEEP_WCONN_COUNT 1        /* a maintainer with no window run open */
+#define UPKEEP_WCONN_ATTR_OFF 2     /* decided with attribution off */
+typedef struct
+{
+  unsigned long long *gen;          /* the generation decided for */
+  unsigned long long *run;          /* its part in a window run, or 0 */
+  unsigned long long *flags;        /* UPKEEP_WCONN_* */
+  int attribution;                  /* upkeep_window_attribution */
+} upkeep_window_conn;
+
+int upkeep_window_init(void);
+void upkeep_window_deinit(void);
+/*
+  Audit hook, GENERAL event of a connection outside any run of its own,
+  while gen (upkeep_window_generation()) is not 0 or the connection still
+  has a part in a window run: attribute the statement to the innermost
+  open window run, or count it as unattributed.
+*/
+void upkeep_window_general(MYSQL_THD thd, const struct mysql_event_general *ev,
+                           uint64_t gen, upkeep_window_conn *c);
+/* The connection's part in a window run goes (it starts a patch of its
+   own, or changes user). */
+void upkeep_window_forget(upkeep_window_conn *c);
+
+/* For upkeep_status() and SHOW STATUS. */
+typedef struct
+{
+  uint64_t window_id;               /* 0: no window active */
+  char patch[UK_PATCH_NAME_MAX + 1];  /* innermost open window run, or "" */
+  uint64_t run_id;                  /* its run id, 0 if none (or unknown) */
+  unsigned long long unattributed;  /* statements of this (or the last)
+                                       window not attributed */
+} upkeep_window_snap;
+void upkeep_window_snapshot(upkeep_window_snap *out);
+unsigned long long upkeep_window_unattributed(void);
+extern unsigned long long upkeep_window_accounts_dropped;   /* atomic */
+
+/* Worker (maintenance_jobs.c): the window began / ended. */
+void upkeep_window_entered(upkeep_sql *sql, uint64_t window_id,
+                           unsigned long entered_by);
+void upkeep_window_exited(upkeep_sql *sql);
+void upkeep_window_run_job(upkeep_sql *sql, upkeep_job *job);
+/* Worker (features.c): the accounts table, accounts left over; the
+   window after a restart, the maintainer accounts now and then. */
+int upkeep_window_bootstrap(upkeep_sql *sql);
+long upkeep_window_work(upkeep_sql *sql);
 
 /* ---- deadlock_*.c: InnoDB deadlocks ---- */
 

@@ -43,6 +43,11 @@
     upkeep_audit_on_demand     GLOBAL: let the server skip building
                                statement events while nothing needs them
 
+  Window patches (window_*.c), GLOBAL, set by upkeep run inside a window
+  (callbacks in window_sysvars.c): upkeep_window_patch, _step,
+  _patch_app, _patch_status, _patch_error, _account, _slow_ms; SESSION
+  upkeep_window_attribution = OFF keeps a connection out of them.
+
   Deadlocks (deadlock.c), GLOBAL:
 
     upkeep_deadlock_poll_ms    how often the worker reads InnoDB's
@@ -229,6 +234,80 @@ static MYSQL_THDVAR_STR(patch_app, PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT |
 
 static char empty_patch[]= "";
 
+/* ------------------------------------------------ window patches */
+
+/* A connection's window state (window_runs.c): hidden, like run. */
+static MYSQL_THDVAR_ULONGLONG(win_gen, PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+  "internal: the window generation decided for", NULL, NULL, 0, 0,
+  ULLONG_MAX, 0);
+static MYSQL_THDVAR_ULONGLONG(win_run, PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+  "internal: the session's part in a window run", NULL, NULL, 0, 0,
+  ULLONG_MAX, 0);
+static MYSQL_THDVAR_ULONGLONG(win_flags,
+  PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+  "internal: the session's window decision", NULL, NULL, 0, 0, ULLONG_MAX, 0);
+
+static MYSQL_THDVAR_BOOL(window_attribution, PLUGIN_VAR_OPCMDARG,
+  "OFF keeps this session's statements out of window patch runs (and "
+  "out of the unattributed count)", NULL, NULL, 1);
+
+static upkeep_window_conn window_conn(MYSQL_THD thd)
+{
+  upkeep_window_conn c;
+  c.gen= &THDVAR(thd, win_gen);
+  c.run= &THDVAR(thd, win_run);
+  c.flags= &THDVAR(thd, win_flags);
+  c.attribution= THDVAR(thd, window_attribution);
+  return c;
+}
+
+static MYSQL_SYSVAR_STR(window_patch, upkeep_window_patch_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "Window patches (set by upkeep run): a name opens the window's outer "
+  "patch run, to which the statements of every maintainer connection "
+  "without a patch of its own are attributed; '' ends the innermost open "
+  "run",
+  upkeep_sysvar_window_patch_check, upkeep_sysvar_window_patch_update, "");
+
+static MYSQL_SYSVAR_STR(window_step, upkeep_window_step_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "A name opens a step (a nested window run) in the open window patch; "
+  "'' ends it",
+  upkeep_sysvar_window_step_check, upkeep_sysvar_window_step_update, "");
+
+static MYSQL_SYSVAR_STR(window_patch_app, upkeep_window_patch_app_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "The app of the window runs opened next (optional)",
+  upkeep_sysvar_window_app_check, upkeep_sysvar_window_app_update, "");
+
+static MYSQL_SYSVAR_STR(window_patch_status, upkeep_window_patch_status_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "How the next window run to end ends: succeeded, failed or skipped; "
+  "back to succeeded after each",
+  upkeep_sysvar_window_status_check, upkeep_sysvar_window_status_update,
+  "succeeded");
+
+static MYSQL_SYSVAR_STR(window_patch_error, upkeep_window_patch_error_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "The runner's error text for the next window run to end (kept in "
+  "error_message when no statement error was recorded); then ''",
+  upkeep_sysvar_window_error_check, upkeep_sysvar_window_error_update, "");
+
+static MYSQL_SYSVAR_STR(window_account, upkeep_window_account_value,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_NOCMDOPT,
+  "'user@host' of an ephemeral account of upkeep run (user name "
+  "upkeep_run_...): the plugin drops it when the window ends, or at the "
+  "next start with no window",
+  upkeep_sysvar_window_account_check, upkeep_sysvar_window_account_update,
+  "");
+
+static MYSQL_SYSVAR_LONGLONG(window_slow_ms, upkeep_window_slow_ms,
+  PLUGIN_VAR_RQCMDARG,
+  "Statements attributed to window runs that take this many milliseconds "
+  "or more are logged in upkeep.slow_statements; -1 = as "
+  "upkeep_slow_statement_ms",
+  NULL, NULL, -1, -1, 86400000LL * 365, 0);
+
 static upkeep_run *session_run(MYSQL_THD thd)
 {
   upkeep_run *run= (upkeep_run *) (uintptr_t) THDVAR(thd, run);
@@ -373,8 +452,11 @@ static void patch_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
   }
   if (name && name[0])
   {
+    upkeep_window_conn wc;
     if (run)                      /* refused by the check callback */
       return;
+    wc= window_conn(thd);
+    upkeep_window_forget(&wc);    /* a patch of its own: not attributed */
     run= upkeep_run_start(thd, thd_get_thread_id(thd), name,
                           THDVAR(thd, patch_app));
     if (!run)
@@ -496,6 +578,17 @@ static struct st_mysql_sys_var *upkeep_system_variables[]=
   MYSQL_SYSVAR(deadlock_poll_ms),
   MYSQL_SYSVAR(deadlock_log_max_rows),
   MYSQL_SYSVAR(adv_start),
+  MYSQL_SYSVAR(win_gen),
+  MYSQL_SYSVAR(win_run),
+  MYSQL_SYSVAR(win_flags),
+  MYSQL_SYSVAR(window_attribution),
+  MYSQL_SYSVAR(window_patch),
+  MYSQL_SYSVAR(window_step),
+  MYSQL_SYSVAR(window_patch_app),
+  MYSQL_SYSVAR(window_patch_status),
+  MYSQL_SYSVAR(window_patch_error),
+  MYSQL_SYSVAR(window_account),
+  MYSQL_SYSVAR(window_slow_ms),
   MYSQL_SYSVAR(advise_capture),
   MYSQL_SYSVAR(advise_max_statements),
   MYSQL_SYSVAR(advise),
@@ -554,6 +647,16 @@ static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
     }
     if (run)
       upkeep_run_general(thd, run, ev);
+    else
+    {
+      /* window patches: one atomic read when no window is active */
+      uint64_t gen= upkeep_window_generation();
+      if (gen || THDVAR(thd, win_run))
+      {
+        upkeep_window_conn wc= window_conn(thd);
+        upkeep_window_general(thd, ev, gen, &wc);
+      }
+    }
     return;
   }
   if (event_class == MYSQL_AUDIT_CONNECTION_CLASS)
@@ -568,6 +671,13 @@ static void upkeep_notify(MYSQL_THD thd, unsigned int event_class,
       /* a new user or the end: the session's run is aborted */
       THDVAR(thd, run)= 0;
       THDVAR(thd, patch)= empty_patch;
+    }
+    if (thd)
+    {
+      /* its part in a window run goes with it (freed below) */
+      THDVAR(thd, win_run)= 0;
+      THDVAR(thd, win_gen)= 0;
+      THDVAR(thd, win_flags)= 0;
     }
     if (upkeep_runs_active())
       upkeep_run_connection_gone(ev->thread_id);
@@ -608,7 +718,7 @@ static int upkeep_init(void *p)
   upkeep_set_reason_setting(reason_shown);
 
   if (upkeep_maintenance_init() || upkeep_patchlog_init() ||
-      upkeep_deadlock_init() || upkeep_advisor_init())
+      upkeep_window_init() || upkeep_deadlock_init() || upkeep_advisor_init())
     return 1;
   upkeep_maintenance_shown= (my_bool) upkeep_maintenance_is_on();
   if (upkeep_worker_start())
@@ -622,6 +732,7 @@ static void upkeep_teardown(void)
 {
   upkeep_advisor_deinit();
   upkeep_patchlog_deinit();
+  upkeep_window_deinit();
   upkeep_maintenance_deinit();
 }
 

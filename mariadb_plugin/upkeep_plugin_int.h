@@ -9,6 +9,8 @@
       upkeep_plugin_checks.c  the check and update callbacks that only
                               validate a value or hand it on
       upkeep_plugin_status.c  the status variables (SHOW STATUS)
+      window_sysvars.c        the callbacks of the upkeep_window_*
+                              variables (window patches)
 
   No SQL runs in any callback here (see upkeep.h).
 */
@@ -109,6 +111,29 @@ int upkeep_sysvar_advise_check(MYSQL_THD thd, struct st_mysql_sys_var *var,
                                void *save, struct st_mysql_value *value);
 void upkeep_sysvar_advise_update(MYSQL_THD thd, struct st_mysql_sys_var *var,
                                  void *var_ptr, const void *save);
+
+/* ---- window_sysvars.c: the window patch variables ---- */
+
+extern char *upkeep_window_patch_value;
+extern char *upkeep_window_step_value;
+extern char *upkeep_window_patch_app_value;
+extern char *upkeep_window_patch_status_value;
+extern char *upkeep_window_patch_error_value;
+extern char *upkeep_window_account_value;
+
+#define UPKEEP_WINDOW_CALLBACKS(name)                                      \
+  int upkeep_sysvar_window_##name##_check(MYSQL_THD thd,                   \
+        struct st_mysql_sys_var *var, void *save,                          \
+        struct st_mysql_value *value);                                     \
+  void upkeep_sysvar_window_##name##_update(MYSQL_THD thd,                 \
+        struct st_mysql_sys_var *var, void *var_ptr, const void *save);
+UPKEEP_WINDOW_CALLBACKS(patch)
+UPKEEP_WINDOW_CALLBACKS(step)
+UPKEEP_WINDOW_CALLBACKS(app)
+UPKEEP_WINDOW_CALLBACKS(status)
+UPKEEP_WINDOW_CALLBACKS(error)
+UPKEEP_WINDOW_CALLBACKS(account)
+#undef UPKEEP_WINDOW_CALLBACKS
 
 /* ---- upkeep_plugin_status.c ---- */
 

@@ -113,6 +113,9 @@ UPKEEP_SHOW_NUMBER(show_deadlock_polls,
   __atomic_load_n(&upkeep_deadlock_stats.polls, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_deadlock_victim_events,
   __atomic_load_n(&upkeep_deadlock_stats.victim_events, __ATOMIC_RELAXED))
+UPKEEP_SHOW_NUMBER(show_unattributed, upkeep_window_unattributed())
+UPKEEP_SHOW_NUMBER(show_window_accounts_dropped,
+  __atomic_load_n(&upkeep_window_accounts_dropped, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_advise_statements,
   __atomic_load_n(&upkeep_advise_stats.statements, __ATOMIC_RELAXED))
 UPKEEP_SHOW_NUMBER(show_advise_dropped,
@@ -156,6 +159,10 @@ struct st_mysql_show_var upkeep_status_variables[]=
    SHOW_SIMPLE_FUNC},
   {"upkeep_deadlock_polls", (char *) &show_deadlock_polls, SHOW_SIMPLE_FUNC},
   {"upkeep_deadlock_victim_events", (char *) &show_deadlock_victim_events,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_unattributed_statements", (char *) &show_unattributed,
+   SHOW_SIMPLE_FUNC},
+  {"upkeep_window_accounts_dropped", (char *) &show_window_accounts_dropped,
    SHOW_SIMPLE_FUNC},
   {"upkeep_advise_statements", (char *) &show_advise_statements,
    SHOW_SIMPLE_FUNC},
