@@ -189,10 +189,10 @@ static const char *snap_stmts_sql =
 "       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 200),"
 "       b.pid, left(regexp_replace(b.query, '\\s+', ' ', 'g'), 200),"
 "       extract(epoch FROM clock_timestamp() - b.xact_start)"
-"  FROM pg_stat_activity a"
+"  FROM upkeep.maintenance m, pg_stat_activity a"
 "  LEFT JOIN LATERAL (SELECT x.pid, x.query, x.xact_start FROM pg_stat_activity x"
 "                      WHERE x.pid = (pg_blocking_pids(a.pid))[1]) b ON true"
-" WHERE a.pid = ANY ((SELECT maintainer_pids FROM upkeep.maintenance))"
+" WHERE a.pid = ANY (m.maintainer_pids)"
 "   AND a.pid <> pg_backend_pid() AND a.state = 'active'"
 " ORDER BY a.query_start LIMIT 4";
 

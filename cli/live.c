@@ -213,7 +213,7 @@ void
 live_finish(Live *l)
 {
 	erase_block(l);
-	if (l->npending > 0 && !l->line_start)
+	if (!l->line_start)
 	{
 		write_all(STDOUT_FILENO, "\n", 1);
 		l->line_start = true;

@@ -62,7 +62,10 @@ extern void live_tick(Live *l);
  */
 extern void live_line(Live *l, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
-/* Erase the block and write the waiting lines (ending the child's last line if needed). */
+/*
+ * Erase the block, end the child's last line with a newline when it had
+ * none (what we print next must not join it), write the waiting lines.
+ */
 extern void live_finish(Live *l);
 
 /*

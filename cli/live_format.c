@@ -126,10 +126,10 @@ live_format(const LiveView *v, bool color, int width, char lines[LIVE_LINES][LIV
 	else
 	{
 		live_duration(s->started_at > 0 ? now - s->started_at : -1, d1, sizeof(d1));
-		used = put(lines[n], width, used, "window %lld %s%s%s | %s",
-				   (long long) s->window_id, strcmp(s->phase, "active") ? "(" : "",
-				   strcmp(s->phase, "active") ? s->phase : "",
-				   strcmp(s->phase, "active") ? ") " : "", d1);
+		used = put(lines[n], width, used, "window %lld", (long long) s->window_id);
+		if (strcmp(s->phase, "active") != 0)
+			used = put(lines[n], width, used, " (%s)", s->phase);
+		used = put(lines[n], width, used, " | %s", d1);
 		if (s->expected_end > 0)
 		{
 			live_duration(s->expected_end - s->started_at, d2, sizeof(d2));
