@@ -142,10 +142,15 @@ exec_child(char *const argv[], char *const env[], int out[2], int errp[2], int r
 		e = errno;
 	else
 	{
-		close(out[0]);
-		close(out[1]);
-		close(errp[0]);
-		close(errp[1]);
+		/*
+		 * Nothing else of ours reaches the command: not the pipes, and not
+		 * the server connection (the MariaDB connector does not mark its
+		 * socket close-on-exec; a child holding it would keep the runner's
+		 * session, and its lock, alive after the runner is killed).
+		 */
+		if (report > 3)
+			close_range(3, (unsigned) report - 1, 0);
+		close_range((unsigned) report + 1, ~0U, 0);
 		execvpe(argv[0], argv, env);
 		e = errno;
 	}

@@ -195,7 +195,7 @@ copy(char *dst, size_t len, const char *v)
 }
 
 static const char *snap_window_sql =
-"SELECT JSON_VALUE(j, '$.active'), JSON_VALUE(j, '$.phase'),"
+"SELECT JSON_EXTRACT(j, '$.active'), JSON_VALUE(j, '$.phase'),"
 "       JSON_VALUE(j, '$.reason'), JSON_VALUE(j, '$.entered_by'),"
 "       JSON_VALUE(j, '$.started_at'), JSON_VALUE(j, '$.expected_end'),"
 "       UNIX_TIMESTAMP(NOW(6)), JSON_VALUE(j, '$.refused_writes'),"
