@@ -85,7 +85,7 @@ typedef struct FailedRun
 	int64_t		run_id;
 	char		name[512];
 	char		app[128];
-	char		sqlstate[16];
+	char		sqlstate[64];	/* PostgreSQL: SQLSTATE; MariaDB: "42S02 (error 1146)" */
 	char		message[1024];
 	char		statement[1024];
 } FailedRun;

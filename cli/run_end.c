@@ -42,8 +42,10 @@ say_failure(Run *r)
 		fprintf(stderr, "%s: the command failed (exit status %d%s)\n", UP_PROG, r->status,
 				r->signal_seen ? ", after an interrupt" : "");
 	else
-		fprintf(stderr, "%s: the command exited with status 0 but its output reports a failure: %s\n",
-				UP_PROG, r->failure_line);
+		fprintf(stderr, "%s: the command exited with status 0 but its output reports a failure\n",
+				UP_PROG);
+	if (r->output_failure)
+		fprintf(stderr, "  it reported:   %s\n", r->failure_line);
 	if (!r->conn->has_window_api)
 		return;
 	find_failed_run(r, &f);
@@ -62,17 +64,37 @@ say_failure(Run *r)
 		fprintf(stderr, "  failing patch: %s\n", r->failed_patch);
 }
 
+/*
+ * The report, through `upkeep report` (cmd_report.c) with what only the
+ * runner knows: the command line, its exit status, the result.
+ */
 static void
 write_report(Run *r)
 {
-	char		window[32];
-	char	   *argv[12];
+	char		window[32],
+				status[16],
+				command[4096] = "";
+	char	   *argv[20];
 	int			argc = 0;
 
 	if (!r->o.report_html && !r->o.report_json)
 		return;
 	snprintf(window, sizeof(window), "%lld", (long long) r->window_id);
+	snprintf(status, sizeof(status), "%d", r->status);
+	for (char **a = r->o.command; *a; a++)
+	{
+		size_t		used = strlen(command);
+
+		snprintf(command + used, sizeof(command) - used, "%s%s", a == r->o.command ? "" : " ", *a);
+	}
 	argv[argc++] = "report";
+	argv[argc++] = "--command";
+	argv[argc++] = command;
+	argv[argc++] = "--exit-status";
+	argv[argc++] = status;
+	argv[argc++] = "--result";
+	argv[argc++] = r->signal_seen ? "interrupted" :
+		(r->status != 0 || r->output_failure) ? "failed" : "succeeded";
 	if (r->o.db)
 	{
 		argv[argc++] = "--db";
@@ -100,19 +122,15 @@ void
 run_end(Run *r)
 {
 	bool		failed = r->status != 0 || r->output_failure;
-	char		why[128],
-				d[32],
+	char		d[32],
 				cmd[1024];
 	double		elapsed;
 
-	if (r->status != 0)
-		snprintf(why, sizeof(why), r->status > 128 ? "the command was killed by signal %d" :
-				 "the command exited with status %d",
-				 r->status > 128 ? r->status - 128 : r->status);
-	else
-		snprintf(why, sizeof(why), "the command ended with this patch open");
-	run_close_open(r, failed && r->status != 0 ? "failed" : "succeeded",
-				   failed && r->status != 0 ? why : NULL);
+	/*
+	 * No error text of ours: it would replace the message of the failing
+	 * statement the server recorded for the run.
+	 */
+	run_close_open(r, failed && r->status != 0 ? "failed" : "succeeded", NULL);
 	run_refresh(r);
 	live_finish(r->live);
 

@@ -169,7 +169,7 @@ run_on_event(const UkRunlogEvent *ev, void *arg)
 		case UK_RUNLOG_FAILURE:
 			r->output_failure = true;
 			snprintf(r->failure_line, sizeof(r->failure_line), "%s", ev->name);
-			run_close_open(r, "failed", ev->name);
+			run_close_open(r, "failed", NULL);	/* keep the statement's error */
 			if (!live_is_tty(r->live))
 				live_line(r->live, "the command reports a failure: %s", ev->name);
 			break;

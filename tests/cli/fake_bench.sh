@@ -31,8 +31,9 @@ sql() {	# sql TAG SQL: run one statement as the ERP would
 	if [ "$ENGINE" = pg ]; then
 		psql -X -q -At -v ON_ERROR_STOP=1 -c "$2 /* mark-$1 */" >/dev/null
 	else
-		mariadb --no-defaults -S "$FAKE_SOCK" -u "$FRAPPE_DB_USER" -p"$FRAPPE_DB_PASSWORD" \
-			erp -N -e "$2 /* mark-$1 */" >/dev/null
+		# --comments: keep the marker (the client strips comments by default)
+		mariadb --no-defaults --comments -S "$FAKE_SOCK" -u "$FRAPPE_DB_USER" \
+			-p"$FRAPPE_DB_PASSWORD" erp -N -e "$2 /* mark-$1 */" >/dev/null
 	fi
 }
 

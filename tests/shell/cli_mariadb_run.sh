@@ -76,7 +76,7 @@ if [ "$api" = 1 ]; then
 	expect() {
 		local got
 		for _ in $(seq 1 50); do	# the plugin writes its records a moment later
-			got=$(q "SELECT CONCAT(r.name, '|', IFNULL(r.app, '')) FROM upkeep.slow_statements s
+			got=$(q "SELECT DISTINCT CONCAT(r.name, '|', IFNULL(r.app, '')) FROM upkeep.slow_statements s
 				JOIN upkeep.patch_runs r USING (run_id) WHERE s.query LIKE '%mark-$1 */%' AND r.window_id = $win")
 			[ "$got" = "$2" ] && return 0
 			sleep 0.1
@@ -135,7 +135,7 @@ uk_wait 60 sleeping || fail "the patch's statement never ran"
 "$UPKEEP" status --db "$DB" >"$W/status" 2>&1
 grep -q "^runner: connection" "$W/status" || fail "status does not show the runner: $(cat "$W/status")"
 kill -9 "$runner"
-wait "$runner" 2>/dev/null
+{ wait "$runner"; } 2>/dev/null
 gone() { "$UPKEEP" status --db "$DB" >"$W/status" 2>&1 && grep -q "runner: none connected" "$W/status"; }
 uk_wait 30 gone || fail "status never said the runner is gone: $(cat "$W/status")"
 [ "$(active)" = true ] || fail "the window ended with its runner"

@@ -112,7 +112,7 @@ ok "bench migrate through upkeep run: exit status 0, window exited, summary prin
 win=$(q -c "SELECT max(window_id) FROM upkeep.maintenance_log")
 if [ "$api" = t ]; then
 	attributed() {	# attributed TAG: the run (name|app) of the statement marked TAG
-		q -c "SELECT r.name || '|' || coalesce(r.app, '') FROM upkeep.slow_statements s
+		q -c "SELECT DISTINCT r.name || '|' || coalesce(r.app, '') FROM upkeep.slow_statements s
 			JOIN upkeep.patch_runs r USING (run_id)
 			WHERE s.query LIKE '%mark-$1 */%' AND r.window_id = $win"
 	}
@@ -216,7 +216,7 @@ grep -q "^runner: upkeep run $runner@" "$W/status" || fail "status does not show
 grep -q "frappe.patches.v15_0.set_default_currency" "$W/status" ||
 	[ "$api" != t ] || fail "status does not show the patch: $(cat "$W/status")"
 kill -9 "$runner"
-wait "$runner" 2>/dev/null
+{ wait "$runner"; } 2>/dev/null
 gone() { "$UPKEEP" status >"$W/status" 2>&1 && grep -q "runner gone\|runner: none connected" "$W/status"; }
 uk_wait 30 gone || fail "status never said the runner is gone: $(cat "$W/status")"
 grep -q "exit_maintenance" "$W/status" || fail "status gives no command to end the window"
