@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make clang libclang-rt-14-dev procps iproute2 valgrind
 postgresql-15 postgresql-client-15 postgresql-server-dev-15
 mariadb-server mariadb-client libmariadbd-dev libmariadb-dev mariadb-test sysbench
-postgresql-15-pg-qualstats libpg-query-dev python3 chromium"
+postgresql-15-pg-qualstats libpg-query-dev python3 libpq-dev tmux chromium"
 
 missing=""
 for p in $PKGS; do

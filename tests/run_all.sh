@@ -23,6 +23,7 @@ run "libcommon unit tests (ASan/UBSan)" make -s -C "$TOP/libcommon" test
 run "libcommon fuzz targets" make -s -C "$TOP/libcommon" fuzz
 run "PostgreSQL extension" "$TOP/tests/run_pg_tests.sh"
 run "MariaDB plugin" "$TOP/tests/run_mariadb_tests.sh"
+run "upkeep command" "$TOP/tests/run_cli_tests.sh"
 
 echo
 echo "=== summary"
