@@ -148,9 +148,9 @@ exitcmd=$(grep -A1 "end the window with:" "$W/err" | tail -1)
 echo "$exitcmd" | grep -q "exit_maintenance" || fail "no exit command: $exitcmd"
 if [ "$api" = t ]; then
 	grep -qF 'failing patch: execute:frappe.db.set_value' "$W/err" || fail "the failing patch is not named"
-	grep -q "42P01" "$W/err" || fail "no SQLSTATE"
-	grep -q 'relation "no_such_table" does not exist' "$W/err" || fail "no message"
-	grep -q "UPDATE no_such_table SET x = 1" "$W/err" || fail "no statement"
+	grep -q "22012" "$W/err" || fail "no SQLSTATE"
+	grep -q 'division by zero' "$W/err" || fail "no message"
+	grep -qF "INSERT INTO app_data SELECT 1 / (count(*) - count(*)) FROM app_data" "$W/err" || fail "no statement"
 	ok "a failing patch is named with its SQLSTATE, message and statement"
 fi
 eval "$exitcmd" >/dev/null || fail "the printed command failed: $exitcmd"
