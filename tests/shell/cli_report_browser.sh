@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/shell/report_browser.sh: the upgrade report opened in a real browser
+# tests/shell/cli_report_browser.sh: the upgrade report opened in a real browser
 # (Debian's chromium, headless, without network).
 #
 #  1. A made-up ERPNext upgrade (tests/shell/report_fixture.c, through
