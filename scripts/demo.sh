@@ -123,6 +123,14 @@ psql_as erp_dba -c "SELECT upkeep.patch_begin('erpnext.patches.v15_0.fix_totals'
 as erp_dba "SELECT name, status, round(duration_ms) AS ms, statements, slow_statements, error_sqlstate, error_statement FROM upkeep.patch_runs ORDER BY run_id"
 as erp_dba "SELECT patch, command, round(duration_ms) AS ms, round(lock_wait_ms) AS lock_ms, query FROM upkeep.slow_statements"
 
+step "Upgrade day: upkeep run wraps the upgrade command (here a stand-in that prints what bench migrate prints)"
+echo "erp_dba\$ upkeep run --reason 'ERPNext upgrade to v15.1' --preset frappe --report upgrade.html -- bench --site site1.local migrate"
+env PGHOST="$W" PGPORT="$P" PGUSER=erp_dba PGDATABASE=erp NO_COLOR=1 \
+	"$TOP/cli/upkeep" run --reason "ERPNext upgrade to v15.1" --preset frappe \
+	--report "$W/upgrade.html" -- bash "$TOP/tests/cli/fake_bench.sh" 2>&1 | sed 's/^/    /' || true
+as erp_dba "SELECT name, app, status, statements FROM upkeep.patch_runs WHERE window_id IS NOT NULL ORDER BY run_id"
+[ -s "$W/upgrade.html" ] && echo "    the report: one self-contained HTML page ($(wc -c <"$W/upgrade.html") bytes), see docs/example-report.html"
+
 step "Two sessions deadlock: upkeep keeps every member, not just the victim's statement"
 for order in "SINV-0001 SINV-0002" "SINV-0002 SINV-0001"; do
 	set -- $order
