@@ -71,6 +71,7 @@ bench: deps build
 	@./bench/pg_tps.sh
 	@./bench/pg_deadlocks.sh
 	@./bench/pg_advisor.sh
+	@./bench/cli_run_overhead.sh
 	@./bench/mariadb_instructions.sh
 	@./bench/mariadb_sysbench.sh
 	@./bench/mariadb_patch_sysbench.sh
