@@ -98,4 +98,8 @@ extern bool upkeep_patch_write_record(const UkPatchRec *rec, bool quiet);
 extern int64 upkeep_patch_now_unix_us(void);
 extern void upkeep_patch_require_shmem(void);
 
+/* patchlog_run.c: argument helpers of the SQL-callable functions */
+extern char *text_arg_or_null(FunctionCallInfo fcinfo, int n);
+extern void report_invalid(UkError *err) pg_attribute_noreturn();
+
 #endif							/* UK_PATCHLOG_INT_H */

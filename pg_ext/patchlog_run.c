@@ -252,13 +252,15 @@ upkeep_window_attribution_assign(bool newval, void *extra)
 		upkeep_patch_publish_member(0);
 }
 
-static char *
+/* The text argument n, or NULL; palloc'd.  Shared with patchlog_window.c. */
+char *
 text_arg_or_null(FunctionCallInfo fcinfo, int n)
 {
 	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-static void
+/* ERROR 22023 with err's message; frees err. */
+void
 report_invalid(UkError *err)
 {
 	char		message[512];

@@ -59,24 +59,6 @@
 PG_FUNCTION_INFO_V1(window_patch_begin);
 PG_FUNCTION_INFO_V1(window_patch_end);
 
-static char *
-text_arg_or_null(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
-static void
-report_invalid(UkError *err)
-{
-	char		message[512];
-
-	strlcpy(message, err != NULL ? err->message : "invalid value", sizeof(message));
-	uk_error_free(err);
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", message)));
-}
-
 /*
  * The active window, when this session is one of its maintainers; raises
  * the errors of the contract otherwise.  Takes upkeep_shared->lock shared
