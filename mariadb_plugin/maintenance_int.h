@@ -89,6 +89,11 @@ void upkeep_maint_log_exit(upkeep_sql *sql, uint64_t window, const char *who,
 /* The next window id: above the state file's and every logged one. */
 uint64_t upkeep_maint_next_window_id(upkeep_sql *sql, uint64_t state_id);
 
+/* ---- maintenance_takeover.c ---- */
+
+/* ALTER TABLE adding the takeover columns to an older maintenance_log */
+extern const char *upkeep_maint_log_takeover_ddl;
+
 /* ---- maintenance_drain.c ---- */
 
 /*

@@ -80,10 +80,20 @@ int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason_arg)
   }
   if (!on && upkeep_maint.phase == UPKEEP_OFF)
   {
+    UkMaintState standby;
+    unsigned long origin;
+
     pthread_mutex_unlock(&upkeep_lock);
-    my_printf_error(ER_UNKNOWN_ERROR,
-                    "upkeep: maintenance mode is not active; nothing was "
-                    "changed", MYF(ME_NOTE));
+    if (upkeep_ha_standby(&standby, &origin))
+      my_printf_error(ER_UNKNOWN_ERROR,
+                      "upkeep: maintenance mode is not active on this "
+                      "server; the window it shows is replicated from its "
+                      "primary (server_id %lu): end it there; nothing was "
+                      "changed", MYF(ME_NOTE), origin);
+    else
+      my_printf_error(ER_UNKNOWN_ERROR,
+                      "upkeep: maintenance mode is not active; nothing was "
+                      "changed", MYF(ME_NOTE));
     return 0;
   }
   pthread_mutex_unlock(&upkeep_lock);
@@ -316,6 +326,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   upkeep_gate_open();                    /* held writes now fail with 1290 */
   upkeep_maint_log_drain(sql, st.window_id, &r);
   upkeep_window_entered(sql, st.window_id, job->thread_id);
+  upkeep_ha_publish(sql);                /* replicas get the window */
 
   if (r.terminated > 0)
   {
@@ -408,6 +419,7 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
   upkeep_maint_log_exit(sql, st.window_id, who, now, refused);
   /* open window runs end 'aborted', the ephemeral accounts go */
   upkeep_window_exited(sql);
+  upkeep_ha_publish(sql);                /* replicas see it end */
 }
 
 void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job)
@@ -417,7 +429,11 @@ void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job)
   else if (job->type == UPKEEP_JOB_EXIT)
     run_exit(sql, job);
   else
+  {
     upkeep_window_run_job(sql, job);    /* window patches (window_*.c) */
+    if (job->type == UPKEEP_JOB_WINDOW_ACCOUNT && !job->error_code)
+      upkeep_ha_publish(sql);           /* the row names the runner */
+  }
 }
 
 /*

@@ -106,11 +106,20 @@ static size_t status_json(char *out, size_t cap)
   int on;
   char ro_before_buf[8];
   const char *ro_before= NULL;
+  UkMaintState standby;
+  unsigned long replicated_from= 0;
 
   if (!upkeep_plugin_running)
     return json_raw(out, cap, 0, "{\"active\": null, \"plugin_loaded\": false}");
 
   upkeep_maintenance_snapshot(&snap);
+  /* a replica: the window its primary has (ha_standby.c) */
+  if (strcmp(snap.phase, "off") == 0 &&
+      upkeep_ha_standby(&standby, &replicated_from))
+  {
+    snap.phase= "standby";
+    snap.st= standby;
+  }
   /* draining: the window exists, but nothing is refused yet */
   on= strcmp(snap.phase, "off") != 0;
   if (strncmp(snap.st.engine_restore, "read_only=", 10) == 0)
@@ -158,6 +167,12 @@ static size_t status_json(char *out, size_t cap)
     n= json_raw(out, cap, n, "null");
   n= json_raw(out, cap, n, ", \"unattributed_statements\": %llu",
               win.unattributed);
+  n= json_raw(out, cap, n, ", \"replicated\": %s",
+              replicated_from ? "true" : "false");
+  if (replicated_from)
+    n= json_raw(out, cap, n, ", \"replicated_from\": %lu", replicated_from);
+  else
+    n= json_raw(out, cap, n, ", \"replicated_from\": null");
   n= json_raw(out, cap, n, "}");
   return n < cap ? n : cap - 1;
 }

@@ -259,6 +259,32 @@ void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job);
 /* Persist the refused-writes counter if it changed (worker idle, deinit). */
 void upkeep_maintenance_idle(void);
 
+/*
+  ---- ha_*.c: the window travels in the binary log (ha_int.h says which);
+  maintenance_takeover.c: a promoted replica takes the window over ----
+*/
+
+#define UPKEEP_STANDBY_FILE "upkeep_standby.state"
+
+/* Worker (maintenance_jobs.c): the window changed; replicas get it. */
+void upkeep_ha_publish(upkeep_sql *sql);
+/* Worker (features.c): the table, the standby file; the poll. */
+int upkeep_ha_bootstrap(upkeep_sql *sql);
+long upkeep_ha_work(upkeep_sql *sql);
+/*
+  The window this replica mirrors from its primary: 1 and the window in
+  *st, the primary's server_id in *origin; 0 when none is active.  Any
+  thread (its own lock).
+*/
+int upkeep_ha_standby(UkMaintState *st, unsigned long *origin);
+/*
+  Worker: make win (a mirrored window) this server's own window: read_only
+  on, the state file, the log row 'takeover' (maintenance_takeover.c).
+  0, or 1 with the reason in msg.
+*/
+int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
+                                 unsigned long origin, char *msg, size_t cap);
+
 /* ---- definers.c: definer procedures and events (worker thread) ---- */
 
 #define UPKEEP_DEFINERS_REFUSE 0

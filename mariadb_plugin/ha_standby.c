@@ -1,0 +1,294 @@
+/*
+  ha_standby.c
+    The window across a failover, the replica's side: mirroring the
+    primary's window, which replication brings in upkeep.window_state
+    (ha_row.c), and taking it over when this server is promoted.
+
+  Every POLL_MS the worker reads the row, @@server_id, read_only and how
+  many replication SQL threads run (ha_probe(), one statement), then:
+
+  - Mirror.  A row written by another server (origin_server_id is not
+    ours) that changed (another version) is mirrored: into memory, which
+    upkeep_status() shows as phase "standby", "replicated": true, and
+    into the standby file <datadir>/upkeep_standby.state (libcommon's
+    uk_state format; engine_restore holds "replicated_from=<server_id>
+    version=<n>"), so that the window is known from the plugin's first
+    moment after a restart.  Mirroring writes nothing to any table and
+    changes no setting: a replica must write nothing that reaches its
+    binary log (no errant GTIDs under gtid_strict_mode), and read_only on
+    a replica stays the DBA's.
+
+  - Takeover.  This server counts as promoted when no replication SQL
+    thread runs (Slaves_running = 0: STOP SLAVE, RESET SLAVE ALL, or a
+    replication that broke) and read_only is OFF (a failover tool or an
+    operator opened it for writes), while the mirrored window is active
+    and this server has no window of its own.  Both are needed: a
+    replica whose replication an operator stops for a while keeps
+    read_only ON, and a server still applying its primary's changes is a
+    replica whatever read_only says.  The takeover
+    (maintenance_takeover.c) puts read_only back ON within one poll,
+    makes the window this server's own (state file, maintenance_log row
+    'takeover'), registers the runner's ephemeral account of the window
+    (the account itself came by replication) so that it is dropped when
+    the window ends, and writes the row with this server as its origin,
+    so that the replicas of the new primary follow it.
+
+  - Publish again.  A server that is not a replica and whose row does
+    not say what its window is (a write failed, or the server restarted
+    inside a window) writes it again (ha_row.c).
+
+  Worker thread, except upkeep_ha_standby() (any thread).  Locking:
+  ha_lock guards the mirror; never held while SQL runs.
+*/
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql/plugin.h>
+
+#include "ha_int.h"
+
+#define POLL_MS 500
+
+static pthread_mutex_t ha_lock= PTHREAD_MUTEX_INITIALIZER;
+static struct
+{
+  int active;
+  UkMaintState st;
+  unsigned long origin;             /* the primary's server_id */
+  uint64_t version;                 /* of the row mirrored last */
+} mirror;                           /* ha_lock */
+
+static int standby_loaded;          /* worker only */
+static int64_t next_poll_ms;        /* worker only */
+static char last_warning[1024];     /* worker only: a failure logged once */
+
+int upkeep_ha_standby(UkMaintState *st, unsigned long *origin)
+{
+  int active;
+
+  pthread_mutex_lock(&ha_lock);
+  active= mirror.active;
+  if (active)
+  {
+    *st= mirror.st;
+    *origin= mirror.origin;
+  }
+  pthread_mutex_unlock(&ha_lock);
+  return active;
+}
+
+/* A warning, unless it is the one logged last. */
+static void warn_once(const char *msg)
+{
+  size_t n= strlen(msg);
+
+  if (n >= sizeof(last_warning))
+    n= sizeof(last_warning) - 1;
+  if (strncmp(msg, last_warning, n) == 0 && last_warning[n] == '\0')
+    return;
+  memcpy(last_warning, msg, n);
+  last_warning[n]= '\0';
+  upkeep_log(UPKEEP_LOG_WARNING, "%s", msg);
+}
+
+/* ------------------------------------------------------ the standby file */
+
+static void standby_save(const UkMaintState *win, int active,
+                         unsigned long origin, uint64_t version)
+{
+  UkMaintState st= *win;
+  UkError *err= NULL;
+
+  st.active= active;
+  st.refused_writes= 0;
+  snprintf(st.engine_restore, sizeof(st.engine_restore),
+           "replicated_from=%lu version=%" PRIu64, origin, version);
+  if (uk_state_write(UPKEEP_STANDBY_FILE, &st, &err) != UK_OK)
+  {
+    char msg[600];
+    snprintf(msg, sizeof(msg), "could not write the standby file %s: %s",
+             UPKEEP_STANDBY_FILE, err ? err->message : "unknown error");
+    warn_once(msg);
+  }
+  uk_error_free(err);
+}
+
+/* The standby file of a previous life, if it holds an active window. */
+static void standby_load(void)
+{
+  UkMaintState st;
+  UkError *err= NULL;
+  unsigned long origin;
+  uint64_t version;
+
+  if (uk_state_read(UPKEEP_STANDBY_FILE, &st, &err) == UK_OK && st.active &&
+      sscanf(st.engine_restore, "replicated_from=%lu version=%" SCNu64,
+             &origin, &version) == 2)
+  {
+    pthread_mutex_lock(&ha_lock);
+    mirror.active= 1;
+    mirror.st= st;
+    mirror.origin= origin;
+    mirror.version= version;
+    pthread_mutex_unlock(&ha_lock);
+  }
+  uk_error_free(err);
+}
+
+/* ---------------------------------------------------------------- mirror */
+
+static void mirror_row(const ha_row *r)
+{
+  int same;
+
+  pthread_mutex_lock(&ha_lock);
+  same= mirror.origin == r->origin && mirror.version == r->version;
+  if (!same)
+  {
+    mirror.active= r->win.active;
+    mirror.st= r->win;
+    mirror.origin= r->origin;
+    mirror.version= r->version;
+  }
+  pthread_mutex_unlock(&ha_lock);
+  if (same)
+    return;
+  standby_save(&r->win, r->win.active, r->origin, r->version);
+  upkeep_log(UPKEEP_LOG_INFO, "window %" PRIu64 " of the primary (server_id "
+             "%lu) is %s: mirrored (row version %" PRIu64 ")",
+             r->win.window_id, r->origin,
+             r->win.active ? "active" : "over", r->version);
+}
+
+/* -------------------------------------------------------------- takeover */
+
+/* Register the runner's account of the window (it must exist here). */
+static void take_over_runner(upkeep_sql *sql, const char *runner)
+{
+  upkeep_job job;
+  UkError *err= NULL;
+  char n[16];
+
+  memset(&job, 0, sizeof(job));
+  job.type= UPKEEP_JOB_WINDOW_ACCOUNT;
+  if (uk_account_parse(runner, strlen(runner), &job.account, &err) != UK_OK ||
+      !uk_account_is_ephemeral(&job.account))
+  {
+    upkeep_log(UPKEEP_LOG_WARNING, "the window's runner account %s is not an "
+               "ephemeral account of upkeep run: not registered", runner);
+    uk_error_free(err);
+    return;
+  }
+  if (upkeep_sql_value(sql, n, sizeof(n),
+        "SELECT COUNT(*) FROM mysql.user WHERE User = %s AND Host = %s",
+        upkeep_sql_quote(sql, 0, job.account.user),
+        upkeep_sql_quote(sql, 1, job.account.host)) || strcmp(n, "0") == 0)
+  {
+    upkeep_log(UPKEEP_LOG_WARNING, "the window's runner account %s does not "
+               "exist on this server (replication had not brought it): the "
+               "runner reconnects with an account of its own", runner);
+    return;
+  }
+  upkeep_window_run_job(sql, &job);
+  if (job.error_code)
+    upkeep_log(UPKEEP_LOG_WARNING, "%s", job.message);
+}
+
+static void take_over(upkeep_sql *sql, const ha_probe_result *p)
+{
+  UkMaintState st;
+  unsigned long origin;
+  uint64_t version;
+  char msg[700], warning[1024];
+
+  pthread_mutex_lock(&ha_lock);
+  st= mirror.st;
+  origin= mirror.origin;
+  version= mirror.version;
+  pthread_mutex_unlock(&ha_lock);
+
+  if (upkeep_maintenance_take_over(sql, &st, origin, msg, sizeof(msg)))
+  {
+    snprintf(warning, sizeof(warning), "this server was promoted (no "
+             "replication runs, read_only is OFF) during window %" PRIu64
+             " of server_id %lu, but could not take the window over: %s; "
+             "retrying", st.window_id, origin, msg);
+    warn_once(warning);
+    return;
+  }
+  upkeep_log(UPKEEP_LOG_WARNING, "this server was promoted (no replication "
+             "runs, read_only was turned OFF) during window %" PRIu64 " of "
+             "server_id %lu (%s): took the window over, read_only is ON "
+             "again; SET GLOBAL upkeep_maintenance = OFF ends it",
+             st.window_id, origin, st.reason);
+  if (p->row.runner[0])
+    take_over_runner(sql, p->row.runner);
+  (void) ha_row_publish(sql, origin);
+
+  pthread_mutex_lock(&ha_lock);
+  mirror.active= 0;                 /* the window is ours now */
+  pthread_mutex_unlock(&ha_lock);
+  standby_save(&st, 0, origin, version);
+}
+
+/* ---------------------------------------------------------------- worker */
+
+int upkeep_ha_bootstrap(upkeep_sql *sql)
+{
+  if (upkeep_sql_exec(sql, "%s", ha_row_ddl))
+    return 1;
+  if (!standby_loaded)
+  {
+    standby_load();
+    standby_loaded= 1;
+  }
+  next_poll_ms= 0;
+  return 0;
+}
+
+long upkeep_ha_work(upkeep_sql *sql)
+{
+  ha_probe_result p;
+  upkeep_snapshot snap;
+  int64_t now= upkeep_monotonic_ms();
+  int mirrored;
+  UkMaintState unused;
+  unsigned long unused_origin;
+
+  if (now < next_poll_ms)
+    return (long) (next_poll_ms - now);
+  next_poll_ms= now + POLL_MS;
+  if (ha_probe(sql, &p))
+  {
+    char msg[800];
+    snprintf(msg, sizeof(msg), "could not read upkeep.window_state: %s",
+             upkeep_sql_error(sql));
+    warn_once(msg);
+    return POLL_MS;
+  }
+  if (p.row.present && p.row.origin != p.server_id)
+    mirror_row(&p.row);
+  if (p.slaves_running > 0)
+    return POLL_MS;                 /* a replica: nothing to write */
+
+  upkeep_maintenance_snapshot(&snap);
+  mirrored= upkeep_ha_standby(&unused, &unused_origin);
+  if (strcmp(snap.phase, "off") == 0)
+  {
+    if (mirrored && !p.read_only)
+      take_over(sql, &p);
+    else if (p.row.present && p.row.origin == p.server_id &&
+             p.row.win.active)
+      (void) ha_row_publish(sql, 0);        /* the row missed the exit */
+  }
+  else if (strcmp(snap.phase, "active") == 0 &&
+           (!p.row.present || p.row.origin != p.server_id ||
+            !p.row.win.active ||
+            p.row.win.window_id != snap.st.window_id))
+    (void) ha_row_publish(sql, 0);          /* the row missed the window */
+  return POLL_MS;
+}
