@@ -174,6 +174,8 @@ static void runner_of(upkeep_sql *sql, uint64_t window_id, char *out,
 
 static void log_failed(upkeep_sql *sql)
 {
+  if (upkeep_worker_stopping())
+    return;                         /* the server shuts down: no fault */
   upkeep_log(UPKEEP_LOG_WARNING, "could not write the window to "
              "upkeep.window_state (replicas do not see it): %s",
              upkeep_sql_error(sql));

@@ -33,6 +33,10 @@
     the window ends, and writes the row with this server as its origin,
     so that the replicas of the new primary follow it.
 
+  - Keep read_only.  While this server's own window is active (and no
+    replication runs), read_only turned OFF by anyone but upkeep is set
+    back ON at the next poll (reassert()).
+
   - Publish again.  A server that is not a replica and whose row does
     not say what its window is (a write failed, or the server restarted
     inside a window) writes it again (ha_row.c).
@@ -86,6 +90,8 @@ static void warn_once(const char *msg)
 {
   size_t n= strlen(msg);
 
+  if (upkeep_worker_stopping())
+    return;                         /* the server shuts down: no fault */
   if (n >= sizeof(last_warning))
     n= sizeof(last_warning) - 1;
   if (strncmp(msg, last_warning, n) == 0 && last_warning[n] == '\0')
@@ -235,6 +241,31 @@ static void take_over(upkeep_sql *sql, const ha_probe_result *p)
   standby_save(&st, 0, origin, version);
 }
 
+/*
+  read_only was turned OFF while this server's window is active, and no
+  replication runs: a failover tool making "its" primary writable
+  (MaxScale's enforce_writable_master, orchestrator's recovery of a
+  read-only primary) or an operator.  The window wins: read_only goes back
+  ON; SET GLOBAL upkeep_maintenance = OFF is how a window ends.
+*/
+static void reassert(upkeep_sql *sql, const UkMaintState *st)
+{
+  char msg[800];
+
+  if (upkeep_sql_exec(sql, "SET GLOBAL read_only = ON"))
+  {
+    snprintf(msg, sizeof(msg), "read_only was turned OFF during window %"
+             PRIu64 " and could not be set back ON: %s", st->window_id,
+             upkeep_sql_error(sql));
+    warn_once(msg);
+    return;
+  }
+  upkeep_log(UPKEEP_LOG_WARNING, "read_only was turned OFF during window %"
+             PRIu64 " (by a failover tool or an operator): set back ON; "
+             "SET GLOBAL upkeep_maintenance = OFF ends the window",
+             st->window_id);
+}
+
 /* ---------------------------------------------------------------- worker */
 
 int upkeep_ha_bootstrap(upkeep_sql *sql)
@@ -285,10 +316,13 @@ long upkeep_ha_work(upkeep_sql *sql)
              p.row.win.active)
       (void) ha_row_publish(sql, 0);        /* the row missed the exit */
   }
-  else if (strcmp(snap.phase, "active") == 0 &&
-           (!p.row.present || p.row.origin != p.server_id ||
-            !p.row.win.active ||
-            p.row.win.window_id != snap.st.window_id))
-    (void) ha_row_publish(sql, 0);          /* the row missed the window */
+  else if (strcmp(snap.phase, "active") == 0)
+  {
+    if (!p.read_only)
+      reassert(sql, &snap.st);
+    if (!p.row.present || p.row.origin != p.server_id ||
+        !p.row.win.active || p.row.win.window_id != snap.st.window_id)
+      (void) ha_row_publish(sql, 0);        /* the row missed the window */
+  }
   return POLL_MS;
 }

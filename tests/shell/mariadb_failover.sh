@@ -5,6 +5,7 @@
 #   - the window entered on the primary (and the runner's ephemeral account
 #     registered) reaches the replica through replication: its
 #     upkeep_status() shows it, as "standby", replicated from the primary;
+#   - read_only turned OFF on the primary during the window is set back ON;
 #   - the replica wrote nothing of its own: replication runs without an
 #     error, the replica's GTID positions hold the primary's server id only,
 #     and read_only on the replica is as the DBA set it;
@@ -55,6 +56,7 @@ app_refused() { ! app_write "$1" && grep -q "ERROR 1290" "$W/app.err"; }
 runner_replicated() {
 	[ "$(q r -e "SELECT runner_account FROM upkeep.window_state" 2>/dev/null)" = "'$RUNNER'@'localhost'" ]
 }
+read_only_on() { [ "$(q "$1" -e 'SELECT @@global.read_only' 2>/dev/null)" = 1 ]; }
 row_on_replica() { [ "$(q r -e "SELECT COUNT(*) FROM erp.t WHERE v = '$1'" 2>/dev/null)" = 1 ]; }
 # only server id 1 (the primary) in a GTID position list such as 0-1-12
 only_primary_gtids() {
@@ -116,6 +118,10 @@ GRANT SELECT, INSERT ON erp.* TO $RUNNER@localhost;
 GRANT READ_ONLY ADMIN ON *.* TO $RUNNER@localhost;
 EOF
 	app_refused p || fail "the application writes on the primary during the window"
+	# a failover tool that makes "its" primary writable does not end the window
+	md_sql "$W/p" -e "SET GLOBAL read_only = OFF" || fail "read_only OFF on the primary"
+	wait_for 5 read_only_on p || fail "read_only stayed OFF on the primary during the window"
+	app_refused p || fail "the application writes on the primary after read_only went OFF"
 	window=$(q p -e "SELECT JSON_VALUE(upkeep_status(), '$.window_id')")
 	md_sql "$W/p" -udba -e "INSERT INTO erp.t (v) VALUES ('before failover')" ||
 		fail "the maintainer cannot write on the primary"
