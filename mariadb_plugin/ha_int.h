@@ -29,6 +29,8 @@
 
 /* upkeep.window_state, one row (id 1) */
 extern const char *ha_row_ddl;
+/* Create the table if missing, locally (no binary log).  0 or 1. */
+int ha_row_create(upkeep_sql *sql);
 
 /* The row as read back (ha_row_read()). */
 typedef struct

@@ -12,10 +12,15 @@
   server.  Only this row is written with sql_log_bin = 1, and only where
   no replication SQL thread runs: a replica's own write would be an errant
   transaction (under gtid_strict_mode it stops replication later), so a
-  replica never writes the row.  The CREATE DATABASE and CREATE TABLE IF
-  NOT EXISTS go into the binary log before each write, so a replica
-  without the plugin (or without the schema) applies the row too instead
-  of stopping on a missing table.
+  replica never writes the row.  Each server's bootstrap creates the
+  table locally, like upkeep's other tables (a creation in the binary log
+  of a server about to become a replica would be an errant transaction).
+  The first write of the row on a primary (no row yet) logs CREATE
+  DATABASE IF NOT EXISTS and CREATE OR REPLACE TABLE before it, so a
+  replica without the plugin gets the table instead of stopping on a
+  missing one (MariaDB logs CREATE TABLE IF NOT EXISTS only when it
+  creates the table; replacing the empty table loses nothing: the row
+  that follows is the window).
 
   Every write raises version; origin_server_id names the writer, so a
   replica tells the row it received from one it wrote itself when it was
@@ -58,6 +63,13 @@ const char *ha_row_ddl=
   " updated_at_us BIGINT NOT NULL"
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: the maintenance window, replicated to every replica'";
+
+/* ------------------------------------------------------------- the table */
+
+int ha_row_create(upkeep_sql *sql)
+{
+  return upkeep_sql_exec(sql, "%s", ha_row_ddl);
+}
 
 /* ------------------------------------------------------------- reading */
 
@@ -228,10 +240,13 @@ int ha_row_publish(upkeep_sql *sql, unsigned long took_over_from)
     log_failed(sql);
     return 1;
   }
-  rc= upkeep_sql_exec(sql, "CREATE DATABASE IF NOT EXISTS upkeep"
-                      " DEFAULT CHARACTER SET utf8mb4") ||
-      upkeep_sql_exec(sql, "%s", ha_row_ddl) ||
-      upkeep_sql_exec(sql,
+  rc= 0;
+  if (!p.row.present)
+    rc= upkeep_sql_exec(sql, "CREATE DATABASE IF NOT EXISTS upkeep"
+                        " DEFAULT CHARACTER SET utf8mb4") ||
+        upkeep_sql_exec(sql, "CREATE OR REPLACE TABLE%s",
+                        ha_row_ddl + strlen("CREATE TABLE IF NOT EXISTS"));
+  rc= rc || upkeep_sql_exec(sql,
         "INSERT INTO upkeep.window_state (id, version, origin_server_id,"
         " active, window_id, reason, entered_by, started_at_us,"
         " expected_end_us, exited_at_us, token_sha256, maintainers,"

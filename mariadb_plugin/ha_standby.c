@@ -33,6 +33,11 @@
     the window ends, and writes the row with this server as its origin,
     so that the replicas of the new primary follow it.
 
+  - Take over on request.  SET GLOBAL upkeep_maintenance = ON on a server
+    that shows a replicated window and replicates from nobody takes the
+    window over at once (upkeep_ha_take_over_job()): a promotion script
+    that runs it before read_only = OFF leaves no gap.
+
   - Keep read_only.  While this server's own window is active (and no
     replication runs), read_only turned OFF by anyone but upkeep is set
     back ON at the next poll (reassert()).
@@ -52,6 +57,7 @@
 #include <string.h>
 
 #include <mysql/plugin.h>
+#include <mysqld_error.h>
 
 #include "ha_int.h"
 
@@ -204,12 +210,16 @@ static void take_over_runner(upkeep_sql *sql, const char *runner)
     upkeep_log(UPKEEP_LOG_WARNING, "%s", job.message);
 }
 
-static void take_over(upkeep_sql *sql, const ha_probe_result *p)
+/*
+  Take the mirrored window over (in_job: from the enter job).  0, or 1
+  with the reason in msg.
+*/
+static int take_over(upkeep_sql *sql, const ha_probe_result *p, int in_job,
+                     char *msg, size_t cap)
 {
   UkMaintState st;
   unsigned long origin;
   uint64_t version;
-  char msg[700], warning[1024];
 
   pthread_mutex_lock(&ha_lock);
   st= mirror.st;
@@ -217,19 +227,11 @@ static void take_over(upkeep_sql *sql, const ha_probe_result *p)
   version= mirror.version;
   pthread_mutex_unlock(&ha_lock);
 
-  if (upkeep_maintenance_take_over(sql, &st, origin, msg, sizeof(msg)))
-  {
-    snprintf(warning, sizeof(warning), "this server was promoted (no "
-             "replication runs, read_only is OFF) during window %" PRIu64
-             " of server_id %lu, but could not take the window over: %s; "
-             "retrying", st.window_id, origin, msg);
-    warn_once(warning);
-    return;
-  }
-  upkeep_log(UPKEEP_LOG_WARNING, "this server was promoted (no replication "
-             "runs, read_only was turned OFF) during window %" PRIu64 " of "
-             "server_id %lu (%s): took the window over, read_only is ON "
-             "again; SET GLOBAL upkeep_maintenance = OFF ends it",
+  if (upkeep_maintenance_take_over(sql, &st, origin, in_job, msg, cap))
+    return 1;
+  upkeep_log(UPKEEP_LOG_WARNING, "this server was promoted during window %"
+             PRIu64 " of server_id %lu (%s): took the window over, "
+             "read_only is ON; SET GLOBAL upkeep_maintenance = OFF ends it",
              st.window_id, origin, st.reason);
   if (p->row.runner[0])
     take_over_runner(sql, p->row.runner);
@@ -239,6 +241,59 @@ static void take_over(upkeep_sql *sql, const ha_probe_result *p)
   mirror.active= 0;                 /* the window is ours now */
   pthread_mutex_unlock(&ha_lock);
   standby_save(&st, 0, origin, version);
+  return 0;
+}
+
+/* From the poll: promoted (no replication runs, read_only is OFF). */
+static void take_over_poll(upkeep_sql *sql, const ha_probe_result *p)
+{
+  char msg[700], warning[1024];
+
+  if (take_over(sql, p, 0, msg, sizeof(msg)) == 0)
+    return;
+  snprintf(warning, sizeof(warning), "this server was promoted (no "
+           "replication runs, read_only is OFF) during a window of server_id "
+           "%lu, but could not take the window over: %s; retrying",
+           p->row.origin, msg);
+  warn_once(warning);
+}
+
+void upkeep_ha_take_over_job(upkeep_sql *sql, upkeep_job *job)
+{
+  ha_probe_result p;
+  UkMaintState st;
+  unsigned long origin= 0;
+  char msg[700];
+
+  (void) upkeep_ha_standby(&st, &origin);
+  if (ha_probe(sql, &p))
+  {
+    job->error_code= ER_UNKNOWN_ERROR;
+    snprintf(job->message, sizeof(job->message), "upkeep: could not take "
+             "the replicated window over: %s", upkeep_sql_error(sql));
+    return;
+  }
+  if (p.slaves_running > 0)
+  {
+    job->error_code= ER_WRONG_VALUE_FOR_VAR;
+    snprintf(job->message, sizeof(job->message), "upkeep: this server "
+             "replicates from its primary (server_id %lu), whose window %"
+             PRIu64 " it shows; end the window there, or promote this "
+             "server first (STOP SLAVE)", origin, st.window_id);
+    return;
+  }
+  if (take_over(sql, &p, 1, msg, sizeof(msg)))
+  {
+    job->error_code= ER_UNKNOWN_ERROR;
+    snprintf(job->message, sizeof(job->message), "upkeep: could not take "
+             "the replicated window over: %s", msg);
+    return;
+  }
+  job->error_code= ER_UNKNOWN_ERROR;
+  job->is_note= 1;
+  snprintf(job->message, sizeof(job->message), "upkeep: took over window %"
+           PRIu64 " of server_id %lu, replicated to this server; read_only "
+           "is ON", st.window_id, origin);
 }
 
 /*
@@ -270,7 +325,7 @@ static void reassert(upkeep_sql *sql, const UkMaintState *st)
 
 int upkeep_ha_bootstrap(upkeep_sql *sql)
 {
-  if (upkeep_sql_exec(sql, "%s", ha_row_ddl))
+  if (ha_row_create(sql))
     return 1;
   if (!standby_loaded)
   {
@@ -311,7 +366,7 @@ long upkeep_ha_work(upkeep_sql *sql)
   if (strcmp(snap.phase, "off") == 0)
   {
     if (mirrored && !p.read_only)
-      take_over(sql, &p);
+      take_over_poll(sql, &p);
     else if (p.row.present && p.row.origin == p.server_id &&
              p.row.win.active)
       (void) ha_row_publish(sql, 0);        /* the row missed the exit */

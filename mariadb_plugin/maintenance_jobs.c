@@ -108,7 +108,12 @@ int upkeep_maintenance_request(MYSQL_THD thd, int on, const char *reason_arg)
 
   if (on)
   {
-    if (uk_reason_validate(reason, &err) != UK_OK)
+    UkMaintState standby;
+    unsigned long origin;
+
+    /* a replicated window is taken over with its own reason */
+    if (!upkeep_ha_standby(&standby, &origin) &&
+        uk_reason_validate(reason, &err) != UK_OK)
     {
       upkeep_job_release(job);
       return report_invalid(err, reason[0] == '\0' ?
@@ -218,6 +223,14 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
   char ev_before[16];
   char ev_detail[UK_DRAIN_DETAIL_MAX + 1];
   char msg[700];
+  unsigned long origin;
+
+  /* this server shows its primary's window: take that one over */
+  if (upkeep_ha_standby(&st, &origin))
+  {
+    upkeep_ha_take_over_job(sql, job);
+    return;
+  }
 
   pthread_mutex_lock(&upkeep_lock);
   if (upkeep_maint.phase != UPKEEP_OFF)

@@ -10,16 +10,23 @@
   turned read_only off, and a transaction that wrote since fails at COMMIT
   (error 1290) once read_only is back on, as during the drain's
   switch-over.  The steps: remember read_only (what OFF restores: the
-  value the failover tool chose) and the event scheduler, write the state
+  value the failover tool chose; OFF when SET GLOBAL upkeep_maintenance =
+  ON asked for the takeover, which promotes the server) and the event
+  scheduler, write the state
   file active (from here on a restart re-applies the window as usual),
   read_only = ON, the event scheduler off, the phase active, and a row in
   upkeep.maintenance_log with drain_outcome 'takeover', took_over_at and
   took_over_from (the primary's server_id).  The maintainer accounts are
   read from the grants, which replicate themselves.
 
+  It runs from the replica side's poll, or at once from the enter job of
+  SET GLOBAL upkeep_maintenance = ON on a promoted server that shows a
+  replicated window (a promotion script that wants no gap).
+
   Worker thread only.  Locking: upkeep_lock (maintenance_state.c), never
   held while SQL runs; transition_busy keeps a SET GLOBAL
-  upkeep_maintenance out while the takeover runs.
+  upkeep_maintenance out while the takeover runs (the enter job holds it
+  already).
 */
 
 #include <inttypes.h>
@@ -77,20 +84,23 @@ static void log_takeover(upkeep_sql *sql, const UkMaintState *st,
 }
 
 int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
-                                 unsigned long origin, char *msg, size_t cap)
+                                 unsigned long origin, int in_job,
+                                 char *msg, size_t cap)
 {
   UkMaintState st;
   int ro_before;
   char events[16];
 
   pthread_mutex_lock(&upkeep_lock);
-  if (upkeep_maint.phase != UPKEEP_OFF || upkeep_maint.transition_busy)
+  if (upkeep_maint.phase != UPKEEP_OFF ||
+      (upkeep_maint.transition_busy && !in_job))
   {
     pthread_mutex_unlock(&upkeep_lock);
     snprintf(msg, cap, "a change of maintenance mode is under way");
     return 1;
   }
-  upkeep_maint.transition_busy= 1;
+  if (!in_job)
+    upkeep_maint.transition_busy= 1;   /* the enter job has it already */
   pthread_mutex_unlock(&upkeep_lock);
 
   st= *win;
@@ -103,9 +113,10 @@ int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
              upkeep_sql_error(sql));
     goto failed;
   }
+  /* promoted by SET GLOBAL upkeep_maintenance = ON: writable after OFF */
   snprintf(st.engine_restore, sizeof(st.engine_restore),
-           "read_only=%s event_scheduler=%s", ro_before ? "ON" : "OFF",
-           events);
+           "read_only=%s event_scheduler=%s",
+           ro_before && !in_job ? "ON" : "OFF", events);
   if (upkeep_maint_state_save(&st, msg, cap))
     goto failed;
   upkeep_audit_mask_need();         /* refused writes are counted */
@@ -126,7 +137,8 @@ int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
   upkeep_maint.cur= st;
   upkeep_maint.readonly_applied= 1;
   upkeep_maint.state_unreadable= 0;
-  upkeep_maint.transition_busy= 0;
+  if (!in_job)
+    upkeep_maint.transition_busy= 0;
   upkeep_stats.windows++;
   __atomic_store_n(&upkeep_stats.refused_writes, 0, __ATOMIC_RELAXED);
   upkeep_maint_set_active_flag(1);
@@ -138,8 +150,11 @@ int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
   return 0;
 
 failed:
-  pthread_mutex_lock(&upkeep_lock);
-  upkeep_maint.transition_busy= 0;
-  pthread_mutex_unlock(&upkeep_lock);
+  if (!in_job)
+  {
+    pthread_mutex_lock(&upkeep_lock);
+    upkeep_maint.transition_busy= 0;
+    pthread_mutex_unlock(&upkeep_lock);
+  }
   return 1;
 }

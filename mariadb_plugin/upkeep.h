@@ -35,6 +35,11 @@
                      shapes while upkeep_advise_capture is ON; the worker
                      turns them into upkeep.index_advice on request; the
                      index hygiene views.
+    ha_*.c           the window across a failover: the row
+                     upkeep.window_state, the only write of the plugin
+                     with binary logging on; a replica mirrors it, a
+                     promoted replica takes the window over
+                     (maintenance_takeover.c).
     udf.c            the read-only UDF upkeep_status() (JSON).
     definers.c       what would write through read_only with a definer's
                      privileges: the event scheduler is stopped for the
@@ -280,10 +285,18 @@ int upkeep_ha_standby(UkMaintState *st, unsigned long *origin);
 /*
   Worker: make win (a mirrored window) this server's own window: read_only
   on, the state file, the log row 'takeover' (maintenance_takeover.c).
+  in_job: called from the enter job, which holds transition_busy.
   0, or 1 with the reason in msg.
 */
 int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
-                                 unsigned long origin, char *msg, size_t cap);
+                                 unsigned long origin, int in_job,
+                                 char *msg, size_t cap);
+/*
+  Worker, the enter job (SET GLOBAL upkeep_maintenance = ON) while this
+  server shows a replicated window: take it over now (a note in the job),
+  or an error in the job when this server still replicates.
+*/
+void upkeep_ha_take_over_job(upkeep_sql *sql, upkeep_job *job);
 
 /* ---- definers.c: definer procedures and events (worker thread) ---- */
 

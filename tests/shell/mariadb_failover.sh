@@ -14,7 +14,12 @@
 #     a poll the application's writes are refused again, maintenance_log
 #     records the takeover, the maintainer writes, the runner's account is
 #     registered on the new primary; OFF there ends the window, drops the
-#     account and the application writes again.
+#     account and the application writes again.  In even rounds the
+#     primary stays up and the promotion is STOP SLAVE; RESET SLAVE ALL;
+#     SET GLOBAL upkeep_maintenance = ON (takes the window over at once):
+#     no application write gets in, and read_only = OFF afterwards is set
+#     back ON;
+#   - ON and OFF on a replica that still replicates change nothing.
 #
 # Environment: FAILOVER_ROUNDS (default 2; fresh servers each round).
 set -u
@@ -134,6 +139,15 @@ EOF
 	wait_for 10 runner_replicated || fail "the replicated row does not name the runner's account"
 	[ -f "$W/r/data/upkeep_standby.state" ] || fail "the replica has no standby file"
 	ok "the replica shows window $window of the primary (standby, replicated)"
+	# ON and OFF on the replica change nothing there
+	md_sql "$W/r" -e "SET GLOBAL upkeep_maintenance = ON" 2>"$W/on.err" &&
+		fail "ON on a replica that replicates succeeded"
+	grep -q "replicates from its primary (server_id 1)" "$W/on.err" ||
+		fail "ON on the replica: $(cat "$W/on.err")"
+	md_sql "$W/r" -e "SET GLOBAL upkeep_maintenance = OFF; SHOW WARNINGS" >"$W/off.out" ||
+		fail "OFF on the replica failed"
+	grep -q "replicated from its primary" "$W/off.out" || fail "OFF on the replica: $(cat "$W/off.out")"
+	status_is r '$.phase' standby || fail "OFF on the replica changed its status"
 
 	wait_for 10 row_on_replica 'before failover' ||
 		fail "the maintainer's write did not reach the replica"
@@ -148,13 +162,23 @@ EOF
 		fail "the replica's read_only or upkeep_maintenance changed"
 	ok "replication runs, no error, the replica's GTIDs are the primary's only"
 
-	# ---- failover: the primary dies (odd rounds) or stays up (even rounds)
-	[ $((round % 2)) = 1 ] && md_kill9 "$W/p"
-	md_sql "$W/r" <<EOF || fail "promoting the replica"
+	# ---- failover.  Odd rounds: the primary dies, the replica is promoted
+	# as failover tools do it.  Even rounds: the primary stays up, and the
+	# promotion takes the window over before it opens read_only (no gap).
+	if [ $((round % 2)) = 1 ]; then
+		md_kill9 "$W/p"
+		md_sql "$W/r" <<EOF || fail "promoting the replica"
 STOP SLAVE;
 RESET SLAVE ALL;
 SET GLOBAL read_only = OFF;
 EOF
+	else
+		md_sql "$W/r" <<EOF || fail "promoting the replica (taking the window over)"
+STOP SLAVE;
+RESET SLAVE ALL;
+SET GLOBAL upkeep_maintenance = ON;
+EOF
+	fi
 	t0=$(date +%s%N)
 	slipped=0
 	refused=0
@@ -173,6 +197,12 @@ EOF
 	takeover_ms=$(((t1 - t0) / 1000000))
 	takeover_ms_all+=("$takeover_ms")
 	[ "$takeover_ms" -le 2000 ] || fail "the takeover took ${takeover_ms} ms (more than a poll or two)"
+	if [ $((round % 2)) = 0 ]; then
+		[ $slipped = 0 ] || fail "$slipped application writes went through after the takeover by ON"
+		# a failover tool opening read_only afterwards does not end the window
+		md_sql "$W/r" -e "SET GLOBAL read_only = OFF" || fail "read_only OFF on the new primary"
+		wait_for 5 read_only_on r || fail "read_only stayed OFF on the new primary"
+	fi
 	ok "the application is refused on the new primary after ${takeover_ms} ms ($slipped writes went through before)"
 
 	status_is r '$.phase' active || fail "the new primary's phase is not active"
