@@ -56,6 +56,8 @@ int upkeep_maint_state_save(const UkMaintState *st, char *msg, size_t cap);
 /* ---- maintenance_sql.c (worker thread) ---- */
 
 extern const char *upkeep_maint_log_ddl;    /* upkeep.maintenance_log */
+/* ALTER TABLE adding the takeover columns to an older maintenance_log */
+extern const char *upkeep_maint_log_takeover_ddl;
 
 /* The outcome of a drain, for the log and SHOW STATUS. */
 typedef struct
@@ -88,11 +90,6 @@ void upkeep_maint_log_exit(upkeep_sql *sql, uint64_t window, const char *who,
                            int64_t at_us, unsigned long long refused);
 /* The next window id: above the state file's and every logged one. */
 uint64_t upkeep_maint_next_window_id(upkeep_sql *sql, uint64_t state_id);
-
-/* ---- maintenance_takeover.c ---- */
-
-/* ALTER TABLE adding the takeover columns to an older maintenance_log */
-extern const char *upkeep_maint_log_takeover_ddl;
 
 /* ---- maintenance_drain.c ---- */
 

@@ -42,6 +42,14 @@ const char *upkeep_maint_log_ddl=
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: one row per maintenance window'";
 
+/* maintenance_log of a version before takeovers gets their columns */
+const char *upkeep_maint_log_takeover_ddl=
+  "ALTER TABLE upkeep.maintenance_log"
+  " ADD COLUMN IF NOT EXISTS took_over_at DATETIME(6) NULL"
+  "  COMMENT 'UTC; this server took the window over after a failover',"
+  " ADD COLUMN IF NOT EXISTS took_over_from INT UNSIGNED NULL"
+  "  COMMENT 'server_id of the primary that had the window'";
+
 /* ------------------------------------------------------ worker: helpers */
 
 void upkeep_maint_job_error(upkeep_job *job, unsigned int code,

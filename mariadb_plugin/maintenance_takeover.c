@@ -38,14 +38,6 @@
 
 #include "maintenance_int.h"
 
-/* maintenance_log of a version before takeovers gets their columns */
-const char *upkeep_maint_log_takeover_ddl=
-  "ALTER TABLE upkeep.maintenance_log"
-  " ADD COLUMN IF NOT EXISTS took_over_at DATETIME(6) NULL"
-  "  COMMENT 'UTC; this server took the window over after a failover',"
-  " ADD COLUMN IF NOT EXISTS took_over_from INT UNSIGNED NULL"
-  "  COMMENT 'server_id of the primary that had the window'";
-
 /* FROM_UNIXTIME(...) of Unix microseconds, or NULL for 0. */
 static void time_sql(int64_t us, char *buf, size_t cap)
 {
