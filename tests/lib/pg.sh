@@ -182,10 +182,16 @@ pg_new_standby() {
 	} | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
 }
 
-# pg_follow DIR PRIMARY_DIR PRIMARY_PORT: make the cluster in DIR a standby
-# of that primary (standby.signal, primary_conninfo); start it afterwards.
+# pg_follow DIR PORT PRIMARY_DIR PRIMARY_PORT: make the cluster in DIR a
+# standby of that primary (standby.signal, primary_conninfo), on its own
+# port and socket again (pg_rewind copies the source's configuration);
+# start it afterwards.
 pg_follow() {
-	echo "primary_conninfo = 'host=$2 port=$3 user=postgres'" |
+	{
+		echo "port = $2"
+		echo "unix_socket_directories = '$1'"
+	} | as_pg tee -a "$1/data/postgresql.conf" >/dev/null
+	echo "primary_conninfo = 'host=$3 port=$4 user=postgres'" |
 		as_pg tee -a "$1/data/postgresql.auto.conf" >/dev/null
 	as_pg touch "$1/data/standby.signal"
 }

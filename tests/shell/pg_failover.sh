@@ -14,7 +14,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 uk_shell_test failover
 S=$W/standby
 PS=$(free_port)
-trap 'pg_stop "$S" immediate 2>/dev/null; pg_stop "$W" immediate 2>/dev/null; rm -rf "$W"' EXIT
+trap 'pg_stop "$S" immediate 2>/dev/null; pg_stop "$W" immediate 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 
 qs() { psql_at "$S" "$PS" -d postgres "$@"; }
 # app_at DIR PORT SQL: the app's session (verbose errors: SQLSTATE shown)
@@ -112,7 +112,7 @@ ok "exit_maintenance on the new primary ends the window"
 as_pg "$PGBIN/pg_rewind" --target-pgdata="$W/data" \
 	--source-server="host=$S port=$PS user=postgres dbname=postgres" >"$W/rewind.log" 2>&1 ||
 	fail "pg_rewind: $(cat "$W/rewind.log")"
-pg_follow "$W" "$S" "$PS"
+pg_follow "$W" "$P" "$S" "$PS"
 pg_start "$W" || fail "start the rewound old primary"
 uk_wait 30 pg_is_standby "$W" "$P" || fail "the old primary is not a standby"
 old_shows() { [ "$(q -c "SELECT coalesce(active::text || '/' || reason, 'none') FROM upkeep.maintenance")" = "$1" ]; }
