@@ -42,6 +42,27 @@ uk_wait 30 standby_shows "none" || fail "the standby still shows the window: $(q
 [ "$(qs -c "SELECT count(*) FROM upkeep.maintenance_log WHERE exited_at IS NOT NULL")" = 1 ] ||
 	fail "the standby's maintenance_log: $(qs -c 'SELECT * FROM upkeep.maintenance_log')"
 ok "a window ended while the standby was down shows ended, in its maintenance_log too"
+
+out=$(qs -c "SELECT upkeep.patch_begin('on.standby')" 2>&1) && fail "patch_begin worked on a standby"
+echo "$out" | grep -q "cannot run upkeep.patch_begin() on a standby" || fail "patch_begin on a standby: $out"
+ok "patch_begin on a standby is refused with a clear error"
+
+# a standby that has not replayed the window: wait_for_standbys times out
+# with a WARNING naming it, maintenance_status lists it until it has
+qs -c "SELECT pg_wal_replay_pause()" >/dev/null || fail "pause replay"
+out=$(q -c "SELECT upkeep.enter_maintenance('standby paused', wait_for_standbys => '1 second') IS NOT NULL" 2>&1) ||
+	fail "enter with wait_for_standbys: $out"
+echo "$out" | grep -q "WARNING:  1 standby did not replay the maintenance window within wait_for_standbys" ||
+	fail "no WARNING for the paused standby: $out"
+[ "$(q -c "SELECT cardinality(standbys_behind) || '/' || cardinality(standbys_replayed) FROM upkeep.maintenance")" = 1/0 ] ||
+	fail "maintenance_status: $(q -c 'SELECT window_lsn, standbys_replayed, standbys_behind FROM upkeep.maintenance')"
+ok "a standby that has not replayed the window is named by wait_for_standbys and listed in standbys_behind"
+qs -c "SELECT pg_wal_replay_resume()" >/dev/null || fail "resume replay"
+replayed() { [ "$(q -c "SELECT cardinality(standbys_behind) || '/' || cardinality(standbys_replayed) FROM upkeep.maintenance")" = 0/1 ]; }
+uk_wait 30 replayed || fail "the standby is not listed as replayed after resuming"
+uk_wait 30 standby_shows "true/standby paused" || fail "the standby does not show the window"
+ok "once it replays, the standby moves to standbys_replayed"
+q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit"
 pg_stop "$S" || fail "stop standby"
 
 # crash recovery of the primary replays the window, even without the state file
