@@ -28,11 +28,34 @@ replayed_on_primary() {
 	[ "$(q -c "SELECT cardinality(standbys_replayed) = 1 AND cardinality(standbys_behind) = 0 FROM upkeep.maintenance")" = t ]
 }
 
+# make_deadlock: two sessions update rows 1 and 2 of d in opposite order,
+# each taking its second row once both hold their first
+make_deadlock() {
+	for order in "1 2" "2 1"; do
+		set -- $order
+		as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d postgres \
+			-c "SET deadlock_timeout = '50ms'" \
+			-c "BEGIN" -c "UPDATE d SET v = v + 1 WHERE id = $1" \
+			-c "DO \$\$ BEGIN
+			      FOR i IN 1 .. 6000 LOOP   -- 60 s at most
+			        PERFORM pg_stat_clear_snapshot();
+			        EXIT WHEN (SELECT count(*) FROM pg_stat_activity
+			                    WHERE datname = current_database() AND backend_type = 'client backend'
+			                      AND backend_xid IS NOT NULL) >= 2;
+			        PERFORM pg_sleep(0.01);
+			      END LOOP; END \$\$" \
+			-c "UPDATE d SET v = v + 1 WHERE id = $2" -c "COMMIT" >/dev/null 2>&1 &
+	done
+	wait
+}
+
 pg_new_cluster "$W" "$P" "wal_log_hints = on" "wal_keep_size = '256MB'" \
 	"upkeep.slow_statement_ms = 0" || fail "initdb"
 pg_start "$W" || fail "start primary"
 q -c "CREATE EXTENSION upkeep" -c "CREATE TABLE t (a int)" \
-	-c "CREATE ROLE app LOGIN" -c "GRANT ALL ON t TO app" >/dev/null || fail "setup"
+	-c "CREATE ROLE app LOGIN" -c "GRANT ALL ON t TO app" \
+	-c "CREATE TABLE d (id int PRIMARY KEY, v int)" -c "INSERT INTO d VALUES (1, 0), (2, 0)" >/dev/null ||
+	fail "setup"
 
 # a patch run before the standby exists, with a failed statement
 q -v ON_ERROR_STOP=0 >/dev/null 2>&1 <<'SQL'
@@ -45,6 +68,9 @@ SQL
 pg_new_standby "$W" "$P" "$S" "$PS" || fail "pg_basebackup"
 pg_start "$S" || fail "start standby"
 uk_wait 30 pg_is_standby "$S" "$PS" || fail "the standby is not in recovery"
+
+make_deadlock
+[ "$(q -c "SELECT count(*) FROM upkeep.deadlocks")" = 1 ] || fail "the deadlock was not captured"
 
 # a patch run the standby receives through the WAL
 q -c "SELECT upkeep.patch_begin('streamed.patch') > 0" -c "INSERT INTO t VALUES (2)" \
@@ -103,6 +129,9 @@ new_run=${new_run%%$'\n'*}
 [ "$new_run" -gt "$(psql_at "$S" "$PS" -d postgres -c "SELECT max(run_id) FROM upkeep.patch_runs WHERE name <> 'after.failover'")" ] ||
 	fail "a run id was reused after the failover: $new_run"
 ok "run ids keep growing on the new primary"
+[ "$(psql_at "$S" "$PS" -d postgres -c "SELECT count(*) || ':' || min(participants) FROM upkeep.deadlocks")" = 1:2 ] ||
+	fail "deadlocks on the new primary: $(psql_at "$S" "$PS" -d postgres -c 'SELECT * FROM upkeep.deadlocks')"
+ok "the new primary shows the deadlock captured on the old one"
 
 psql_at "$S" "$PS" -d postgres -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit on the new primary"
 out=$(app_at "$S" "$PS" "INSERT INTO t VALUES (101)") || fail "the app cannot write after exit: $out"
