@@ -8,8 +8,6 @@
 -- maintenance_status() says where the window is in the WAL and which
 -- connected standbys have replayed it.
 
-DROP FUNCTION @extschema@.enter_maintenance(text, interval, interval, text);
-
 CREATE FUNCTION @extschema@.enter_maintenance(
 	reason text,
 	expected_duration interval DEFAULT NULL,
@@ -24,6 +22,26 @@ COMMENT ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text
 'Make the whole cluster read-only for every session but the caller (and sessions that join), after draining open write transactions; with wait_for_standbys, wait that long at most for the connected standbys to replay the window; returns the join token';
 
 REVOKE ALL ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text, interval) FROM PUBLIC;
+
+-- whoever was granted EXECUTE on the old signature keeps it on the new one
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN
+		SELECT a.grantee, a.is_grantable
+		FROM pg_proc p, aclexplode(p.proacl) a
+		WHERE p.oid = '@extschema@.enter_maintenance(text, interval, interval, text)'::regprocedure
+		  AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
+	LOOP
+		EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text, interval) TO %s%s',
+					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+	END LOOP;
+END
+$$;
+
+DROP FUNCTION @extschema@.enter_maintenance(text, interval, interval, text);
 
 DROP VIEW @extschema@.maintenance;
 DROP FUNCTION @extschema@.maintenance_status();
