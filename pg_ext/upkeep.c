@@ -322,6 +322,8 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 static void
 upkeep_emit_log(ErrorData *edata)
 {
+	bool		was_in_emit_log = upkeep_in_emit_log;
+
 	upkeep_in_emit_log = true;	/* no WAL from here (wal_rmgr.c) */
 	upkeep_redact_emit_log(edata);	/* first: the others see redacted text */
 	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
@@ -331,7 +333,7 @@ upkeep_emit_log(ErrorData *edata)
 		upkeep_deadlock_emit_log(edata);
 	if (upkeep_in_patch())
 		upkeep_patch_emit_log(edata);
-	upkeep_in_emit_log = false;
+	upkeep_in_emit_log = was_in_emit_log;
 	if (prev_emit_log_hook)
 		prev_emit_log_hook(edata);
 }
@@ -344,6 +346,7 @@ upkeep_xact_callback(XactEvent event, void *arg)
 		upkeep_maintenance_xact_callback((int) event);
 	if (event == XACT_EVENT_ABORT)
 	{
+		upkeep_in_emit_log = false; /* error handling is over */
 		if (upkeep_in_patch() || upkeep_patch_stack_depth != 0)
 			upkeep_patch_xact_abort();
 		if (unlikely(upkeep_deadlock_pending))
