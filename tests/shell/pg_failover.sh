@@ -137,7 +137,9 @@ psql_at "$S" "$PS" -d postgres -c "SELECT upkeep.exit_maintenance()" >/dev/null 
 out=$(app_at "$S" "$PS" "INSERT INTO t VALUES (101)") || fail "the app cannot write after exit: $out"
 ok "exit_maintenance on the new primary ends the window"
 
-# the old primary, rewound, follows the new one
+# the old primary, rewound, follows the new one (a checkpoint first: pg_rewind
+# reads the new primary's timeline from its control file)
+qs -c "CHECKPOINT" || fail "checkpoint on the new primary"
 as_pg "$PGBIN/pg_rewind" --target-pgdata="$W/data" \
 	--source-server="host=$S port=$PS user=postgres dbname=postgres" >"$W/rewind.log" 2>&1 ||
 	fail "pg_rewind: $(cat "$W/rewind.log")"
