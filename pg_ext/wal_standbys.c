@@ -16,7 +16,8 @@
  *
  * Which standbys have replayed the window: a physical walsender (one with
  * no database) whose standby reported a replay position at or past the
- * end of the window's last record (UpkeepShared->window_lsn).  Walsenders
+ * end of the window's last record (UpkeepShared->window_lsn; after a
+ * restart in a window, the HELLO record of the start).  Walsenders
  * of pg_basebackup (state "backup") are not standbys yet and are left out.
  * Reads the walsender slots under their spinlocks; names come from the
  * backends' activity (application_name, as in pg_stat_replication).
@@ -61,9 +62,20 @@ void
 upkeep_standby_watch_main(Datum arg)
 {
 	pid_t	   *seen = palloc0(sizeof(pid_t) * Max(max_wal_senders, 1));
+	XLogRecPtr	lsn;
 
 	BackgroundWorkerUnblockSignals();
-	(void) upkeep_wal_log_hello("primary start");
+	lsn = upkeep_wal_log_hello("primary start");
+
+	/*
+	 * After a restart in a window, where its last record is, is not known:
+	 * a standby that replayed this record has replayed the window too.
+	 */
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (upkeep_shared->window_lsn == 0 &&
+		pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF)
+		upkeep_shared->window_lsn = lsn;
+	LWLockRelease(upkeep_shared->lock);
 
 	for (;;)
 	{
