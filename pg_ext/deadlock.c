@@ -24,6 +24,9 @@
  * Not seen: a deadlock error caught by a PL/pgSQL EXCEPTION block (never
  * reported), and any error when log_min_messages is above ERROR.
  *
+ * The log travels in the WAL (wal_rmgr.c): the record is written from the
+ * abort callbacks, where writing WAL is safe, and replayed on standbys.
+ *
  * Locking: DeadlockShared->lock protects the log (appends exclusive,
  * readers shared while opening the files); next_id is an atomic.
  */
@@ -52,6 +55,7 @@
 
 #include "compat.h"
 #include "upkeep.h"
+#include "wal_int.h"
 
 #define DEADLOCK_LOG_FILE		"upkeep/deadlocks.log"
 #define DEADLOCK_LOG_OLD_FILE	"upkeep/deadlocks.log.1"
@@ -79,6 +83,8 @@ static char pending_report[UK_DEADLOCK_REPORT_MAX + 1];
 static int64 pending_at_us = 0;
 
 static char line_buf[UK_DLOG_LINE_MAX + 1];
+
+static void redo_id(const char *line, size_t len);
 
 PG_FUNCTION_INFO_V1(deadlock_entries);
 PG_FUNCTION_INFO_V1(deadlock_participant_entries);
@@ -131,6 +137,24 @@ upkeep_deadlock_shmem_init(bool found)
 	pg_atomic_init_u64(&deadlock_shared->next_id, m.id + 1);
 	deadlock_shared->log.bytes = bytes;
 	deadlock_shared->log.generation = 1;
+	upkeep_wal_register_log(UPKEEP_WAL_LOG_DEADLOCK, &deadlock_log,
+							deadlock_shared->lock, redo_id);
+}
+
+/*
+ * A deadlock replayed from the WAL (startup process): ids keep growing
+ * past it.  Caller holds deadlock_shared->lock exclusively.
+ */
+static void
+redo_id(const char *line, size_t len)
+{
+	static char scratch[UK_DLOG_LINE_MAX + 1];
+	static UkDeadlockRec rec;
+	MaxId		m = {0, scratch, &rec};
+
+	scan_line(line, len, &m);
+	if (m.id >= pg_atomic_read_u64(&deadlock_shared->next_id))
+		pg_atomic_write_u64(&deadlock_shared->next_id, m.id + 1);
 }
 
 /* ---------- capture ---------- */

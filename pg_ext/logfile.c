@@ -13,7 +13,16 @@
  * between the two opens, and read them without it: lines being appended
  * meanwhile are either complete or fail their checksum.
  *
- * Nothing here raises an error while the lock is held.
+ * Logs with a wal_id (the patch and deadlock logs) also travel in the WAL
+ * (wal_rmgr.c): on a primary each line is WAL-logged and flushed before it
+ * is appended, and "<log>.lsn" then holds the end of the last record
+ * appended (fixed width, one write), so that redo, on a standby or after
+ * a crash, appends exactly the lines that are missing.  Inside
+ * emit_log_hook no WAL may be written: the line waits in wal_rmgr.c until
+ * the abort callback (or the next line of the log) writes it.
+ *
+ * Nothing here raises an error while the lock is held, except writing the
+ * WAL record, which fails only when the WAL cannot be written at all.
  */
 #include "postgres.h"
 
@@ -21,10 +30,83 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access/xlog.h"
+#include "miscadmin.h"
 #include "common/file_perm.h"
 #include "storage/fd.h"
 
 #include "upkeep.h"
+#include "wal_int.h"
+
+#define LSN_LINE_LEN 17			/* 16 hex digits and a newline */
+
+static bool append_line_locked(UpkeepLog *log, const char *line, size_t len,
+							   bool sync, bool quiet);
+
+static void
+lsn_path(UpkeepLog *log, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s.lsn", log->path);
+}
+
+/*
+ * Read "<log>.lsn" into shared memory (postmaster, at start).  Missing or
+ * unreadable: 0, so that redo appends every line it meets.
+ */
+void
+upkeep_log_load_wal_lsn(UpkeepLog *log)
+{
+	char		path[MAXPGPATH];
+	char		buf[LSN_LINE_LEN + 1];
+	int			fd;
+	ssize_t		n;
+
+	log->shared->wal_lsn = 0;
+	lsn_path(log, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_NONBLOCK | PG_BINARY, 0);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, LSN_LINE_LEN);
+	close(fd);
+	if (n == LSN_LINE_LEN && buf[LSN_LINE_LEN - 1] == '\n')
+	{
+		buf[LSN_LINE_LEN - 1] = '\0';
+		log->shared->wal_lsn = strtoull(buf, NULL, 16);
+	}
+}
+
+/* Record that every line up to lsn is in the file.  Caller holds the lock. */
+static void
+save_wal_lsn_locked(UpkeepLog *log, uint64 lsn, bool sync)
+{
+	char		path[MAXPGPATH];
+	char		buf[LSN_LINE_LEN + 1];
+	int			fd;
+
+	log->shared->wal_lsn = lsn;
+	lsn_path(log, path, sizeof(path));
+	snprintf(buf, sizeof(buf), "%016llX\n", (unsigned long long) lsn);
+	fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | PG_BINARY, pg_file_create_mode);
+	if (fd < 0)
+		return;
+	if (pwrite(fd, buf, LSN_LINE_LEN, 0) == LSN_LINE_LEN && sync)
+		(void) pg_fsync(fd);
+	close(fd);
+}
+
+/*
+ * Redo of a line (startup process): append it unless the file already has
+ * it (lsn at or before the one recorded).  Caller holds the log's lock.
+ */
+void
+upkeep_log_append_redo_locked(UpkeepLog *log, const char *line, size_t len,
+							  uint64 lsn)
+{
+	if (lsn <= log->shared->wal_lsn)
+		return;
+	if (append_line_locked(log, line, len, true, false))
+		save_wal_lsn_locked(log, lsn, true);
+}
 
 /*
  * Read every line of path (without its '\n') into fn; returns the file's
@@ -81,13 +163,38 @@ upkeep_log_scan(const char *path, bool fix_tail,
 }
 
 /*
- * Append one line.  Never raises an error; returns false if the line could
- * not be written, after a WARNING unless quiet (error handling, process
- * exit).  Caller must hold the log's lock exclusively.
+ * Append one line, WAL-logged first if the log travels in the WAL and this
+ * server writes WAL (see the header comment for emit_log_hook).  Returns
+ * false if the line could not be written, after a WARNING unless quiet
+ * (error handling, process exit).  Caller must hold the log's lock
+ * exclusively.
  */
 bool
 upkeep_log_append_locked(UpkeepLog *log, const char *line, size_t len,
 						 bool sync, bool quiet)
+{
+	XLogRecPtr	lsn;
+
+	if (log->wal_id == 0 || !upkeep_wal_enabled())
+		return append_line_locked(log, line, len, sync, quiet);
+	if (upkeep_in_emit_log || CritSectionCount > 0)
+	{
+		upkeep_wal_defer_line(log, line, len, sync);
+		return true;
+	}
+	if (unlikely(upkeep_wal_deferred))
+		upkeep_wal_flush_deferred_locked(log);	/* keep the log's order */
+	lsn = upkeep_wal_log_line(log->wal_id, line, len);
+	if (!append_line_locked(log, line, len, sync, quiet))
+		return false;
+	save_wal_lsn_locked(log, lsn, sync);
+	return true;
+}
+
+/* Append one line to the file; never raises an error.  Caller holds the lock. */
+static bool
+append_line_locked(UpkeepLog *log, const char *line, size_t len, bool sync,
+				   bool quiet)
 {
 	uint64		max_bytes = (uint64) (*log->max_kb) * 1024;
 	bool		rotated = false;

@@ -24,6 +24,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
 
 #include "uk_patch.h"
@@ -34,6 +35,7 @@
 
 #include "compat.h"
 #include "maintenance_int.h"
+#include "wal_int.h"
 
 PG_FUNCTION_INFO_V1(enter_maintenance);
 PG_FUNCTION_INFO_V1(join_maintenance);
@@ -98,6 +100,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	uint64		window;
 	DrainResult res = {0};
 	char	   *role = NULL;
+	uint64		window_lsn;
 
 	require_preloaded();
 
@@ -140,6 +143,11 @@ enter_maintenance(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to use on_timeout 'terminate'"),
 				 errdetail("Only roles with the privileges of the \"pg_signal_backend\" role may end other sessions.")));
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4) &&
+		uk_duration_validate("wait_for_standbys",
+							 interval_to_us(PG_GETARG_INTERVAL_P(4), "wait_for_standbys"),
+							 UK_DRAIN_TIMEOUT_MAX_US, &err) != UK_OK)
+		upkeep_maint_report_uk_error(ERROR, err, "invalid wait_for_standbys");
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -217,6 +225,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 
 			off.active = false;
 			off.has_token = false;
+			(void) upkeep_wal_log_state(&off, UPKEEP_PHASE_OFF);
 			if (uk_state_write(UPKEEP_STATE_FILE, &off, &err) == UK_OK)
 			{
 				upkeep_shared->state = off;
@@ -230,6 +239,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 			strlcpy(w.drain_detail, "the drain was interrupted", sizeof(w.drain_detail));
 			w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
 			strlcpy(w.exited_by, role, sizeof(w.exited_by));
+			(void) upkeep_wal_log_window(&w);
 			if (uk_winlog_upsert(UPKEEP_WINLOG_FILE, &w,
 								 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
 				uk_error_free(err);
@@ -271,7 +281,13 @@ enter_maintenance(PG_FUNCTION_ARGS)
 	}
 	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
 	upkeep_maint_winlog_save(&w);
+	window_lsn = upkeep_shared->window_lsn;
 	LWLockRelease(upkeep_shared->lock);
+
+	/* issue 14: wait_for_standbys (wal_standbys.c) */
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		upkeep_wal_wait_for_standbys(window_lsn,
+									 interval_to_us(PG_GETARG_INTERVAL_P(4), "wait_for_standbys"));
 
 	if (res.terminated > 0)
 		ereport(NOTICE,
@@ -361,6 +377,12 @@ exit_maintenance(PG_FUNCTION_ARGS)
 	char	   *role;
 
 	require_preloaded();
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot exit maintenance mode on a standby"),
+				 errdetail("A standby follows the primary's maintenance window through the WAL."),
+				 errhint("Run upkeep.exit_maintenance() on the primary, or promote this standby first.")));
 	role = current_role_name();
 
 	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
@@ -426,13 +448,27 @@ phase_name(uint32 phase)
 	}
 }
 
+/* A text[] of a list of C strings. */
+static ArrayType *
+text_list_array(List *names)
+{
+	Datum	   *items = palloc(sizeof(Datum) * Max(list_length(names), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, names)
+		items[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	return construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
 /* maintenance_status(): one row, readable by everyone; never shows the token. */
 Datum
 maintenance_status(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
-	Datum		values[14];
-	bool		nulls[14] = {0};
+	Datum		values[17];
+	bool		nulls[17] = {0};
+	uint64		window_lsn;
 	uint64		window_run;
 	uint64		unattributed;
 	char		window_patch[UK_PATCH_NAME_MAX + 1];
@@ -456,6 +492,7 @@ maintenance_status(PG_FUNCTION_ARGS)
 		pids[i] = Int32GetDatum(upkeep_shared->maintainer_pids[i]);
 	unreadable = upkeep_shared->state_unreadable;
 	strlcpy(state_error, upkeep_shared->state_error, sizeof(state_error));
+	window_lsn = upkeep_shared->window_lsn;
 	LWLockRelease(upkeep_shared->lock);
 
 	values[0] = BoolGetDatum(phase != UPKEEP_PHASE_OFF);
@@ -491,6 +528,19 @@ maintenance_status(PG_FUNCTION_ARGS)
 	values[13] = Int64GetDatum((int64) unattributed);
 	if (phase == UPKEEP_PHASE_OFF)
 		nulls[10] = nulls[11] = nulls[12] = nulls[13] = true;
+
+	/* issue 14 (version 1.5 of the SQL): the window in the WAL, the standbys */
+	if (tupdesc->natts >= 17)
+	{
+		List	   *replayed;
+		List	   *behind;
+
+		values[14] = LSNGetDatum((XLogRecPtr) window_lsn);
+		nulls[14] = (window_lsn == 0);
+		(void) upkeep_wal_standbys((XLogRecPtr) window_lsn, &replayed, &behind);
+		values[15] = PointerGetDatum(text_list_array(replayed));
+		values[16] = PointerGetDatum(text_list_array(behind));
+	}
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

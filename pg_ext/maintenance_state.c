@@ -14,6 +14,11 @@
  * maintenance_sql.c decides when to write them.  See maintenance_int.h for
  * how the maintenance files fit together.
  *
+ * Every change of the state file and the window log is WAL-logged first
+ * (wal_rmgr.c), and redo applies it here on a standby and in crash
+ * recovery (upkeep_maint_redo_*), so that a promoted standby enforces the
+ * window the primary was in.
+ *
  * Locking rules are in upkeep.h (UpkeepShared): the state file and the
  * window log are written only while holding its lock exclusively.
  */
@@ -32,6 +37,7 @@
 
 #include "compat.h"
 #include "maintenance_int.h"
+#include "wal_int.h"
 
 /* ---------- shared memory ---------- */
 
@@ -289,6 +295,8 @@ upkeep_maint_winlog_save(const UkWindow *w)
 {
 	UkError    *err = NULL;
 
+	if (upkeep_wal_enabled())
+		(void) upkeep_wal_log_window(w);
 	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
 		uk_winlog_upsert(UPKEEP_WINLOG_FILE, w,
 						 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
@@ -320,11 +328,19 @@ upkeep_maint_winlog_find(uint64 window_id, UkWindow *out)
 	return found;
 }
 
-/* Write the state file; raises ERROR on failure.  Caller holds lock exclusively. */
+/*
+ * WAL-log the state (the phase it starts: draining when active), then
+ * write the state file; raises ERROR on failure.  Caller holds lock
+ * exclusively.
+ */
 void
 upkeep_maint_state_save(const UkMaintState *st)
 {
 	UkError    *err = NULL;
+
+	if (upkeep_wal_enabled())
+		(void) upkeep_wal_log_state(st, st->active ? UPKEEP_PHASE_DRAINING :
+									UPKEEP_PHASE_OFF);
 
 	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
 		uk_state_write(UPKEEP_STATE_FILE, st, &err) != UK_OK)
@@ -352,4 +368,100 @@ upkeep_maint_leave_locked(void)
 	pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
 	/* window patch runs end with their window */
 	(void) upkeep_window_runs_abort(st.window_id);
+}
+
+/* ---------- redo (startup process, wal_rmgr.c) ---------- */
+
+/*
+ * Apply a replayed state: st as written to the state file already, phase
+ * the one the primary entered with it.  st NULL: the record could not be
+ * read (error says why); fail safe as for an unreadable state file.
+ */
+void
+upkeep_maint_redo_state(const UkMaintState *st, uint32 phase,
+						const char *error, uint64 lsn)
+{
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (st == NULL)
+	{
+		char		message[512];
+
+		snprintf(message, sizeof(message),
+				 "a maintenance state record in the WAL could not be read (%s)", error);
+		set_state_file_failure(message);
+		pg_atomic_write_u64(&upkeep_shared->window_id, upkeep_shared->state.window_id);
+		pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
+	}
+	else
+	{
+		bool		same_window = st->active && upkeep_shared->state.active &&
+			st->window_id == upkeep_shared->state.window_id;
+
+		upkeep_shared->state = *st;
+		upkeep_shared->state_unreadable = false;
+		upkeep_shared->state_error[0] = '\0';
+		if (!same_window)
+			upkeep_shared->nmaintainers = 0;
+		pg_atomic_write_u64(&upkeep_shared->refused_writes, st->refused_writes);
+		if (st->active)
+		{
+			pg_atomic_write_u64(&upkeep_shared->window_id, st->window_id);
+			pg_atomic_write_u32(&upkeep_shared->phase,
+								phase == UPKEEP_PHASE_DRAINING ?
+								UPKEEP_PHASE_DRAINING : UPKEEP_PHASE_ACTIVE);
+		}
+		else
+			pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_OFF);
+	}
+	upkeep_shared->window_lsn = lsn;
+	LWLockRelease(upkeep_shared->lock);
+	if (st == NULL)
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("upkeep: a maintenance state record in the WAL at %X/%X could not be read: %s",
+						LSN_FORMAT_ARGS(lsn), error),
+				 errdetail("This server stays in maintenance mode (read-only) for safety."),
+				 errhint("Use the same upkeep version on the primary and every standby.")));
+}
+
+/*
+ * Apply a replayed window log record; a finished drain of the current
+ * window makes it active.  Failures are WARNINGs: the log is evidence.
+ */
+void
+upkeep_maint_redo_window(const UkWindow *w, uint64 lsn)
+{
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	upkeep_maint_winlog_save(w);	/* no WAL: redo does not write WAL */
+	if (upkeep_shared->state.active &&
+		w->window_id == upkeep_shared->state.window_id &&
+		w->drain_outcome != UK_DRAIN_RUNNING && w->exited_at_us == 0 &&
+		pg_atomic_read_u32(&upkeep_shared->phase) == UPKEEP_PHASE_DRAINING)
+		pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
+	upkeep_shared->window_lsn = lsn;
+	LWLockRelease(upkeep_shared->lock);
+}
+
+/*
+ * End of recovery: a drain that never finished ended with its primary;
+ * the window is active here now.
+ */
+void
+upkeep_maint_redo_end(void)
+{
+	uint64		window = 0;
+	char		reason[UK_REASON_MAX + 1];
+
+	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
+	if (pg_atomic_read_u32(&upkeep_shared->phase) != UPKEEP_PHASE_OFF)
+	{
+		pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
+		window = upkeep_shared->state.window_id;
+		strlcpy(reason, upkeep_shared->state.reason, sizeof(reason));
+	}
+	LWLockRelease(upkeep_shared->lock);
+	if (window != 0)
+		ereport(LOG,
+				(errmsg("upkeep: recovery ends in maintenance window %llu: %s",
+						(unsigned long long) window, reason)));
 }

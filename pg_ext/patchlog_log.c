@@ -30,10 +30,12 @@
 
 #include "compat.h"
 #include "patchlog_int.h"
+#include "wal_int.h"
 
 PatchShared *upkeep_patch_shared = NULL;
 
 static void carry_over_begins_locked(UpkeepLog *log);
+static void redo_ids(const char *line, size_t len);
 
 UpkeepLog	upkeep_patch_log = {
 	PATCH_LOG_FILE, PATCH_LOG_OLD_FILE, &upkeep_patch_log_max_kb, NULL,
@@ -124,6 +126,26 @@ upkeep_patch_shmem_init(bool found)
 	pg_atomic_init_u64(&upkeep_patch_shared->next_stmt_id, ids.stmt + 1);
 	upkeep_patch_shared->log.bytes = bytes;
 	upkeep_patch_shared->log.generation = 1;
+	upkeep_wal_register_log(UPKEEP_WAL_LOG_PATCH, &upkeep_patch_log,
+							upkeep_patch_shared->lock, redo_ids);
+}
+
+/*
+ * A line replayed from the WAL (startup process): ids keep growing past
+ * it, so that a promoted standby never reuses them.  Caller holds
+ * upkeep_patch_shared->lock exclusively.
+ */
+static void
+redo_ids(const char *line, size_t len)
+{
+	static char scratch[UK_PATCHREC_LINE_MAX + 1];
+	MaxIds		ids = {0, 0, scratch};
+
+	scan_line(line, len, &ids);
+	if (ids.run >= upkeep_patch_shared->next_run_id)
+		upkeep_patch_shared->next_run_id = ids.run + 1;
+	if (ids.stmt >= pg_atomic_read_u64(&upkeep_patch_shared->next_stmt_id))
+		pg_atomic_write_u64(&upkeep_patch_shared->next_stmt_id, ids.stmt + 1);
 }
 
 /* ---------- the log file ---------- */

@@ -60,6 +60,7 @@
 
 #include "compat.h"
 #include "patchlog_int.h"
+#include "wal_int.h"
 
 #define UPKEEP_LOCK_SAMPLE_MS	10
 #define PATCH_STACK_MAX			64
@@ -289,6 +290,7 @@ patch_begin(PG_FUNCTION_ARGS)
 	int			saved_errno;
 
 	upkeep_patch_require_shmem();
+	upkeep_wal_require_primary("upkeep.patch_begin()");	/* issue 14 */
 	if (upkeep_my_run_id != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

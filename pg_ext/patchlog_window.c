@@ -55,6 +55,7 @@
 
 #include "compat.h"
 #include "patchlog_int.h"
+#include "wal_int.h"
 
 PG_FUNCTION_INFO_V1(window_patch_begin);
 PG_FUNCTION_INFO_V1(window_patch_end);
@@ -129,6 +130,7 @@ window_patch_begin(PG_FUNCTION_ARGS)
 	int			saved_errno;
 
 	upkeep_patch_require_shmem();
+	upkeep_wal_require_primary("upkeep.window_patch_begin()");	/* issue 14 */
 	if (uk_patch_name_validate(name, &err) != UK_OK ||
 		uk_patch_app_validate(app, &err) != UK_OK)
 		report_invalid(err);

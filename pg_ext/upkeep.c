@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "upkeep.h"
+#include "wal_int.h"
 
 PG_MODULE_MAGIC;
 
@@ -129,6 +130,10 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("upkeep");
+
+	/* the window and the logs travel in the WAL (wal_rmgr.c, wal_standbys.c) */
+	upkeep_wal_register_rmgr();
+	upkeep_wal_register_worker();
 
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = upkeep_shmem_request;
@@ -317,6 +322,9 @@ upkeep_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 static void
 upkeep_emit_log(ErrorData *edata)
 {
+	bool		was_in_emit_log = upkeep_in_emit_log;
+
+	upkeep_in_emit_log = true;	/* no WAL from here (wal_rmgr.c) */
 	upkeep_redact_emit_log(edata);	/* first: the others see redacted text */
 	if (unlikely(edata->sqlerrcode == ERRCODE_READ_ONLY_SQL_TRANSACTION) &&
 		upkeep_shared != NULL)
@@ -325,6 +333,7 @@ upkeep_emit_log(ErrorData *edata)
 		upkeep_deadlock_emit_log(edata);
 	if (upkeep_in_patch())
 		upkeep_patch_emit_log(edata);
+	upkeep_in_emit_log = was_in_emit_log;
 	if (prev_emit_log_hook)
 		prev_emit_log_hook(edata);
 }
@@ -337,10 +346,13 @@ upkeep_xact_callback(XactEvent event, void *arg)
 		upkeep_maintenance_xact_callback((int) event);
 	if (event == XACT_EVENT_ABORT)
 	{
+		upkeep_in_emit_log = false; /* error handling is over */
 		if (upkeep_in_patch() || upkeep_patch_stack_depth != 0)
 			upkeep_patch_xact_abort();
 		if (unlikely(upkeep_deadlock_pending))
 			upkeep_deadlock_record();
+		if (unlikely(upkeep_wal_deferred))
+			upkeep_wal_flush_deferred();
 	}
 }
 
@@ -354,6 +366,8 @@ upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			upkeep_patch_subxact_abort();
 		if (unlikely(upkeep_deadlock_pending))
 			upkeep_deadlock_record();
+		if (unlikely(upkeep_wal_deferred))
+			upkeep_wal_flush_deferred();
 	}
 }
 

@@ -56,8 +56,9 @@ typedef struct UpkeepProcSlot
  * - phase, window_id, refused_writes and join_failures are atomics, read
  *	 without the lock; phase and window_id change only under lock held
  *	 exclusively.
- * - state, state_unreadable, state_error, maintainer_pids and nmaintainers
- *	 are read under lock (shared) and changed under lock (exclusive).
+ * - state, state_unreadable, state_error, maintainer_pids, nmaintainers
+ *	 and window_lsn are read under lock (shared) and changed under lock
+ *	 (exclusive).
  * - The state file and the window log are written only while holding lock
  *	 exclusively, so they never race each other.
  * - slots[i] is written only by the backend owning PGPROC number i.
@@ -74,6 +75,7 @@ typedef struct UpkeepShared
 	char		state_error[512];
 	int			nmaintainers;
 	int			maintainer_pids[UPKEEP_MAX_MAINTAINERS];
+	uint64		window_lsn;		/* end of the last window record (wal_rmgr.c) */
 	int			nslots;
 	UpkeepProcSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } UpkeepShared;
@@ -117,6 +119,7 @@ typedef struct UpkeepLogShared
 {
 	uint64		bytes;			/* size of the current file */
 	uint32		generation;		/* bumped by each rotation */
+	uint64		wal_lsn;		/* end of the last WAL record appended (wal_rmgr.c) */
 } UpkeepLogShared;
 
 typedef struct UpkeepLog UpkeepLog;
@@ -129,6 +132,7 @@ struct UpkeepLog
 	void		(*on_rotate) (UpkeepLog *log);	/* starts each new file, or NULL */
 	int			fd;				/* this backend's descriptor, -1 if closed */
 	uint32		fd_generation;
+	uint8		wal_id;			/* lines travel in the WAL (wal_int.h), 0: not */
 };
 
 extern uint64 upkeep_log_scan(const char *path, bool fix_tail,
@@ -140,6 +144,13 @@ extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
 										size_t len);
 extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 								 void (*snapshot) (void *arg), void *arg);
+extern void upkeep_log_load_wal_lsn(UpkeepLog *log);
+extern void upkeep_log_append_redo_locked(UpkeepLog *log, const char *line,
+										  size_t len, uint64 lsn);
+
+/* Set while emit_log_hook runs: no WAL may be written then (wal_rmgr.c). */
+extern bool upkeep_in_emit_log;
+extern bool upkeep_wal_deferred;
 
 /* settings (patchlog_run.c) */
 extern int	upkeep_slow_statement_ms;

@@ -40,7 +40,7 @@ psql_at "$W" "$P" -d erp >/dev/null <<'SQL'
 CREATE EXTENSION upkeep;
 CREATE ROLE erp_app LOGIN;        -- what the ERP connects as
 CREATE ROLE erp_dba LOGIN;        -- what the upgrade script connects as
-GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval),
                           upkeep.exit_maintenance() TO erp_dba;
 CREATE TABLE sales_invoice (name text PRIMARY KEY, customer text, grand_total numeric);
 INSERT INTO sales_invoice VALUES ('SINV-0001', 'Acme', 1200), ('SINV-0002', 'Globex', 560);

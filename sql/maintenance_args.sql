@@ -47,7 +47,7 @@ SELECT active FROM upkeep.maintenance;
 SELECT count(*) >= 1 AS can_read_log FROM upkeep.maintenance_log;
 -- on_timeout 'terminate' needs pg_signal_backend even when enter is granted
 \c - postgres
-GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text) TO upkeep_nobody;
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval) TO upkeep_nobody;
 \c - upkeep_nobody
 SELECT upkeep.enter_maintenance('kill them', on_timeout => 'terminate');
 SELECT active FROM upkeep.maintenance;

@@ -8,7 +8,7 @@ CREATE ROLE upkeep_dba LOGIN;
 CREATE ROLE upkeep_app LOGIN;
 CREATE ROLE upkeep_stranger LOGIN;
 CREATE ROLE upkeep_deputy LOGIN IN ROLE upkeep_dba;
-GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval),
 	upkeep.exit_maintenance() TO upkeep_dba;
 
 -- The objects the sessions write to; the same in a second database where

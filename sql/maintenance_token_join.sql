@@ -12,7 +12,7 @@ RESET client_min_messages;
 SELECT current_user AS superuser \gset
 CREATE ROLE upkeep_j_dba LOGIN;
 CREATE ROLE upkeep_j_app LOGIN;
-GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval),
 	upkeep.exit_maintenance() TO upkeep_j_dba;
 CREATE TABLE j_items (name text);
 GRANT ALL ON j_items TO upkeep_j_app, upkeep_j_dba;
@@ -50,6 +50,6 @@ SELECT name FROM j_items ORDER BY name COLLATE "C";
 \c - :superuser
 DROP TABLE j_items;
 DROP FUNCTION j_join_as_owner(text);
-REVOKE EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text),
+REVOKE EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval),
 	upkeep.exit_maintenance() FROM upkeep_j_dba;
 DROP ROLE upkeep_j_dba, upkeep_j_app;

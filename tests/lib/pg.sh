@@ -159,3 +159,44 @@ uk_throwaway_cluster() {
 	pg_new_cluster "$W" "$P" "$@" >/dev/null
 	pg_start "$W"
 }
+
+# pg_new_standby PRIMARY_DIR PRIMARY_PORT DIR PORT [postgresql.conf lines...]:
+# a streaming standby of the primary in DIR/data, made with pg_basebackup
+# (-R: standby.signal and primary_conninfo), listening on PORT and a unix
+# socket in DIR.  Lines given are appended to its postgresql.conf (later
+# lines win over the primary's copied ones).
+pg_new_standby() {
+	local pdir=$1 pport=$2 dir=$3 port=$4
+	shift 4
+	mkdir -p "$dir" && chmod 755 "$dir"
+	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
+	as_pg "$PGBIN/pg_basebackup" -h "$pdir" -p "$pport" -U postgres -D "$dir/data" \
+		-X stream -R -c fast --no-sync >"$dir/basebackup.log" 2>&1 || {
+		cat "$dir/basebackup.log"
+		return 1
+	}
+	{
+		echo "port = $port"
+		echo "unix_socket_directories = '$dir'"
+		for line in "$@"; do echo "$line"; done
+	} | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+}
+
+# pg_follow DIR PORT PRIMARY_DIR PRIMARY_PORT: make the cluster in DIR a
+# standby of that primary (standby.signal, primary_conninfo), on its own
+# port and socket again (pg_rewind copies the source's configuration);
+# start it afterwards.
+pg_follow() {
+	{
+		echo "port = $2"
+		echo "unix_socket_directories = '$1'"
+	} | as_pg tee -a "$1/data/postgresql.conf" >/dev/null
+	echo "primary_conninfo = 'host=$3 port=$4 user=postgres'" |
+		as_pg tee -a "$1/data/postgresql.auto.conf" >/dev/null
+	as_pg touch "$1/data/standby.signal"
+}
+
+# pg_is_standby DIR PORT: true while the server is in recovery.
+pg_is_standby() {
+	[ "$(psql_at "$1" "$2" -d postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]
+}

@@ -28,7 +28,7 @@ pg_new_cluster "$W" "$P" || fail "initdb"
 pg_start "$W" || fail "start"
 q -c "CREATE EXTENSION upkeep" -c "CREATE TABLE t (a int)" \
 	-c "CREATE ROLE dba LOGIN" -c "CREATE ROLE app LOGIN" -c "GRANT ALL ON t TO app, dba" \
-	-c "GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text), upkeep.exit_maintenance() TO dba" \
+	-c "GRANT EXECUTE ON FUNCTION upkeep.enter_maintenance(text, interval, interval, text, interval), upkeep.exit_maintenance() TO dba" \
 	-c "CREATE FUNCTION touch() RETURNS int SECURITY DEFINER LANGUAGE sql AS 'SELECT count(*)::int FROM t'" \
 	-c "ALTER FUNCTION touch() OWNER TO dba" >/dev/null || fail "setup"
 oid=$(q -c "SELECT 'touch()'::regprocedure::oid")

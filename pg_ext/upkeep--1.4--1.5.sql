@@ -1,0 +1,77 @@
+/* upkeep--1.4--1.5.sql */
+
+-- complain if script is sourced in psql, rather than via ALTER EXTENSION
+\echo Use "ALTER EXTENSION upkeep UPDATE TO '1.5'" to load this file. \quit
+
+-- issue 14: the window survives a failover (wal_rmgr.c, wal_standbys.c).
+-- enter_maintenance() may wait for the standbys to replay the window;
+-- maintenance_status() says where the window is in the WAL and which
+-- connected standbys have replayed it.
+
+CREATE FUNCTION @extschema@.enter_maintenance(
+	reason text,
+	expected_duration interval DEFAULT NULL,
+	drain_timeout interval DEFAULT '30 seconds',
+	on_timeout text DEFAULT 'fail',
+	wait_for_standbys interval DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'enter_maintenance'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text, interval) IS
+'Make the whole cluster read-only for every session but the caller (and sessions that join), after draining open write transactions; with wait_for_standbys, wait that long at most for the connected standbys to replay the window; returns the join token';
+
+REVOKE ALL ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text, interval) FROM PUBLIC;
+
+-- whoever was granted EXECUTE on the old signature keeps it on the new one
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN
+		SELECT a.grantee, a.is_grantable
+		FROM pg_proc p, aclexplode(p.proacl) a
+		WHERE p.oid = '@extschema@.enter_maintenance(text, interval, interval, text)'::regprocedure
+		  AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
+	LOOP
+		EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.enter_maintenance(text, interval, interval, text, interval) TO %s%s',
+					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+	END LOOP;
+END
+$$;
+
+DROP FUNCTION @extschema@.enter_maintenance(text, interval, interval, text);
+
+DROP VIEW @extschema@.maintenance;
+DROP FUNCTION @extschema@.maintenance_status();
+
+CREATE FUNCTION @extschema@.maintenance_status(
+	OUT active boolean,
+	OUT reason text,
+	OUT started_at timestamptz,
+	OUT expected_end timestamptz,
+	OUT entered_by text,
+	OUT maintainer_pids int[],
+	OUT refused_writes bigint,
+	OUT phase text,
+	OUT join_failures bigint,
+	OUT state_file_error text,
+	OUT window_id bigint,
+	OUT window_patch text,
+	OUT window_patch_run_id bigint,
+	OUT unattributed_statements bigint,
+	OUT window_lsn pg_lsn,
+	OUT standbys_replayed text[],
+	OUT standbys_behind text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'maintenance_status'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.maintenance_status() IS
+'Current maintenance state of the cluster (never shows the join token), with the open window patch, the end of the window''s last WAL record and which connected standbys have replayed it';
+
+CREATE VIEW @extschema@.maintenance AS
+	SELECT * FROM @extschema@.maintenance_status();
+
+GRANT SELECT ON @extschema@.maintenance TO PUBLIC;
