@@ -83,9 +83,11 @@ explain_covering(const UkAdvisor *a, const Cand *c, const Slot *s, char *r,
 				 t->cols[c->pub.include[i]].name);
 	}
 	reason_put(r, cap, "; carries %s%s", list,
-			   a->engine == UK_ENGINE_MARIADB ?
-			   " as its last key columns, so the query reads only the index (EXPLAIN: Using index)" :
-			   " (INCLUDE), so the query reads only the index (an index-only scan)");
+			   a->engine != UK_ENGINE_MARIADB ?
+			   " (INCLUDE), so the query reads only the index (an index-only scan)" :
+			   c->pub.ninclude == 1 ?
+			   " as its last key column, so the query reads only the index (EXPLAIN: Using index)" :
+			   " as its last key columns, so the query reads only the index (EXPLAIN: Using index)");
 	if (a->engine != UK_ENGINE_MARIADB && t->visibility_known &&
 		t->visible_frac < UK_ADV_VISIBLE_ENOUGH)
 	{
