@@ -7,7 +7,7 @@
  * conditions, function arguments, ORDER BY and GROUP BY, placed through
  * the scopes as predicates are.  What cannot be told is said so, never
  * guessed: a star (SELECT *, t.*) reads something of every table of its
- * level, a reference that no source can hold something of any table
+ * level, the rows an UPDATE or DELETE changes are read whole, a reference that no source can hold something of any table
  * (UkAdvColRef -1, uk_advisor.h).  Only in ORDER BY and GROUP BY is an
  * unplaced name taken as an output name of the select list, whose own
  * columns are read there already.  Subqueries are levels of their own

@@ -380,9 +380,13 @@ uk_pt_walk_stmt(PtWalk *w, int stmt, const PtScope *parent, bool top)
 		sc.end = w->nsrcs;
 		level_from(w, &sc, jget(d, b, update ? "fromClause" : "usingClause"));
 		uk_pt_conjuncts(w, &sc, jget(d, b, "whereClause"));
+		uk_pt_reads(w, &sc, jget(d, b, "whereClause"), false);
 		walk_sublinks(w, &sc, jget(d, b, "whereClause"));
 		if (update)
+		{
+			uk_pt_reads(w, &sc, jget(d, b, "targetList"), false);
 			walk_sublinks(w, &sc, jget(d, b, "targetList"));
+		}
 		level_end(w, &sc);
 	}
 }
