@@ -148,6 +148,25 @@ static void mark_used(catalogue *cat, const UkAdvQuery *q)
         q->group_by[i].column >= 0 &&
         q->group_by[i].column < cat->t[q->group_by[i].table].ncols)
       cat->t[q->group_by[i].table].col_used[q->group_by[i].column]= 1;
+  /* the columns an index could carry for it (covering): the widths
+     matter; a query reading more of a table than an index can carry
+     needs none of them */
+  for (int t= 0; t < cat->n; t++)
+  {
+    int n= 0;
+    bool whole= false;
+    for (int i= 0; i < q->nreads; i++)
+      if (q->reads[i].table == t || q->reads[i].table < 0)
+      {
+        n++;
+        whole= whole || q->reads[i].column < 0;
+      }
+    if (whole || n > UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE)
+      continue;
+    for (int i= 0; i < q->nreads; i++)
+      if (q->reads[i].table == t && q->reads[i].column < cat->t[t].ncols)
+        cat->t[t].col_used[q->reads[i].column]= 1;
+  }
 }
 
 typedef struct
