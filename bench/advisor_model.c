@@ -83,7 +83,7 @@ main(int argc, char **argv)
 	{
 		snprintf(tnames[i], sizeof(tnames[i]), "t%d", i);
 		tables[i] = (UkAdvTable) {"erp", tnames[i], 10000.0 * (i + 1) * (i + 1), 0,
-			(double) rnd(100000), cols, NC, &pkey, 1};
+			(double) rnd(100000), cols, NC, &pkey, 1, false, 0};
 	}
 	for (i = 0; i < nq; i++)
 	{
@@ -98,7 +98,7 @@ main(int argc, char **argv)
 			preds[i][j].count = rnd(4);
 		}
 		qs[i] = (UkAdvQuery) {tnames[t], tnames[t], 1.0 + rnd(1000), preds[i], np,
-			NULL, 0, NULL, 0, 0};
+			NULL, 0, NULL, 0, 0, NULL, 0, false};
 		if (rnd(3) == 0)
 		{
 			sorts[i] = (UkAdvSortKey) {t, (int) rnd(NC), rnd(2) == 0};

@@ -88,6 +88,17 @@ static void set_error(stmt_item *it, const char *stage, const char *msg)
 }
 
 /* Translate, parse and read the shape of one statement. */
+/* May a column of this DATA_TYPE be a key column without a prefix? */
+static bool carriable_type(const char *type)
+{
+  static const char *const no[]= {"text", "blob", "json", "geometry",
+                                  "point", "linestring", "polygon"};
+  for (size_t i= 0; i < sizeof(no) / sizeof(no[0]); i++)
+    if (strstr(type, no[i]))
+      return false;
+  return true;
+}
+
 static void read_statement(stmt_item *it, catalogue *cat, UkAdvTable *tables)
 {
   UkTranslation tr;
@@ -123,6 +134,14 @@ static void read_statement(stmt_item *it, catalogue *cat, UkAdvTable *tables)
   }
   else
   {
+    /* a TEXT, BLOB, JSON or spatial column cannot be a key column without
+       a prefix: an index cannot carry it, so the statement it is read by
+       cannot read only an index */
+    UkAdvColRef *rd= (UkAdvColRef *) it->shape.query.reads;
+    for (int i= 0; i < it->shape.query.nreads; i++)
+      if (rd[i].table >= 0 && rd[i].column >= 0 &&
+          !carriable_type(cat->t[rd[i].table].col_types[rd[i].column]))
+        rd[i].column= -1;
     it->has_shape= 1;
     it->status= (it->shape.query.npreds || it->shape.query.norder_by ||
                  it->shape.query.ngroup_by) ? "used" : "no_predicates";
@@ -148,6 +167,25 @@ static void mark_used(catalogue *cat, const UkAdvQuery *q)
         q->group_by[i].column >= 0 &&
         q->group_by[i].column < cat->t[q->group_by[i].table].ncols)
       cat->t[q->group_by[i].table].col_used[q->group_by[i].column]= 1;
+  /* the columns an index could carry for it (covering): the widths
+     matter; a query reading more of a table than an index can carry
+     needs none of them */
+  for (int t= 0; t < cat->n; t++)
+  {
+    int n= 0;
+    bool whole= false;
+    for (int i= 0; i < q->nreads; i++)
+      if (q->reads[i].table == t || q->reads[i].table < 0)
+      {
+        n++;
+        whole= whole || q->reads[i].column < 0;
+      }
+    if (whole || n > UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE)
+      continue;
+    for (int i= 0; i < q->nreads; i++)
+      if (q->reads[i].table == t && q->reads[i].column < cat->t[t].ncols)
+        cat->t[t].col_used[q->reads[i].column]= 1;
+  }
 }
 
 typedef struct

@@ -52,6 +52,7 @@ typedef struct AdvTable
 	double		rows;
 	double		size;
 	double		writes;
+	double		visible_frac;	/* relallvisible / pages, as the planner */
 } AdvTable;
 
 /* One statement of the workload. */
@@ -69,6 +70,9 @@ typedef struct AdvQuery
 	UkAdvSortKey *group_by;
 	int			ngroup_by;
 	double		limit;
+	UkAdvColRef *reads;			/* every column read (covering columns) */
+	int			nreads;
+	int			readcap;
 	double		base_cost;		/* the planner's, with the existing indexes */
 	bool		usable;			/* parsed and planned */
 } AdvQuery;
@@ -87,17 +91,24 @@ typedef struct Advisor
 	MemoryContext cxt;			/* what is read lives here */
 } Advisor;
 
-/* The hypothetical index the hook adds while a candidate is costed. */
+/*
+ * The hypothetical index the hook adds while a candidate is costed: ncols
+ * key columns, then ninclude INCLUDE columns.
+ */
+#define ADV_HYPO_MAX_COLS (UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE)
+
 typedef struct HypoIndex
 {
 	Oid			relid;
 	int			ncols;
-	AttrNumber	attnums[UK_ADV_MAX_COLUMNS];
-	Oid			atttypes[UK_ADV_MAX_COLUMNS];
-	int32		atttypmods[UK_ADV_MAX_COLUMNS];
-	Oid			attcolls[UK_ADV_MAX_COLUMNS];
-	bool		desc[UK_ADV_MAX_COLUMNS];
+	int			ninclude;
+	AttrNumber	attnums[ADV_HYPO_MAX_COLS];
+	Oid			atttypes[ADV_HYPO_MAX_COLS];
+	int32		atttypmods[ADV_HYPO_MAX_COLS];
+	Oid			attcolls[ADV_HYPO_MAX_COLS];
+	bool		desc[ADV_HYPO_MAX_COLS];
 	double		entry_bytes;	/* one index entry with its line pointer */
+	bool		all_visible;	/* plan as if the table were vacuumed */
 } HypoIndex;
 
 /* Run fn(arg) in a subtransaction (upkeep_adv_guarded()). */

@@ -3,7 +3,8 @@
  *		upkeep.index_advice(): a statement's shape -- parsed and analyzed
  *		by the server's own parser as the role that ran it, then its
  *		predicates, sort and group keys and LIMIT read from the analyzed
- *		tree for libcommon's advisor (uk_advisor.h).
+ *		tree for libcommon's advisor (uk_advisor.h), and every column it
+ *		reads (for covering columns).
  *
  * See advisor_int.h for how the advisor files fit together.
  */
@@ -500,7 +501,125 @@ adv_walk_query(Walk *w, Query *q, bool top)
 	w->levels = list_delete_first(w->levels);
 }
 
-/* ---- parsing and planning ---- */
+/* ---- the columns a statement reads ---- */
+
+static void
+adv_add_read(AdvQuery *q, int table, int column)
+{
+	for (int i = 0; i < q->nreads; i++)
+		if (q->reads[i].table == table && q->reads[i].column == column)
+			return;
+	if (q->nreads == q->readcap)
+	{
+		q->readcap = Max(q->readcap * 2, 8);
+		q->reads = q->reads == NULL ? palloc0(sizeof(UkAdvColRef) * q->readcap) :
+			repalloc(q->reads, sizeof(UkAdvColRef) * q->readcap);
+	}
+	q->reads[q->nreads].table = table;
+	q->reads[q->nreads].column = column;
+	q->nreads++;
+}
+
+/*
+ * The table column a Var reads, following join aliases; a whole row or a
+ * system column reads something of the table that an index cannot carry
+ * (column -1), an alias that is an expression (a FULL JOIN's merged
+ * column) something of any table.  A column of a subquery, function or
+ * CTE is read in that level.
+ */
+static void
+adv_read_var(Walk *w, Var *v)
+{
+	Query	   *q;
+	RangeTblEntry *rte;
+	AdvTable   *t;
+	int			table;
+
+	for (int guard = 0; guard < 100; guard++)
+	{
+		if (v->varlevelsup >= list_length(w->levels))
+			return;
+		q = (Query *) list_nth(w->levels, v->varlevelsup);
+		if (v->varno < 1 || v->varno > list_length(q->rtable))
+			return;
+		rte = rt_fetch(v->varno, q->rtable);
+		if (rte->rtekind == RTE_JOIN)
+		{
+			Node	   *alias;
+			Index		up = v->varlevelsup;
+
+			if (v->varattno <= 0 || v->varattno > list_length(rte->joinaliasvars))
+			{
+				adv_add_read(w->q, -1, -1);
+				return;
+			}
+			alias = adv_strip(list_nth(rte->joinaliasvars, v->varattno - 1));
+			if (alias == NULL || !IsA(alias, Var))
+			{
+				adv_add_read(w->q, -1, -1);
+				return;
+			}
+			v = copyObject((Var *) alias);
+			v->varlevelsup = up;
+			continue;
+		}
+		if (rte->rtekind != RTE_RELATION)
+			return;
+		table = upkeep_adv_table(w->adv, rte->relid);
+		if (table < 0)
+			return;
+		t = &w->adv->tables[table];
+		for (int c = 0; v->varattno > 0 && c < t->ncols; c++)
+			if (t->attnums[c] == v->varattno)
+			{
+				adv_add_read(w->q, table, c);
+				return;
+			}
+		adv_add_read(w->q, table, -1);
+		return;
+	}
+}
+
+static bool adv_reads_walker(Node *node, Walk *w);
+
+/* A level: the rows an UPDATE or DELETE changes are read whole. */
+static void
+adv_reads_query(Walk *w, Query *q)
+{
+	if ((q->commandType == CMD_UPDATE || q->commandType == CMD_DELETE) &&
+		q->resultRelation > 0)
+	{
+		RangeTblEntry *rte = rt_fetch(q->resultRelation, q->rtable);
+		int			t = upkeep_adv_table(w->adv, rte->relid);
+
+		if (t >= 0)
+			adv_add_read(w->q, t, -1);
+	}
+	(void) query_tree_walker(q, adv_reads_walker, (void *) w,
+							 QTW_IGNORE_JOINALIASES);
+}
+
+static bool
+adv_reads_walker(Node *node, Walk *w)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		adv_read_var(w, (Var *) node);
+		return false;
+	}
+	if (IsA(node, Query))
+	{
+		CHECK_FOR_INTERRUPTS();
+		check_stack_depth();
+		w->levels = lcons(node, w->levels);
+		adv_reads_query(w, (Query *) node);
+		w->levels = list_delete_first(w->levels);
+		return false;
+	}
+	return expression_tree_walker(node, adv_reads_walker, (void *) w);
+}
 
 /* ---- parsing ---- */
 
@@ -552,4 +671,6 @@ adv_parse_as(ParseArg *pa)
 	w.adv = pa->adv;
 	w.q = pa->q;
 	adv_walk_query(&w, pa->q->query, true);
+	w.levels = NIL;
+	(void) adv_reads_walker((Node *) pa->q->query, &w);
 }

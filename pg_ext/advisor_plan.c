@@ -6,7 +6,11 @@
  * A candidate is costed by the real planner: a get_relation_info_hook adds
  * it to the table's index list as a hypothetical index (as CREATE INDEX
  * would make it) while the statements that could use it are planned
- * again, $n parameters generically.  No statement is run and nothing is
+ * again, $n parameters generically.  A candidate's covering columns are
+ * INCLUDE columns of the hypothetical index, all returnable, so the
+ * planner itself weighs an index-only scan against the table's visible
+ * share; costed once more as if every page were all-visible when the
+ * table is not (advisor_sql.c).  No statement is run and nothing is
  * written; what the planner evaluates runs as the role that ran the
  * statement (upkeep_adv_become()).  Every parse and plan runs in a
  * subtransaction (upkeep_adv_guarded()) so that a statement's own error
@@ -79,31 +83,39 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 		double		fanout;
 		int			height = 0;
 
+		int			nall = h->ncols + h->ninclude;
+
 		info->indexoid = ADV_HYPO_OID;
 		info->reltablespace = rel->reltablespace;
 		info->rel = rel;
-		info->ncolumns = info->nkeycolumns = h->ncols;
-		info->indexkeys = palloc0(sizeof(int) * h->ncols);
+		info->ncolumns = nall;
+		info->nkeycolumns = h->ncols;
+		info->indexkeys = palloc0(sizeof(int) * nall);
 		info->indexcollations = palloc0(sizeof(Oid) * h->ncols);
 		info->opfamily = palloc0(sizeof(Oid) * h->ncols);
 		info->opcintype = palloc0(sizeof(Oid) * h->ncols);
 		info->sortopfamily = palloc0(sizeof(Oid) * h->ncols);
 		info->reverse_sort = palloc0(sizeof(bool) * h->ncols);
 		info->nulls_first = palloc0(sizeof(bool) * h->ncols);
-		info->opclassoptions = palloc0(sizeof(bytea *) * h->ncols);
-		info->canreturn = palloc0(sizeof(bool) * h->ncols);
-		for (int i = 0; i < h->ncols; i++)
+		info->opclassoptions = palloc0(sizeof(bytea *) * nall);
+		info->canreturn = palloc0(sizeof(bool) * nall);
+		for (int i = 0; i < nall; i++)
 		{
-			Oid			opclass = GetDefaultOpClass(h->atttypes[i], BTREE_AM_OID);
 			Var		   *var;
 
+			/* key columns have a btree operator class, INCLUDE ones none */
+			if (i < h->ncols)
+			{
+				Oid			opclass = GetDefaultOpClass(h->atttypes[i], BTREE_AM_OID);
+
+				info->indexcollations[i] = h->attcolls[i];
+				info->opfamily[i] = get_opclass_family(opclass);
+				info->opcintype[i] = get_opclass_input_type(opclass);
+				info->sortopfamily[i] = info->opfamily[i];
+				info->reverse_sort[i] = h->desc[i];
+				info->nulls_first[i] = h->desc[i];
+			}
 			info->indexkeys[i] = h->attnums[i];
-			info->indexcollations[i] = h->attcolls[i];
-			info->opfamily[i] = get_opclass_family(opclass);
-			info->opcintype[i] = get_opclass_input_type(opclass);
-			info->sortopfamily[i] = info->opfamily[i];
-			info->reverse_sort[i] = h->desc[i];
-			info->nulls_first[i] = h->desc[i];
 			info->canreturn[i] = true;
 			var = makeVar(rel->relid, h->attnums[i], h->atttypes[i],
 						  h->atttypmods[i], h->attcolls[i], 0);
@@ -138,6 +150,14 @@ adv_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool inhparent,
 		info->amcanmarkpos = (am->ammarkpos != NULL && am->amrestrpos != NULL);
 		info->amcostestimate = am->amcostestimate;
 		rel->indexlist = lappend(rel->indexlist, info);
+
+		/*
+		 * An index-only scan visits the table for the pages that are not
+		 * all-visible (cost_index() reads rel->allvisfrac): a covering
+		 * index is also costed as after a VACUUM.
+		 */
+		if (h->all_visible)
+			rel->allvisfrac = 1.0;
 	}
 }
 
@@ -302,9 +322,10 @@ upkeep_adv_hypo_from(Advisor *adv, const UkAdvCandidate *c, HypoIndex *h)
 	memset(h, 0, sizeof(*h));
 	h->relid = t->relid;
 	h->ncols = c->ncolumns;
-	for (int i = 0; i < c->ncolumns; i++)
+	h->ninclude = c->ninclude;
+	for (int i = 0; i < c->ncolumns + c->ninclude; i++)
 	{
-		int			col = c->columns[i];
+		int			col = i < c->ncolumns ? c->columns[i] : c->include[i - c->ncolumns];
 		double		w = t->cols[col].avg_width > 0 ? t->cols[col].avg_width :
 			get_typavgwidth(t->atttypes[col], t->atttypmods[col]);
 
@@ -312,9 +333,8 @@ upkeep_adv_hypo_from(Advisor *adv, const UkAdvCandidate *c, HypoIndex *h)
 		h->atttypes[i] = t->atttypes[col];
 		h->atttypmods[i] = t->atttypmods[col];
 		h->attcolls[i] = t->attcolls[col];
-		h->desc[i] = c->desc[i];
+		h->desc[i] = i < c->ncolumns && c->desc[i];
 		width += w;
 	}
 	h->entry_bytes = MAXALIGN(sizeof(IndexTupleData) + width) + sizeof(ItemIdData);
 }
-

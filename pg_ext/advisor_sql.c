@@ -116,6 +116,8 @@ adv_create(AdvRun *r)
 		utables[i].ncolumns = t->ncols;
 		utables[i].indexes = t->indexes;
 		utables[i].nindexes = t->nindexes;
+		utables[i].visibility_known = true;
+		utables[i].visible_frac = t->visible_frac;
 	}
 	r->uqueries = palloc0(sizeof(UkAdvQuery) * Max(adv->nqueries, 1));
 	r->qpos = palloc0(sizeof(int) * Max(adv->nqueries, 1));
@@ -135,8 +137,10 @@ adv_create(AdvRun *r)
 		u->group_by = q->group_by;
 		u->ngroup_by = q->ngroup_by;
 		u->limit = q->limit;
+		u->reads = q->reads;
+		u->nreads = q->nreads;
+		u->reads_known = true;
 		r->qpos[r->nuq++] = i;
-
 	}
 	memset(&wl, 0, sizeof(wl));
 	wl.engine = UK_ENGINE_POSTGRES;
@@ -171,17 +175,42 @@ adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
 		const UkAdvCandidate *cand = uk_advisor_candidate(r->ua, c);
 		HypoIndex	h;
 
+		bool		vacuumed;
+
 		upkeep_adv_hypo_from(&r->adv, cand, &h);
+
+		/*
+		 * Covering columns pay off through index-only scans, which visit
+		 * the table for pages not all-visible.  On a table mostly not so
+		 * (not vacuumed since loaded, say) the candidate is chosen on its
+		 * cost once vacuumed, and the reason tells both costs.
+		 */
+		vacuumed = cand->ninclude > 0 &&
+			r->adv.tables[cand->table].visible_frac < UK_ADV_VISIBLE_ENOUGH;
 		for (int u = 0; u < cand->nuses; u++)
 		{
 			int			k = cand->use_queries[u];
+			AdvQuery   *q = &r->adv.queries[r->qpos[k]];
 			double		cost;
+			double		now;
 
 			CHECK_FOR_INTERRUPTS();
 			r->nplans++;
+			h.all_visible = false;
 			/* a failure here leaves the pair at no gain */
-			if (upkeep_adv_cost(&r->adv, &r->adv.queries[r->qpos[k]], &h, &cost, NULL) &&
-				uk_advisor_set_cost(r->ua, c, k, cost, &err) != UK_OK)
+			if (!upkeep_adv_cost(&r->adv, q, &h, &cost, NULL))
+				continue;
+			if (vacuumed)
+			{
+				now = cost;
+				h.all_visible = true;
+				r->nplans++;
+				if (!upkeep_adv_cost(&r->adv, q, &h, &cost, NULL))
+					continue;
+				if (uk_advisor_set_cost_now(r->ua, c, k, now, &err) != UK_OK)
+					adv_error(err);
+			}
+			if (uk_advisor_set_cost(r->ua, c, k, cost, &err) != UK_OK)
 				adv_error(err);
 		}
 	}

@@ -193,6 +193,10 @@ upkeep_adv_table(Advisor *adv, Oid relid)
 	t->name = pstrdup(RelationGetRelationName(rel));
 	t->rows = rel->rd_rel->reltuples;
 	t->size = (double) RelationGetNumberOfBlocks(rel) * BLCKSZ;
+	/* the all-visible share as estimate_rel_size() computes it */
+	if (rel->rd_rel->relallvisible > 0 && t->size > 0)
+		t->visible_frac = Min((double) rel->rd_rel->relallvisible /
+							  (t->size / BLCKSZ), 1.0);
 	adv_read_columns(t, rel);
 	adv_read_indexes(t, rel);
 	table_close(rel, AccessShareLock);

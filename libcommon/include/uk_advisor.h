@@ -81,6 +81,31 @@
  */
 #define UK_ADV_MAX_KEY_BYTES 1000
 
+/*
+ * Covering columns.  When the columns a query reads from a table beyond an
+ * index's keys (select list, aggregate arguments, filters the index does
+ * not serve, sort and group columns) are at most UK_ADV_MAX_INCLUDE, each
+ * at most UK_ADV_INCLUDE_MAX_WIDTH bytes wide on average and together at
+ * most UK_ADV_INCLUDE_MAX_BYTES, the index may carry them so that the
+ * query reads only the index: INCLUDE columns on PostgreSQL, trailing key
+ * columns on MariaDB (whose secondary indexes carry the primary key
+ * already, so its columns are never added).  Only when the index would
+ * still fetch at least UK_ADV_COVER_MIN_ROWS rows per execution from the
+ * table: for a row or two the table page is usually cached, and the wider
+ * index is not worth it.
+ */
+#define UK_ADV_MAX_INCLUDE 3
+#define UK_ADV_INCLUDE_MAX_WIDTH 32
+#define UK_ADV_INCLUDE_MAX_BYTES 64
+#define UK_ADV_COVER_MIN_ROWS 10.0
+
+/*
+ * PostgreSQL: an index-only scan skips the table only on its all-visible
+ * pages.  Below this share the reason of a covering index says a VACUUM
+ * is needed for it to pay off.
+ */
+#define UK_ADV_VISIBLE_ENOUGH 0.90
+
 /* Selectivities used when neither the predicate nor the statistics say. */
 #define UK_ADV_DEFAULT_EQ_SEL 0.005 /* PostgreSQL's DEFAULT_EQ_SEL */
 #define UK_ADV_DEFAULT_RANGE_SEL (1.0 / 3.0)	/* one-sided <, >: DEFAULT_INEQ_SEL */
@@ -139,6 +164,15 @@ typedef struct UkAdvTable
 	int			ncolumns;
 	const UkAdvIndex *indexes;
 	int			nindexes;
+
+	/*
+	 * PostgreSQL: the share of the table's pages that are all-visible
+	 * (relallvisible / relpages, as the planner reads it), when
+	 * visibility_known.  Only for the reason text: a covering index whose
+	 * table is mostly not all-visible needs a VACUUM.
+	 */
+	bool		visibility_known;
+	double		visible_frac;
 } UkAdvTable;
 
 typedef struct UkAdvPred
@@ -159,6 +193,12 @@ typedef struct UkAdvSortKey
 	bool		desc;
 } UkAdvSortKey;
 
+typedef struct UkAdvColRef
+{
+	int			table;
+	int			column;
+} UkAdvColRef;
+
 typedef struct UkAdvQuery
 {
 	const char *id;				/* for reporting (queryid, digest); may be NULL */
@@ -171,6 +211,19 @@ typedef struct UkAdvQuery
 	const UkAdvSortKey *group_by;	/* any order serves */
 	int			ngroup_by;
 	double		limit;			/* LIMIT n; 0 none */
+
+	/*
+	 * Every column the query reads, on any table (select list, aggregate
+	 * arguments, every filter, join, sort and group column), when
+	 * reads_known: what an index must carry for the query to read only the
+	 * index.  column -1: something of that table the adapter cannot name
+	 * (a whole row, a system column); table -1: of any table.  Without
+	 * reads_known no covering columns are proposed for the query.  A
+	 * predicate or sort column need not be repeated here.
+	 */
+	const UkAdvColRef *reads;
+	int			nreads;
+	bool		reads_known;
 } UkAdvQuery;
 
 typedef struct UkAdvWorkload
@@ -208,6 +261,8 @@ typedef struct UkAdvCandidate
 	int			nuses;
 	const int  *use_queries;	/* query positions, ascending */
 	const double *use_costs;	/* cost of that query with this index added */
+	int			ninclude;		/* covering columns after the keys */
+	int			include[UK_ADV_MAX_INCLUDE];
 } UkAdvCandidate;
 
 /* One advised index. */
@@ -217,10 +272,11 @@ typedef struct UkAdvice
 	int			table;
 	const char *schema;			/* "" when none */
 	const char *table_name;
-	int			ncolumns;
-	int			columns[UK_ADV_MAX_COLUMNS];
-	const char *column_names[UK_ADV_MAX_COLUMNS];
-	bool		desc[UK_ADV_MAX_COLUMNS];
+	int			ncolumns;		/* key columns; on MariaDB the covering
+								 * columns are the last ncovering of them */
+	int			columns[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
+	const char *column_names[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
+	bool		desc[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
 	const char *index_name;		/* uk_index_name() for the workload's engine */
 	const char *create_statement;	/* uk_index_create_statement() */
 	double		est_size_bytes;
@@ -231,6 +287,12 @@ typedef struct UkAdvice
 	int			nqueries;		/* queries it is the best index for */
 	int			example_query;	/* the heaviest of them */
 	const char *reason;			/* for a DBA: why these columns, in this order */
+	int			ncovering;		/* covering columns the index carries */
+	int			ninclude;		/* PostgreSQL: they are INCLUDE columns */
+	int			include[UK_ADV_MAX_INCLUDE];
+	const char *include_names[UK_ADV_MAX_INCLUDE];
+	bool		needs_vacuum;	/* PostgreSQL: pays off once the table's
+								 * pages are all-visible (visible_frac) */
 } UkAdvice;
 
 typedef struct UkAdvisor UkAdvisor;
@@ -278,5 +340,14 @@ extern UkStatus uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 
 /* NULL is allowed. */
 extern void uk_advisor_free(UkAdvisor *a);
+
+/*
+ * For the reason text only: the caller's cost of a query with a covering
+ * candidate on its table as it is now, when the cost given to
+ * uk_advisor_set_cost() assumed every page all-visible (PostgreSQL, a
+ * table not yet vacuumed).  Errors as uk_advisor_set_cost().
+ */
+extern UkStatus uk_advisor_set_cost_now(UkAdvisor *a, int candidate, int query,
+										double cost, UkError **err);
 
 #endif							/* UK_ADVISOR_H */

@@ -75,4 +75,19 @@ extern size_t uk_index_create_statement(UkEngine e, const char *schema,
 										const bool *desc, int ncolumns,
 										char *out, size_t cap);
 
+/*
+ * The same with covering columns: PostgreSQL (11+) writes them as
+ * INCLUDE ("c", "d") after the keys; MariaDB has no INCLUDE, so the caller
+ * passes them as trailing key columns and ninclude 0 (they are ignored
+ * there).
+ */
+extern size_t uk_index_create_statement_include(UkEngine e, const char *schema,
+												const char *table,
+												const char *index_name,
+												const char *const *columns,
+												const bool *desc, int ncolumns,
+												const char *const *include,
+												int ninclude, char *out,
+												size_t cap);
+
 #endif							/* UK_IDENT_H */

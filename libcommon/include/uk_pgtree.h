@@ -29,6 +29,13 @@
  *	  not.  Either side may be the column.  OR, other NOTs, <>, NOT IN, NOT
  *	  LIKE, ILIKE, LIKE with ESCAPE and functions or casts of columns give
  *	  nothing (no plain btree index serves them).
+ *	- Every column the statement reads (UkAdvQuery.reads, reads_known
+ *	  set): the column references of every level's select list, WHERE,
+ *	  HAVING, ON, function arguments, ORDER BY and GROUP BY; a star reads
+ *	  something of every table of its level (column -1), a reference no
+ *	  source can be shown to hold something of any table (table -1), the
+ *	  table an UPDATE or DELETE changes is read whole; in ORDER BY and
+ *	  GROUP BY an unplaced name is an output name and reads nothing more.
  *	- ORDER BY and GROUP BY of the outermost SELECT when every key is a
  *	  plain column (also through an output name or position: ORDER BY 1);
  *	  otherwise none of them.  LIMIT when a constant, plus a constant

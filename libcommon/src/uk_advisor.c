@@ -104,9 +104,9 @@ uk_advisor_set_base_cost(UkAdvisor *a, int query, double cost, UkError **err)
 	return UK_OK;
 }
 
-UkStatus
-uk_advisor_set_cost(UkAdvisor *a, int candidate, int query, double cost,
-					UkError **err)
+/* The use of candidate for query, or -1 with *err set. */
+static int
+find_use(UkAdvisor *a, int candidate, int query, double cost, UkError **err)
 {
 	Cand	   *c;
 	int			lo;
@@ -114,7 +114,10 @@ uk_advisor_set_cost(UkAdvisor *a, int candidate, int query, double cost,
 
 	if (a == NULL || candidate < 0 || candidate >= a->ncands ||
 		!finite_nonneg(cost))
-		return uk_error_set(err, UK_ERR_INVALID, 0, "bad candidate or cost");
+	{
+		uk_error_set(err, UK_ERR_INVALID, 0, "bad candidate or cost");
+		return -1;
+	}
 	c = &a->cands[candidate];
 	lo = 0;
 	hi = c->pub.nuses;
@@ -128,11 +131,37 @@ uk_advisor_set_cost(UkAdvisor *a, int candidate, int query, double cost,
 			hi = mid;
 	}
 	if (lo >= c->pub.nuses || c->use_queries[lo] != query)
-		return uk_error_set(err, UK_ERR_INVALID, 0,
-							"candidate %d is not costed for query %d", candidate, query);
+	{
+		uk_error_set(err, UK_ERR_INVALID, 0,
+					 "candidate %d is not costed for query %d", candidate, query);
+		return -1;
+	}
+	return lo;
+}
+
+UkStatus
+uk_advisor_set_cost(UkAdvisor *a, int candidate, int query, double cost,
+					UkError **err)
+{
+	int			u = find_use(a, candidate, query, cost, err);
+
+	if (u < 0)
+		return UK_ERR_INVALID;
 	use_caller_costs(a);
-	c->use_costs[lo] = cost;
-	c->use_set[lo] = true;
+	a->cands[candidate].use_costs[u] = cost;
+	a->cands[candidate].use_set[u] = true;
+	return UK_OK;
+}
+
+UkStatus
+uk_advisor_set_cost_now(UkAdvisor *a, int candidate, int query, double cost,
+						UkError **err)
+{
+	int			u = find_use(a, candidate, query, cost, err);
+
+	if (u < 0)
+		return UK_ERR_INVALID;
+	a->cands[candidate].use_costs_now[u] = cost;
 	return UK_OK;
 }
 

@@ -7,7 +7,10 @@
  * Candidates are generated per slot (equality columns by selectivity, then
  * a range column or the sort columns, with every leading prefix),
  * de-duplicated in a hash table, and dropped when an existing btree index
- * already has them as its leading columns.  Each lists the slots of its
+ * already has them as its leading columns.  Where the slot reads only a few
+ * narrow columns more than a candidate's keys, and the candidate would
+ * still fetch many rows, the same keys carrying those columns (covering,
+ * UK_ADV_MAX_INCLUDE) are a candidate too.  Each lists the slots of its
  * table whose predicates or sort touch its leading column: those are the
  * (query, candidate) pairs that are costed, by uk_advisor_model.c, and
  * that the caller may cost again.
@@ -33,7 +36,8 @@
  * --------------------------------------------------------------------- */
 
 static uint32_t
-cand_hash(int table, const int *cols, const bool *desc, int n)
+cand_hash(int table, const int *cols, const bool *desc, int n, const int *inc,
+		  int ninc)
 {
 	uint32_t	h = 2166136261u;
 	int			i;
@@ -44,18 +48,24 @@ cand_hash(int table, const int *cols, const bool *desc, int n)
 		h = (h ^ (uint32_t) cols[i]) * 16777619u;
 		h = (h ^ (desc[i] ? 1u : 2u)) * 16777619u;
 	}
+	for (i = 0; i < ninc; i++)
+		h = (h ^ (uint32_t) (inc[i] + 7919)) * 16777619u;
 	return h;
 }
 
 static bool
-cand_equal(const Cand *c, int table, const int *cols, const bool *desc, int n)
+cand_equal(const Cand *c, int table, const int *cols, const bool *desc, int n,
+		   const int *inc, int ninc)
 {
 	int			i;
 
-	if (c->pub.table != table || c->pub.ncolumns != n)
+	if (c->pub.table != table || c->pub.ncolumns != n || c->pub.ninclude != ninc)
 		return false;
 	for (i = 0; i < n; i++)
 		if (c->pub.columns[i] != cols[i] || c->pub.desc[i] != desc[i])
+			return false;
+	for (i = 0; i < ninc; i++)
+		if (c->pub.include[i] != inc[i])
 			return false;
 	return true;
 }
@@ -83,12 +93,17 @@ hash_grow(UkAdvisor *a)
 	return UK_OK;
 }
 
-/* Is (cols, desc, n) a leading prefix of an existing btree index? */
+/*
+ * Is (cols, desc, n) a leading prefix of an existing btree index, which
+ * also has the covering columns inc among its others?
+ */
 static bool
-covered_by_existing(const Table *t, const int *cols, const bool *desc, int n)
+covered_by_existing(const Table *t, const int *cols, const bool *desc, int n,
+					const int *inc, int ninc)
 {
 	int			x;
 	int			i;
+	int			j;
 
 	for (i = 0; i < n; i++)
 		if (desc[i])
@@ -102,15 +117,29 @@ covered_by_existing(const Table *t, const int *cols, const bool *desc, int n)
 		for (i = 0; i < n; i++)
 			if (ix->columns[i] != cols[i])
 				break;
-		if (i == n)
+		if (i < n)
+			continue;
+		for (i = 0; i < ninc; i++)
+		{
+			for (j = n; j < ix->ncolumns; j++)
+				if (ix->columns[j] == inc[i])
+					break;
+			if (j == ix->ncolumns)
+				break;
+		}
+		if (i == ninc)
 			return true;
 	}
 	return false;
 }
 
-/* Add a candidate unless it is there already or covered. */
+/*
+ * Add a candidate unless it is there already or covered; inc: its
+ * covering columns.
+ */
 static UkStatus
-add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n)
+add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n,
+			 const int *inc, int ninc)
 {
 	const Table *t = &a->tables[a->slots[slot].table];
 	int			table = a->slots[slot].table;
@@ -125,15 +154,15 @@ add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n)
 	/* normalize: the first column ascending (a btree scans both ways) */
 	for (i = 0; i < n; i++)
 		desc[i] = desc_in[i] != desc_in[0];
-	if (covered_by_existing(t, cols, desc, n))
+	if (covered_by_existing(t, cols, desc, n, inc, ninc))
 		return UK_OK;
 	if (a->ncands * 2 >= a->hash_cap && hash_grow(a) != UK_OK)
 		return UK_ERR_NOMEM;
-	h = cand_hash(table, cols, desc, n);
+	h = cand_hash(table, cols, desc, n, inc, ninc);
 	pos = h & (uint32_t) (a->hash_cap - 1);
 	while (a->hash[pos] != 0)
 	{
-		if (cand_equal(&a->cands[a->hash[pos] - 1], table, cols, desc, n))
+		if (cand_equal(&a->cands[a->hash[pos] - 1], table, cols, desc, n, inc, ninc))
 			return UK_OK;
 		pos = (pos + 1) & (uint32_t) (a->hash_cap - 1);
 	}
@@ -157,10 +186,98 @@ add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n)
 		c->pub.desc[i] = desc[i];
 		c->key_bytes += uk_adv_col_width(t, cols[i]);
 	}
+	c->pub.ninclude = ninc;
+	for (i = 0; i < ninc; i++)
+	{
+		c->pub.include[i] = inc[i];
+		c->key_bytes += uk_adv_col_width(t, inc[i]);
+	}
 	c->hash = h;
 	c->origin_slot = slot;
 	a->hash[pos] = ++a->ncands;
 	return UK_OK;
+}
+
+static UkStatus
+add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc, int n)
+{
+	return add_cand_cov(a, slot, cols, desc, n, NULL, 0);
+}
+
+static int
+cmp_int(const void *x, const void *y)
+{
+	return *(const int *) x - *(const int *) y;
+}
+
+/* Rows an index (cols, n) fetches per execution of the slot. */
+static double
+rows_through(const Table *t, const Slot *s, const int *cols, int n)
+{
+	double		rows = t->rows;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const ColPred *cp = uk_adv_slot_colpred(s, cols[i]);
+
+		if (cp == NULL)
+			break;
+		rows *= cp->sel * cp->probes;
+		if (!is_eq_like(cp->kind))
+			break;
+	}
+	if (s->limit > 0)
+		rows = d_min(rows, s->limit);
+	return rows;
+}
+
+/*
+ * The covering variant of candidate (cols, n) for slot si: the same keys
+ * carrying the other columns the slot reads, when they are few and narrow
+ * (UK_ADV_MAX_INCLUDE) and the keys leave enough rows to fetch.  On
+ * MariaDB the primary key's columns are carried already.
+ */
+static UkStatus
+add_covering(UkAdvisor *a, int si, const int *cols, const bool *desc, int n)
+{
+	const Slot *s = &a->slots[si];
+	const Table *t = &a->tables[s->table];
+	int			inc[UK_ADV_MAX_INCLUDE];
+	int			ninc = 0;
+	double		bytes = 0;
+	double		keys = 0;
+	int			i;
+	int			k;
+
+	if (n <= 0 || !s->reads_known || rows_through(t, s, cols, n) < UK_ADV_COVER_MIN_ROWS)
+		return UK_OK;
+	for (i = 0; i < s->nreads; i++)
+	{
+		int			c = s->reads[i];
+		double		w = uk_adv_col_width(t, c);
+		bool		have = false;
+
+		for (k = 0; k < n; k++)
+			have = have || cols[k] == c;
+		for (k = 0; k < t->npk; k++)
+			have = have || t->pk[k] == c;
+		if (have)
+			continue;
+		if (ninc == UK_ADV_MAX_INCLUDE || w > UK_ADV_INCLUDE_MAX_WIDTH ||
+			bytes + w > UK_ADV_INCLUDE_MAX_BYTES)
+			return UK_OK;
+		inc[ninc++] = c;
+		bytes += w;
+	}
+	if (ninc == 0)
+		return UK_OK;			/* the keys cover the slot already */
+	for (k = 0; k < n; k++)
+		keys += uk_adv_col_width(t, cols[k]);
+	if (keys + bytes > UK_ADV_MAX_KEY_BYTES)
+		return UK_OK;
+	qsort(inc, (size_t) ninc, sizeof(int), cmp_int);
+	return add_cand_cov(a, si, cols, desc, n, inc, ninc);
 }
 
 /* Add (cols, n) and each of its leading prefixes. */
@@ -173,7 +290,7 @@ add_with_prefixes(UkAdvisor *a, int slot, const int *cols, const bool *desc,
 	for (k = n; k >= 1; k--)
 		if (add_cand(a, slot, cols, desc, k) != UK_OK)
 			return UK_ERR_NOMEM;
-	return UK_OK;
+	return add_covering(a, slot, cols, desc, n);
 }
 
 static int
@@ -406,8 +523,9 @@ cost_candidates(UkAdvisor *a)
 		c->use_queries = uk_adv_arena_alloc(&a->arena, sizeof(int) * (size_t) (n + 1));
 		c->use_costs = uk_adv_arena_alloc(&a->arena, sizeof(double) * (size_t) (n + 1));
 		c->use_set = uk_adv_arena_alloc(&a->arena, sizeof(bool) * (size_t) (n + 1));
+		c->use_costs_now = uk_adv_arena_alloc(&a->arena, sizeof(double) * (size_t) (n + 1));
 		if (c->use_slots == NULL || c->use_queries == NULL ||
-			c->use_costs == NULL || c->use_set == NULL)
+			c->use_costs == NULL || c->use_set == NULL || c->use_costs_now == NULL)
 			return UK_ERR_NOMEM;
 		n = 0;
 		for (i = 0; i < t->nslots; i++)
@@ -417,7 +535,10 @@ cost_candidates(UkAdvisor *a)
 
 			if (!slot_touches(s, c->pub.columns[0]))
 				continue;
-			ic = uk_adv_slot_cost(a, t, s, c->pub.columns, c->pub.desc, c->pub.ncolumns);
+			ic = uk_adv_slot_cost_cov(a, t, s, c->pub.columns, c->pub.desc,
+									  c->pub.ncolumns, c->pub.include,
+									  c->pub.ninclude);
+			c->use_costs_now[n] = -1;
 			c->use_slots[n] = t->slots[i];
 			c->use_queries[n] = s->query;
 			c->use_costs[n] = a->queries[s->query].base - s->base + d_min(s->base, ic);

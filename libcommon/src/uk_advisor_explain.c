@@ -1,9 +1,11 @@
 /*
  * uk_advisor_explain.c
  *		The reason text of an advised index, for a DBA: why these columns,
- *		in this order, which columns were left out and why, which existing
- *		index it makes redundant, how many queries it serves (see
- *		uk_advisor.h, uk_advisor_int.h).
+ *		in this order, which columns were left out and why, which columns
+ *		it carries so that queries read only the index (and whether a
+ *		VACUUM is needed for that), which existing index it makes
+ *		redundant, how many queries it serves (see uk_advisor.h,
+ *		uk_advisor_int.h).
  *
  * The text is explained on the slot of the index's example query and
  * written into a buffer of the caller's (uk_advisor_select.c).
@@ -42,6 +44,69 @@ reason_put(char *r, size_t cap, const char *fmt, const char *a1, const char *a2)
 
 	if (n + 1 < cap)
 		snprintf(r + n, cap - n, fmt, a1, a2);
+}
+
+/* Is col one of c's covering columns? */
+static bool
+is_carried(const Cand *c, int col)
+{
+	int			i;
+
+	for (i = 0; i < c->pub.ninclude; i++)
+		if (c->pub.include[i] == col)
+			return true;
+	return false;
+}
+
+/*
+ * "; carries debit, credit and is_cancelled, so the query reads only the
+ * index", and on PostgreSQL, when the table is mostly not all-visible, that
+ * a VACUUM is needed, with the example query's cost as it is and vacuumed
+ * when the caller gave both.
+ */
+static void
+explain_covering(const UkAdvisor *a, const Cand *c, const Slot *s, char *r,
+				 size_t cap)
+{
+	const Table *t = &a->tables[c->pub.table];
+	char		list[300] = "";
+	int			i;
+
+	if (c->pub.ninclude == 0)
+		return;
+	for (i = 0; i < c->pub.ninclude; i++)
+	{
+		size_t		n = strlen(list);
+
+		snprintf(list + n, sizeof(list) - n, "%s%.64s",
+				 i == 0 ? "" : i == c->pub.ninclude - 1 ? " and " : ", ",
+				 t->cols[c->pub.include[i]].name);
+	}
+	reason_put(r, cap, "; carries %s%s", list,
+			   a->engine != UK_ENGINE_MARIADB ?
+			   " (INCLUDE), so the query reads only the index (an index-only scan)" :
+			   c->pub.ninclude == 1 ?
+			   " as its last key column, so the query reads only the index (EXPLAIN: Using index)" :
+			   " as its last key columns, so the query reads only the index (EXPLAIN: Using index)");
+	if (a->engine != UK_ENGINE_MARIADB && t->visibility_known &&
+		t->visible_frac < UK_ADV_VISIBLE_ENOUGH)
+	{
+		char		part[200];
+		int			u;
+
+		snprintf(part, sizeof(part),
+				 "; VACUUM the table for it to pay off: %.0f%% of its pages are all-visible now",
+				 100 * t->visible_frac);
+		reason_put(r, cap, "%s%s", part, "");
+		for (u = 0; s != NULL && u < c->pub.nuses; u++)
+			if (c->use_queries[u] == s->query && c->use_costs_now[u] >= 0)
+			{
+				snprintf(part, sizeof(part),
+						 " (the query costs %.0f with it as the table is, %.0f vacuumed)",
+						 c->use_costs_now[u], c->use_costs[u]);
+				reason_put(r, cap, "%s%s", part, "");
+			}
+	}
 }
 
 /* The reason text of advice c, explained on the slot of its example query. */
@@ -146,12 +211,18 @@ uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 		else if (in_index)
 			continue;
 		else if (!uk_adv_can_follow(cp))
-			reason_put(r, cap, cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL ?
-					   "; %s left out: %s" : "; %s left out: %s, too few to narrow",
+			reason_put(r, cap, is_carried(c, cp->column) ?
+					   (cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL ?
+						"; %s not a key: %s" : "; %s not a key: %s, too few to narrow") :
+					   (cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL ?
+						"; %s left out: %s" : "; %s left out: %s, too few to narrow"),
 					   name, part);
 		else
-			reason_put(r, cap, "; %s left out: few rows left", name, NULL);
+			reason_put(r, cap, is_carried(c, cp->column) ?
+					   "; %s not a key: few rows left" : "; %s left out: few rows left",
+					   name, NULL);
 	}
+	explain_covering(a, c, s, r, cap);
 	/* an existing index this one makes redundant */
 	for (x = 0; x < t->nidx; x++)
 	{

@@ -107,6 +107,20 @@ uk_adv_copy_tables(UkAdvisor *a, const UkAdvWorkload *w, UkError **err)
 			if (t->idx[x].name == NULL)
 				return uk_error_set(err, UK_ERR_NOMEM, 0, "out of memory");
 		}
+		/* MariaDB names its primary key PRIMARY; its columns are in every
+		 * secondary index */
+		for (x = 0; a->engine == UK_ENGINE_MARIADB && x < t->nidx; x++)
+			if (t->idx[x].kind == UK_ADV_BTREE && t->idx[x].unique &&
+				strcmp(t->idx[x].name, "PRIMARY") == 0)
+			{
+				t->pk = (int *) t->idx[x].columns;
+				t->npk = t->idx[x].ncolumns;
+			}
+		if (!(in->visible_frac >= 0 && in->visible_frac <= 1))
+			return uk_error_set(err, UK_ERR_INVALID, 0,
+								"table %d: visible_frac must be between 0 and 1", ti);
+		t->visibility_known = in->visibility_known;
+		t->visible_frac = in->visible_frac;
 		t->pages = in->size_bytes > 0 ? in->size_bytes / uk_adv_page_bytes(a->engine) :
 			t->rows * width / uk_adv_page_bytes(a->engine);
 		t->pages = d_max(1.0, d_ceil(t->pages));
@@ -155,6 +169,54 @@ keys_on(const UkAdvSortKey *k, int n, int ti)
 		if (k[i].table != ti)
 			return false;
 	return true;
+}
+
+/* Append column c to the slot's reads unless it is there. */
+static void
+slot_read(Slot *s, int c)
+{
+	int			i;
+
+	for (i = 0; i < s->nreads; i++)
+		if (s->reads[i] == c)
+			return;
+	s->reads[s->nreads++] = c;
+}
+
+/*
+ * The columns query in reads from the slot's table: the caller's reads,
+ * the predicate and the sort columns.  Unknown without the caller's
+ * reads, or when they name something of the table they cannot name.
+ */
+static UkStatus
+slot_reads(UkAdvisor *a, const UkAdvQuery *in, Slot *s)
+{
+	const Table *t = &a->tables[s->table];
+	int			i;
+
+	s->reads_known = in->reads_known;
+	for (i = 0; s->reads_known && i < in->nreads; i++)
+		if (in->reads[i].table < 0 ||
+			(in->reads[i].table == s->table && in->reads[i].column < 0))
+			s->reads_known = false;
+	if (!s->reads_known)
+		return UK_OK;
+	s->reads = uk_adv_arena_alloc(&a->arena, sizeof(int) * (size_t) (t->ncols + 1));
+	if (s->reads == NULL)
+		return UK_ERR_NOMEM;
+	for (i = 0; i < in->nreads; i++)
+		if (in->reads[i].table == s->table)
+			slot_read(s, in->reads[i].column);
+	for (i = 0; i < in->npreds; i++)
+		if (in->preds[i].table == s->table)
+			slot_read(s, in->preds[i].column);
+	for (i = 0; i < in->norder_by; i++)
+		if (in->order_by[i].table == s->table)
+			slot_read(s, in->order_by[i].column);
+	for (i = 0; i < in->ngroup_by; i++)
+		if (in->group_by[i].table == s->table)
+			slot_read(s, in->group_by[i].column);
+	return UK_OK;
 }
 
 /*
@@ -302,6 +364,8 @@ build_slots(UkAdvisor *a, const UkAdvQuery *in, int q, int *slots_cap,
 			if (d == s->nsort)
 				s->sort[s->nsort++] = sk[i];
 		}
+		if (slot_reads(a, in, s) != UK_OK)
+			return uk_error_set(err, UK_ERR_NOMEM, 0, "out of memory");
 		s->limit = ntab == 1 ? in->limit : 0;
 		s->total_sel = 1;
 		for (i = 0; i < s->ncp; i++)
@@ -350,6 +414,16 @@ uk_adv_copy_queries(UkAdvisor *a, const UkAdvWorkload *w, UkError **err)
 				return uk_error_set(err, UK_ERR_INVALID, 0,
 									"query %d predicate %d: bad kind, count or selectivity", q, i);
 		}
+		if (in->nreads < 0 || (in->nreads > 0 && in->reads == NULL))
+			return uk_error_set(err, UK_ERR_INVALID, 0,
+								"query %d: bad reads array", q);
+		for (i = 0; i < in->nreads; i++)
+			if (in->reads[i].table < -1 || in->reads[i].table >= a->ntables ||
+				in->reads[i].column < -1 ||
+				(in->reads[i].table >= 0 &&
+				 in->reads[i].column >= a->tables[in->reads[i].table].ncols))
+				return uk_error_set(err, UK_ERR_INVALID, 0,
+									"query %d read %d: table or column out of range", q, i);
 		for (i = 0; i < in->norder_by; i++)
 			if ((st = check_key(a, &in->order_by[i], q, err)) != UK_OK)
 				return st;

@@ -117,6 +117,11 @@ typedef struct Table
 	int		   *slots;			/* slots on this table, ascending query */
 	int			nslots;
 	int			slots_cap;
+	int		   *pk;				/* MariaDB: the primary key's columns, which
+								 * every secondary index carries */
+	int			npk;
+	bool		visibility_known;
+	double		visible_frac;
 } Table;
 
 /* the most useful predicate a slot has on one column */
@@ -153,6 +158,15 @@ typedef struct Slot
 	 */
 	const struct Slot *drv;
 	double		outer_rows;
+
+	/*
+	 * Every column the query reads from the table (its predicate and sort
+	 * columns too), when reads_known: an index holding all of them (with
+	 * the primary key on MariaDB) serves the slot without the table.
+	 */
+	int		   *reads;
+	int			nreads;
+	bool		reads_known;
 } Slot;
 
 typedef struct Query
@@ -174,6 +188,7 @@ typedef struct Cand
 	int		   *use_queries;
 	double	   *use_costs;		/* per execution, whole query */
 	bool	   *use_set;
+	double	   *use_costs_now;	/* uk_advisor_set_cost_now(); -1 unset */
 	double		key_bytes;
 	uint32_t	hash;
 	int			origin_slot;	/* the slot that first produced it */
@@ -225,6 +240,14 @@ extern bool uk_adv_can_lead(const Table *t, const ColPred *cp);
 /* Does the predicate narrow enough to follow more selective columns? */
 extern bool uk_adv_can_follow(const ColPred *cp);
 
+/*
+ * Does an index with these key and covering columns hold every column the
+ * slot reads (with the primary key on MariaDB)?  False when the slot's
+ * reads are not known.
+ */
+extern bool uk_adv_covers(const Table *t, const Slot *s, const int *cols,
+						  int n, const int *inc, int ninc);
+
 /* Bytes of one index entry; of a page; estimated size of an index. */
 extern double uk_adv_entry_bytes(UkEngine e, double key_bytes);
 extern double uk_adv_page_bytes(UkEngine e);
@@ -238,6 +261,12 @@ extern double uk_adv_index_size(const UkAdvisor *a, const Table *t,
 extern double uk_adv_slot_cost(const UkAdvisor *a, const Table *t,
 							   const Slot *s, const int *cols,
 							   const bool *desc, int n);
+
+/* The same for an index that also carries covering columns inc. */
+extern double uk_adv_slot_cost_cov(const UkAdvisor *a, const Table *t,
+								   const Slot *s, const int *cols,
+								   const bool *desc, int n, const int *inc,
+								   int ninc);
 extern double uk_adv_slot_base_cost(const UkAdvisor *a, const Slot *s);
 
 /* Driving-side variants of joined slots; UK_ERR_NOMEM. */

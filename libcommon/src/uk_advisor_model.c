@@ -13,8 +13,12 @@
  * reads every page and row; an index scan pays a descent per probe, the
  * index entries and heap pages it reads (Mackert-Lohman) and a sort when
  * the index does not give the order; a LIMIT stops a scan early when the
- * order needs no sort.  It is a model for ranking, not a planner: it does
- * not see index-only scans, correlation, bitmap scans or join orders.  The
+ * order needs no sort.  An index that holds every column the query reads
+ * from the table (covering; on MariaDB with the primary key every
+ * secondary index carries) skips the table: no row fetches, as InnoDB's
+ * "Using index" and PostgreSQL's index-only scan of an all-visible table.
+ * It is a model for ranking, not a planner: it does not see the visible
+ * share of a PostgreSQL table, correlation, bitmap scans or join orders.  The
  * write penalty of a candidate is priced in uk_advisor_candidates.c.
  *
  * Pure functions of the advisor's copy of the workload, except
@@ -124,6 +128,33 @@ bool
 uk_adv_can_follow(const ColPred *cp)
 {
 	return cp->sel < UK_ADV_FOLLOW_MAX_SEL;
+}
+
+static bool
+has_col(const int *cols, int n, int c)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (cols[i] == c)
+			return true;
+	return false;
+}
+
+/* Does the index (cols, n) with covering columns inc hold all the slot reads? */
+bool
+uk_adv_covers(const Table *t, const Slot *s, const int *cols, int n,
+			  const int *inc, int ninc)
+{
+	int			i;
+
+	if (!s->reads_known)
+		return false;
+	for (i = 0; i < s->nreads; i++)
+		if (!has_col(cols, n, s->reads[i]) && !has_col(inc, ninc, s->reads[i]) &&
+			!has_col(t->pk, t->npk, s->reads[i]))
+			return false;
+	return true;
 }
 
 /* Bytes of one index entry: key, tuple header and line pointer / PK. */
@@ -237,7 +268,7 @@ gives_order(const Slot *s, const int *cols, const bool *desc, int n, int neq)
  */
 static double
 index_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
-		   const bool *desc, int n)
+		   const bool *desc, int n, const int *inc, int ninc)
 {
 	double		sel = 1;
 	double		probes = 1;
@@ -255,6 +286,8 @@ index_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
 
 	for (i = 0; i < n; i++)
 		key_bytes += uk_adv_col_width(t, cols[i]);
+	for (i = 0; i < ninc; i++)
+		key_bytes += uk_adv_col_width(t, inc[i]);
 	for (i = 0; i < n; i++)
 	{
 		const ColPred *cp = cols[i] >= 0 ? uk_adv_slot_colpred(s, cols[i]) : NULL;
@@ -288,8 +321,10 @@ index_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
 	c = probes * PROBE_COST +
 		fetched * (CPU_INDEX_TUPLE_COST + CPU_TUPLE_COST) +
 		d_ceil(fetched * uk_adv_entry_bytes(a->engine, key_bytes) /
-			 (uk_adv_page_bytes(a->engine) * index_fill(a->engine))) * SEQ_PAGE_COST +
-		pages_fetched(fetched, t->pages) * RANDOM_PAGE_COST;
+			 (uk_adv_page_bytes(a->engine) * index_fill(a->engine))) * SEQ_PAGE_COST;
+	/* covering: the filters run on the index entries, no row is fetched */
+	if (!uk_adv_covers(t, s, cols, n, inc, ninc))
+		c += pages_fetched(fetched, t->pages) * RANDOM_PAGE_COST;
 	if (s->nsort > 0 && !ordered)
 		c += sort_cost(out, s->limit);
 	return c;
@@ -302,21 +337,30 @@ index_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
  * side is a hash join: it reads the table once, by its own predicates).
  */
 double
-uk_adv_slot_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
-		  const bool *desc, int n)
+uk_adv_slot_cost_cov(const UkAdvisor *a, const Table *t, const Slot *s,
+					 const int *cols, const bool *desc, int n, const int *inc,
+					 int ninc)
 {
 	double		inner;
 	double		driving;
 
 	if (s->drv == NULL)
-		return cols != NULL ? index_cost(a, t, s, cols, desc, n) : seq_cost(t, s);
+		return cols != NULL ? index_cost(a, t, s, cols, desc, n, inc, ninc) :
+			seq_cost(t, s);
 	if (cols == NULL)
 		return seq_cost(t, s->drv);
-	inner = index_cost(a, t, s, cols, desc, n);
+	inner = index_cost(a, t, s, cols, desc, n, inc, ninc);
 	if (isfinite(inner))
 		inner *= s->outer_rows;
-	driving = index_cost(a, t, s->drv, cols, desc, n);
+	driving = index_cost(a, t, s->drv, cols, desc, n, inc, ninc);
 	return d_min(inner, driving);
+}
+
+double
+uk_adv_slot_cost(const UkAdvisor *a, const Table *t, const Slot *s, const int *cols,
+				 const bool *desc, int n)
+{
+	return uk_adv_slot_cost_cov(a, t, s, cols, desc, n, NULL, 0);
 }
 
 /* Cost of the slot with the existing btree indexes. */

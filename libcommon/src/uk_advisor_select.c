@@ -8,6 +8,9 @@
  * chosen indexes on it, never their sum.  A candidate that extends a
  * chosen index (the chosen one is its leading prefix) replaces it instead
  * of taking another place, so "(a)" chosen early can grow to "(a, b)".
+ * Covering columns are added the same way and only so: a covering
+ * candidate may only replace a chosen index on a prefix of its keys, so it
+ * must cut the cost its keys alone leave by min_improvement_pct.
  * Costs are the built-in ones or the caller's (uk_advisor_base_cost()).
  *
  * The advice and its strings are the advisor's: a->advice is malloc'd and
@@ -21,7 +24,7 @@
 /* most chosen indexes tidy_orders() reorders (max_indexes is far less) */
 #define UK_ADV_REPLAY_MAX 1024
 
-#define REASON_MAX 600
+#define REASON_MAX 800
 
 /* ---------------------------------------------------------------------
  * Selection
@@ -38,16 +41,39 @@ use_saving(const UkAdvisor *a, const Cand *c, int u)
 	return d_max(0.0, base - c->use_costs[u]);
 }
 
-/* Is chosen candidate s a leading prefix of c (same table and order)? */
+/* Is column col among c's covering columns? */
+static bool
+carries(const Cand *c, int col)
+{
+	int			i;
+
+	for (i = 0; i < c->pub.ninclude; i++)
+		if (c->pub.include[i] == col)
+			return true;
+	return false;
+}
+
+/*
+ * Is chosen candidate s a leading prefix of c (same table and order)?
+ * With covering columns: s carries none and its keys lead c's (equal keys
+ * included), or s has c's keys and carries fewer of c's columns.
+ */
 static bool
 is_prefix_of(const Cand *s, const Cand *c)
 {
 	int			i;
 
-	if (s->pub.table != c->pub.table || s->pub.ncolumns >= c->pub.ncolumns)
+	if (s->pub.table != c->pub.table || s->pub.ncolumns > c->pub.ncolumns)
 		return false;
 	for (i = 0; i < s->pub.ncolumns; i++)
 		if (s->pub.columns[i] != c->pub.columns[i] || s->pub.desc[i] != c->pub.desc[i])
+			return false;
+	if (s->pub.ninclude == 0)
+		return s->pub.ncolumns < c->pub.ncolumns || c->pub.ninclude > 0;
+	if (s->pub.ncolumns != c->pub.ncolumns || s->pub.ninclude >= c->pub.ninclude)
+		return false;
+	for (i = 0; i < s->pub.ninclude; i++)
+		if (!carries(c, s->pub.include[i]))
 			return false;
 	return true;
 }
@@ -169,8 +195,12 @@ same_columns(const Cand *x, const Cand *y)
 	int			i;
 	int			j;
 
-	if (x->pub.table != y->pub.table || x->pub.ncolumns != y->pub.ncolumns)
+	if (x->pub.table != y->pub.table || x->pub.ncolumns != y->pub.ncolumns ||
+		x->pub.ninclude != y->pub.ninclude)
 		return false;
+	for (i = 0; i < x->pub.ninclude; i++)
+		if (x->pub.include[i] != y->pub.include[i])
+			return false;
 	for (i = 0; i < x->pub.ncolumns; i++)
 	{
 		for (j = 0; j < y->pub.ncolumns; j++)
@@ -307,7 +337,10 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 		const Cand *c = &a->cands[ss->chosen[p]];
 		const Table *t = &a->tables[c->pub.table];
 		UkAdvice   *ad = &a->advice[a->nadvice];
-		const char *names[UK_ADV_MAX_COLUMNS];
+		const char *names[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
+		bool		desc[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
+		int			nkeys = c->pub.ncolumns;
+		int			ninc = c->pub.ninclude;
 		char		name[UK_INDEX_NAME_BUF];
 		char	   *stmt;
 		char	   *reason;
@@ -325,9 +358,37 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 		for (i = 0; i < c->pub.ncolumns; i++)
 		{
 			ad->columns[i] = c->pub.columns[i];
-			ad->desc[i] = c->pub.desc[i];
+			ad->desc[i] = desc[i] = c->pub.desc[i];
 			ad->column_names[i] = names[i] = t->cols[c->pub.columns[i]].name;
 		}
+		/* covering columns: PostgreSQL INCLUDE, MariaDB trailing keys */
+		ad->ncovering = ninc;
+		for (i = 0; i < ninc; i++)
+		{
+			names[nkeys + i] = t->cols[c->pub.include[i]].name;
+			desc[nkeys + i] = false;
+			if (a->engine == UK_ENGINE_MARIADB)
+			{
+				ad->columns[nkeys + i] = c->pub.include[i];
+				ad->desc[nkeys + i] = false;
+				ad->column_names[nkeys + i] = names[nkeys + i];
+			}
+			else
+			{
+				ad->include[i] = c->pub.include[i];
+				ad->include_names[i] = names[nkeys + i];
+			}
+		}
+		if (a->engine == UK_ENGINE_MARIADB)
+		{
+			ad->ncolumns = nkeys + ninc;
+			nkeys += ninc;
+			ninc = 0;
+		}
+		else
+			ad->ninclude = ninc;
+		ad->needs_vacuum = ad->ninclude > 0 && t->visibility_known &&
+			t->visible_frac < UK_ADV_VISIBLE_ENOUGH;
 		for (u = 0; u < c->pub.nuses; u++)
 		{
 			int			slot = c->use_slots[u];
@@ -353,9 +414,10 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 		ad->workload_pct = total > 0 ?
 			100 * (ad->cost_before - ad->cost_after) / total : 0;
 
-		uk_index_name(a->engine, t->name, names, c->pub.ncolumns, name, sizeof(name));
-		len = uk_index_create_statement(a->engine, t->schema, t->name, name, names,
-										c->pub.desc, c->pub.ncolumns, NULL, 0);
+		uk_index_name(a->engine, t->name, names, nkeys + ninc, name, sizeof(name));
+		len = uk_index_create_statement_include(a->engine, t->schema, t->name,
+												name, names, desc, nkeys,
+												names + nkeys, ninc, NULL, 0);
 		stmt = uk_adv_arena_alloc(&a->advice_arena, len + 1);
 		reason = uk_adv_arena_alloc(&a->advice_arena, REASON_MAX);
 		ad->index_name = uk_adv_arena_strdup(&a->advice_arena, name);
@@ -365,8 +427,9 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 			free(bidx);
 			return UK_ERR_NOMEM;
 		}
-		uk_index_create_statement(a->engine, t->schema, t->name, name, names,
-								  c->pub.desc, c->pub.ncolumns, stmt, len + 1);
+		uk_index_create_statement_include(a->engine, t->schema, t->name, name,
+										  names, desc, nkeys, names + nkeys,
+										  ninc, stmt, len + 1);
 		ad->create_statement = stmt;
 		uk_adv_explain(a, c, &a->slots[ex_slot], ad->nqueries, reason, REASON_MAX);
 		ad->reason = reason;
@@ -435,8 +498,8 @@ uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 		total += a->queries[i].weight * ss.qcost[i];
 	}
 
-	/* each place grows at most UK_ADV_MAX_COLUMNS - 1 times */
-	max_iter = opts->max_indexes * UK_ADV_MAX_COLUMNS;
+	/* each place grows at most UK_ADV_MAX_COLUMNS - 1 times, then covers */
+	max_iter = opts->max_indexes * (UK_ADV_MAX_COLUMNS + 1);
 	for (iter = 0; iter < max_iter; iter++)
 	{
 		int			best = -1;
@@ -455,6 +518,9 @@ uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 				continue;
 			evaluate(a, &ss, i, &gain, &helped, &repl);
 			if (repl < 0 && ss.nchosen >= opts->max_indexes)
+				continue;
+			/* covering columns only onto a chosen index of their keys */
+			if (repl < 0 && c->pub.ninclude > 0)
 				continue;
 			net = gain - opts->write_cost_factor *
 				(c->pub.write_penalty -

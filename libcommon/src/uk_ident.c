@@ -190,6 +190,18 @@ uk_index_create_statement(UkEngine e, const char *schema, const char *table,
 						  const char *index_name, const char *const *columns,
 						  const bool *desc, int ncolumns, char *out, size_t cap)
 {
+	return uk_index_create_statement_include(e, schema, table, index_name,
+											 columns, desc, ncolumns, NULL, 0,
+											 out, cap);
+}
+
+size_t
+uk_index_create_statement_include(UkEngine e, const char *schema,
+								  const char *table, const char *index_name,
+								  const char *const *columns, const bool *desc,
+								  int ncolumns, const char *const *include,
+								  int ninclude, char *out, size_t cap)
+{
 	UkLine		lb = {out, cap, 0};
 	int			i;
 
@@ -227,5 +239,16 @@ uk_index_create_statement(UkEngine e, const char *schema, const char *table,
 			uk_line_put(&lb, " DESC", 5);
 	}
 	uk_line_put(&lb, ")", 1);
+	if (e != UK_ENGINE_MARIADB && ninclude > 0)
+	{
+		uk_line_put(&lb, " INCLUDE (", 10);
+		for (i = 0; i < ninclude; i++)
+		{
+			if (i > 0)
+				uk_line_put(&lb, ", ", 2);
+			put_quoted(&lb, e, include != NULL ? include[i] : "");
+		}
+		uk_line_put(&lb, ")", 1);
+	}
 	return finish(&lb);
 }

@@ -34,6 +34,7 @@ walk_free(PtWalk *w)
 	free(w->preds);
 	free(w->order_by);
 	free(w->group_by);
+	free(w->reads);
 }
 
 static UkStatus
@@ -118,6 +119,9 @@ uk_pgtree_shape(const char *json, size_t len, const UkAdvTable *tables,
 	out->query.group_by = w.group_by;
 	out->query.ngroup_by = w.ngroup_by;
 	out->query.limit = w.limit;
+	out->query.reads = w.reads;
+	out->query.nreads = w.nreads;
+	out->query.reads_known = true;
 	out->nunresolved = w.nunresolved;
 	out->nunknown_tables = w.nunknown;
 	return UK_OK;
@@ -131,5 +135,6 @@ uk_pgtree_shape_free(UkTreeShape *shape)
 	free((void *) shape->query.preds);
 	free((void *) shape->query.order_by);
 	free((void *) shape->query.group_by);
+	free((void *) shape->query.reads);
 	memset(shape, 0, sizeof(UkTreeShape));
 }

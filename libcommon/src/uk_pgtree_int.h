@@ -13,6 +13,7 @@
  *						DELETE; FROM, JOIN ... ON / USING
  *	uk_pgtree_keys.c	ORDER BY, GROUP BY and LIMIT of the outermost SELECT
  *	uk_pgtree_preds.c	predicates of the conjuncts of WHERE and ON
+ *	uk_pgtree_reads.c	the columns a level reads (covering columns)
  *	uk_pgtree_scope.c	sources and scopes: placing a column reference on a
  *						catalogue column
  *	uk_json.c			the JSON reader (uk_json.h)
@@ -143,6 +144,9 @@ typedef struct PtWalk
 	UkAdvSortKey *group_by;
 	int			ngroup_by;
 	double		limit;
+	UkAdvColRef *reads;
+	int			nreads;
+	int			reads_cap;
 	int			nunresolved;
 	int			nunknown;
 	long		steps;			/* left of PT_MAX_STEPS */
@@ -208,6 +212,16 @@ extern int	uk_pt_unwrap_casts(const JDoc *d, int n);
 
 /* Predicates of one conjunct of WHERE or ON; AND is split further. */
 extern void uk_pt_conjuncts(PtWalk *w, const PtScope *sc, int n);
+
+/* ---------------------------------------------------------------------
+ * Columns read (uk_pgtree_reads.c)
+ * --------------------------------------------------------------------- */
+
+/* The column references under n; lenient: unplaced names are output names. */
+extern void uk_pt_reads(PtWalk *w, const PtScope *sc, int n, bool lenient);
+
+/* A source read as a whole: every column, none nameable. */
+extern void uk_pt_read_whole(PtWalk *w, const PtSrc *s);
 
 /* ---------------------------------------------------------------------
  * ORDER BY, GROUP BY, LIMIT (uk_pgtree_keys.c)

@@ -200,6 +200,7 @@ from_walk(PtWalk *w, const PtScope *sc, int item, int *pos)
 		rstart = *pos;
 		from_walk(w, sc, jget(d, b, "rarg"), pos);
 		uk_pt_conjuncts(w, sc, jget(d, b, "quals"));
+		uk_pt_reads(w, sc, jget(d, b, "quals"), false);
 		walk_sublinks(w, sc, jget(d, b, "quals"));
 		using = jget(d, b, "usingClause");
 		if (jcount(d, using, J_ARR) > 0 && *pos <= sc->end)
@@ -227,7 +228,10 @@ from_walk(PtWalk *w, const PtScope *sc, int item, int *pos)
 	if ((b = jnode(d, item, "RangeSubselect")) >= 0)
 		uk_pt_walk_stmt(w, jget(d, b, "subquery"), sc, false);
 	else if ((b = jnode(d, item, "RangeFunction")) >= 0)
+	{
+		uk_pt_reads(w, sc, jget(d, b, "functions"), false);
 		walk_sublinks(w, sc, jget(d, b, "functions"));
+	}
 }
 
 /*
@@ -319,9 +323,15 @@ walk_select(PtWalk *w, int body, const PtScope *parent, bool top)
 	{
 		const JNode *m = &d->nodes[c];
 
+		bool		keys = (m->keylen == 10 && memcmp(m->key, "sortClause", 10) == 0) ||
+			(m->keylen == 11 && memcmp(m->key, "groupClause", 11) == 0);
+
 		if (!(m->keylen == 10 && memcmp(m->key, "fromClause", 10) == 0) &&
 			!(m->keylen == 10 && memcmp(m->key, "withClause", 10) == 0))
+		{
 			walk_sublinks(w, &sc, c);
+			uk_pt_reads(w, &sc, c, keys);
+		}
 	}
 	if (top)
 	{
@@ -361,13 +371,22 @@ uk_pt_walk_stmt(PtWalk *w, int stmt, const PtScope *parent, bool top)
 
 		level_begin(w, &sc, parent, b);
 		if (jget(d, rel, "relname") >= 0)
+		{
 			from_add(w, &sc, rel);
+			/* the rows changed are read whole, whatever the index holds */
+			if (w->nsrcs > sc.start)
+				uk_pt_read_whole(w, &w->srcs[w->nsrcs - 1]);
+		}
 		sc.end = w->nsrcs;
 		level_from(w, &sc, jget(d, b, update ? "fromClause" : "usingClause"));
 		uk_pt_conjuncts(w, &sc, jget(d, b, "whereClause"));
+		uk_pt_reads(w, &sc, jget(d, b, "whereClause"), false);
 		walk_sublinks(w, &sc, jget(d, b, "whereClause"));
 		if (update)
+		{
+			uk_pt_reads(w, &sc, jget(d, b, "targetList"), false);
 			walk_sublinks(w, &sc, jget(d, b, "targetList"));
+		}
 		level_end(w, &sc);
 	}
 }

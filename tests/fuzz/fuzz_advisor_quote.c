@@ -18,7 +18,9 @@
  *	  quoted index name;
  *	- the advisor accepts or refuses the decoded workload without a
  *	  sanitizer report, and what it advises respects max_indexes, the
- *	  width cap and the column positions of the table.
+ *	  width cap and the column positions of the table, and covering
+ *	  columns (the columns read, some unknown) within UK_ADV_MAX_INCLUDE,
+ *	  as INCLUDE on PostgreSQL and trailing keys on MariaDB.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,6 +129,7 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 	UkAdvColumn cols[6];
 	UkAdvPred	preds[8][4];
 	UkAdvSortKey sorts[8][2];
+	UkAdvColRef reads[8][4];
 	UkAdvQuery	qs[8];
 	int			ixcols[2];
 	UkAdvIndex	ix;
@@ -163,7 +166,8 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 	ixcols[0] = (int) (next_byte(&cur) % 7) - 1;
 	ixcols[1] = (int) (next_byte(&cur) % 6);
 	memset(&ix, 0, sizeof(ix));
-	ix.name = "ix";
+	ix.name = next_byte(&cur) % 2 ? "PRIMARY" : "ix";
+	ix.unique = next_byte(&cur) % 2;
 	ix.columns = ixcols;
 	ix.ncolumns = 1 + (int) (next_byte(&cur) % 2);
 	ix.kind = (UkAdvIndexKind) (next_byte(&cur) % 2);
@@ -178,6 +182,8 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 	t.ncolumns = 6;
 	t.indexes = &ix;
 	t.nindexes = (int) (next_byte(&cur) % 2);
+	t.visibility_known = next_byte(&cur) % 2;
+	t.visible_frac = next_byte(&cur) / 255.0;
 	while (nq < 8 && cur.p < cur.size)
 	{
 		int			np = (int) (next_byte(&cur) % 5);
@@ -209,6 +215,15 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 		q->group_by = sorts[nq];
 		q->ngroup_by = (int) (next_byte(&cur) % 2);
 		q->limit = next_byte(&cur) % 4 * 10;
+		/* the columns read: covering columns; -1 for "something" */
+		q->nreads = (int) (next_byte(&cur) % 5);
+		for (j = 0; j < q->nreads; j++)
+		{
+			reads[nq][j].table = next_byte(&cur) % 8 ? 0 : -1;
+			reads[nq][j].column = (int) (next_byte(&cur) % 7) - 1;
+		}
+		q->reads = reads[nq];
+		q->reads_known = next_byte(&cur) % 4 != 0;
 		nq++;
 	}
 	w = (UkAdvWorkload)
@@ -230,11 +245,19 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 		abort();
 	for (i = 0; i < n; i++)
 	{
-		if (adv[i].ncolumns < 1 || adv[i].ncolumns > UK_ADV_MAX_COLUMNS ||
+		int			nkeys = adv[i].ncolumns - (e == UK_ENGINE_MARIADB ? adv[i].ncovering : 0);
+
+		if (nkeys < 1 || nkeys > UK_ADV_MAX_COLUMNS ||
+			adv[i].ncovering < 0 || adv[i].ncovering > UK_ADV_MAX_INCLUDE ||
+			adv[i].ninclude != (e == UK_ENGINE_MARIADB ? 0 : adv[i].ncovering) ||
 			adv[i].reason == NULL || adv[i].create_statement == NULL)
 			abort();
 		for (j = 0; j < adv[i].ncolumns; j++)
 			if (adv[i].columns[j] < 0 || adv[i].columns[j] >= 6)
+				abort();
+		for (j = 0; j < adv[i].ninclude; j++)
+			if (adv[i].include[j] < 0 || adv[i].include[j] >= 6 ||
+				strstr(adv[i].create_statement, " INCLUDE (") == NULL)
 				abort();
 	}
 	uk_advisor_free(a);

@@ -9,7 +9,8 @@
  *	- success gives predicates and sort keys whose table and column
  *	  positions are inside the catalogue, known kinds, finite counts,
  *	  arrays present exactly when their count is not 0, a finite limit and
- *	  counters >= 0; id, text and weight are left 0;
+ *	  counters >= 0; id, text and weight are left 0; the columns read
+ *	  known, each a catalogue column, a table's -1 or -1, -1;
  *	- the advisor accepts the shape as a query of a workload on the same
  *	  catalogue;
  *	- failure gives a zeroed shape and an error with a message;
@@ -38,11 +39,11 @@ static const UkAdvColumn t_cols[] = {C("a"), C("b"), C("c"), C("Mixed")};
 static const UkAdvColumn u_cols[] = {C("a"), C("x")};
 
 static const UkAdvTable tables[] = {
-	{"odoo", "stock_move", 300000, 0, 1000, move_cols, 11, NULL, 0},
-	{"odoo", "stock_picking", 100000, 0, 100, picking_cols, 4, NULL, 0},
-	{"public", "t", -1, 0, 0, t_cols, 4, NULL, 0},
-	{"s", "t", 10, 0, 0, u_cols, 2, NULL, 0},
-	{NULL, "u", 10, 0, 0, u_cols, 2, NULL, 0},
+	{"odoo", "stock_move", 300000, 0, 1000, move_cols, 11, NULL, 0, false, 0},
+	{"odoo", "stock_picking", 100000, 0, 100, picking_cols, 4, NULL, 0, false, 0},
+	{"public", "t", -1, 0, 0, t_cols, 4, NULL, 0, false, 0},
+	{"s", "t", 10, 0, 0, u_cols, 2, NULL, 0, false, 0},
+	{NULL, "u", 10, 0, 0, u_cols, 2, NULL, 0, false, 0},
 };
 
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))
@@ -82,6 +83,18 @@ check_shape(const UkTreeShape *s)
 	for (int i = 0; i < q->ngroup_by; i++)
 		if (!key_ok(&q->group_by[i]))
 			abort();
+	/* the columns read: a catalogue column, a table's -1, or -1, -1 */
+	if (!q->reads_known || q->nreads < 0 || (q->nreads > 0) != (q->reads != NULL))
+		abort();
+	for (int i = 0; i < q->nreads; i++)
+	{
+		const UkAdvColRef *r = &q->reads[i];
+
+		if (r->table < -1 || r->table >= NTABLES || r->column < -1 ||
+			(r->table < 0 && r->column != -1) ||
+			(r->table >= 0 && r->column >= tables[r->table].ncolumns))
+			abort();
+	}
 }
 
 /* The advisor takes the shape as it is. */

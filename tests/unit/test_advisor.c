@@ -41,7 +41,7 @@ static UkAdvTable
 move_table(int nindexes, double row_writes)
 {
 	UkAdvTable	t = {"odoo", "stock_move", 300000, 300000.0 * 120, row_writes,
-	move_cols, C_NCOLS, move_idx, nindexes};
+	move_cols, C_NCOLS, move_idx, nindexes, false, 0};
 
 	return t;
 }
@@ -71,7 +71,7 @@ static const UkAdvSortKey by_date_desc[] = {{0, C_DATE, true}};
 static UkAdvQuery
 query(const char *text, double weight, const UkAdvPred *p, int n)
 {
-	UkAdvQuery	q = {text, text, weight, p, n, NULL, 0, NULL, 0, 0};
+	UkAdvQuery	q = {text, text, weight, p, n, NULL, 0, NULL, 0, 0, NULL, 0, false};
 
 	return q;
 }
@@ -357,7 +357,7 @@ test_joins_and_in(void)
 	t[0] = move_table(2, 0);
 	t[1] = (UkAdvTable)
 	{
-		"odoo", "stock_picking", 15000, 15000.0 * 200, 0, pick_cols, 2, NULL, 0
+		"odoo", "stock_picking", 15000, 15000.0 * 200, 0, pick_cols, 2, NULL, 0, false, 0
 	};
 	uk_adv_options_init(&o);
 	CHECK(uk_advisor_create(&w, &a, &err) == UK_OK &&
@@ -433,7 +433,7 @@ test_edges(void)
 	static const UkAdvColumn unknown_cols[] = {{"a", 0, 0, 0}, {"b", 0, 0, 0}};
 	static const UkAdvPred p_a[] = {{0, 0, UK_ADV_EQ, 0, 0}, {0, 1, UK_ADV_PREFIX, 0, 0}};
 	static const UkAdvPred bad[] = {{0, 99, UK_ADV_EQ, 0, 0}};
-	UkAdvTable	t = {NULL, "t", -1, 0, 0, unknown_cols, 2, NULL, 0};
+	UkAdvTable	t = {NULL, "t", -1, 0, 0, unknown_cols, 2, NULL, 0, false, 0};
 	UkAdvQuery	q = query(NULL, 1, NULL, 0);
 	UkAdvWorkload w = {UK_ENGINE_POSTGRES, &t, 1, &q, 1};
 	UkAdvOptions o;
@@ -589,7 +589,7 @@ test_big_workload(void)
 		tables[i] = (UkAdvTable)
 		{
 			"db", tnames[i], 10000.0 * (double) (i + 1) * (double) (i + 1),
-				0, (double) (RND() % 100000), cols[i], NC, &pkey, 1
+				0, (double) (RND() % 100000), cols[i], NC, &pkey, 1, false, 0
 		};
 	}
 	for (i = 0; i < NQ; i++)
