@@ -56,6 +56,7 @@ int upkeep_maint_state_save(const UkMaintState *st, char *msg, size_t cap);
 /* ---- maintenance_sql.c (worker thread) ---- */
 
 extern const char *upkeep_maint_log_ddl;    /* upkeep.maintenance_log */
+extern const char *upkeep_maint_log_upgrade_ddl;  /* its newer columns */
 
 /* The outcome of a drain, for the log and SHOW STATUS. */
 typedef struct
@@ -85,7 +86,8 @@ void upkeep_maint_log_insert(upkeep_sql *sql, const UkMaintState *st,
 void upkeep_maint_log_drain(upkeep_sql *sql, uint64_t window,
                             const drain_result *r);
 void upkeep_maint_log_exit(upkeep_sql *sql, uint64_t window, const char *who,
-                           int64_t at_us, unsigned long long refused);
+                           int64_t at_us, unsigned long long refused,
+                           unsigned long long unattributed);
 /* The next window id: above the state file's and every logged one. */
 uint64_t upkeep_maint_next_window_id(upkeep_sql *sql, uint64_t state_id);
 

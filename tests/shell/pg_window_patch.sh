@@ -12,7 +12,8 @@
 # attributed; a session with a patch of its own keeps its own run;
 # statements with no window patch open are counted as unattributed;
 # leaving maintenance aborts an open window patch; the runs survive a
-# restart, and a window patch open at a restart shows aborted.
+# restart, and a window patch open at a restart shows aborted;
+# maintenance_log keeps the window's unattributed statement count.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
@@ -128,10 +129,15 @@ ok "statements with no window patch open are counted as unattributed ($before ->
 # 7. leaving maintenance aborts an open window patch
 left=$(runner "SELECT upkeep.window_patch_begin('left.open')")
 child -c "SELECT 1" >/dev/null
+unattr=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ "$unattr" -ge "$after" ] || fail "unattributed went down: $after -> $unattr"
 q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit"
 [ "$(run_field "$left" "status || '/' || statements || '/' || (ended_at IS NOT NULL)")" = "aborted/1/true" ] ||
 	fail "left open: $(run_field "$left" "status || '/' || statements")"
 ok "exit_maintenance ends the open window patch as aborted"
+[ "$(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window")" = "$unattr" ] ||
+	fail "maintenance_log.unattributed_statements: $(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window"), expected $unattr"
+ok "the window's maintenance_log row keeps its unattributed statements ($unattr)"
 
 # 8. the runs survive a restart; a window patch open at a restart is aborted
 snapshot() {
@@ -147,6 +153,9 @@ pg_restart "$W" || fail "restart"
 [ "$(q -c "SELECT count(*) FROM upkeep.slow_statements WHERE run_id = $outer")" = "$slow_before" ] ||
 	fail "slow statements lost in the restart"
 ok "window patch runs and their slow statements survive a restart"
+[ "$(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window")" = "$unattr" ] ||
+	fail "maintenance_log.unattributed_statements after the restart"
+ok "maintenance_log.unattributed_statements survives a restart"
 [ "$(run_field "$open" "status || '/' || (window_id IS NOT NULL)")" = "aborted/true" ] ||
 	fail "open at restart: $(run_field "$open" status)"
 [ "$(q -c "SELECT active::text || '/' || coalesce(window_patch, 'none') FROM upkeep.maintenance")" = "true/none" ] ||
