@@ -545,6 +545,8 @@ statement_done(const TimedQuery *t, const char *command,
 	rec.command = command;
 	rec.query = statement_text(source, location, len);
 	rec.plan = plan != NULL ? plan : "";
+	if (t->wslot != NULL)
+		rec.pid = MyProcPid;	/* not the run's: its runner's */
 	(void) upkeep_patch_write_record(&rec, false);
 	if (plan != NULL)
 		pfree(plan);

@@ -98,8 +98,13 @@ ok "an undefined column after a first statement is the window patch's error too"
 
 # 4. a nested step gets its own run
 step=$(runner "SELECT upkeep.window_patch_begin('module_x:migrate.py', 'odoo:module', true)")
-child -c "SELECT 1" -c "SELECT 2" >/dev/null || fail "statements in the step"
+out=$(child -c "SELECT pg_backend_pid()" -c "SELECT 2") || fail "statements in the step"
+child_pid=${out%%$'\n'*}
 [ "$(runner "SELECT upkeep.window_patch_end()")" = "$step" ] || fail "ending the step"
+got=$(q -c "SELECT string_agg(DISTINCT s.pid::text, ',') || '|' || bool_and(s.pid <> r.pid)
+	FROM upkeep.slow_statements s JOIN upkeep.patch_runs r USING (run_id) WHERE s.run_id = $step")
+[ "$got" = "$child_pid|true" ] || fail "slow_statements.pid of the step: $got, the child was $child_pid"
+ok "slow_statements.pid of a window run is the child session's, not the runner's"
 [ "$(run_field "$step" "status || '/' || statements || '/' || parent_run_id || '/' || window_id")" = "succeeded/2/$outer/$window" ] ||
 	fail "step: $(run_field "$step" "status || '/' || statements || '/' || parent_run_id")"
 [ "$(run_field "$outer" statements)" = 9 ] || fail "the step's statements counted in the outer run too"
