@@ -16,39 +16,26 @@
 #include <string.h>
 
 #include "conn_mariadb.h"
+#include "uk_account.h"
 #include "uk_grants.h"
 
 #define ACCOUNT_PREFIX "upkeep_run_"
 
 /*
- * Split an account "user@host", "'user'@'host'" or "`user`@`host`" (host
- * '%' when absent).  false with a message in c->err when it is not one.
+ * Read --as-account with libcommon's one reader of accounts (also the
+ * plugin's); false with a message in c->err when it is not one.
  */
 static bool
-split_account(Conn *c, const char *account, char *user, size_t ulen, char *host, size_t hlen)
+split_account(Conn *c, const char *account, UkAccount *out)
 {
-	const char *at = strrchr(account, '@');
-	size_t		n;
-	const char *u = account,
-			   *h = at ? at + 1 : "%";
-	size_t		un = at ? (size_t) (at - account) : strlen(account),
-				hn = strlen(h);
+	UkError    *err = NULL;
 
-	if (un >= 2 && (u[0] == '\'' || u[0] == '`' || u[0] == '"') && u[un - 1] == u[0])
-		u++, un -= 2;
-	if (hn >= 2 && (h[0] == '\'' || h[0] == '`' || h[0] == '"') && h[hn - 1] == h[0])
-		h++, hn -= 2;
-	if (un == 0 || un >= ulen || hn == 0 || hn >= hlen ||
-		memchr(u, '\'', un) || memchr(h, '\'', hn) || memchr(u, '\\', un) || memchr(h, '\\', hn))
+	if (uk_account_parse(account, strlen(account), out, &err) != UK_OK)
 	{
-		conn_set_error(c, "invalid account \"%s\" (expected user@host, as in CREATE USER)", account);
+		conn_set_error(c, "--as-account: %s", err ? err->message : "out of memory");
+		uk_error_free(err);
 		return false;
 	}
-	n = un;
-	memcpy(user, u, n);
-	user[n] = '\0';
-	memcpy(host, h, hn);
-	host[hn] = '\0';
 	return true;
 }
 
@@ -56,18 +43,20 @@ int
 conn_account_create(Conn *c, const char *as_account, char *user, size_t userlen,
 					char *account, size_t acclen, char *pass, size_t passlen)
 {
-	char		app_user[200],
-				host[300],
-				sql[8192],
+	UkAccount	app;
+	UkAccount	eph;
+	char		sql[8192],
 				hex[13],
-				reg[700];
+				quoted[2 * sizeof(app.user) + 2 * sizeof(app.host) + 8],
+				reg[2 * sizeof(eph.user) + 2 * sizeof(eph.host) + 8];
+	const char *host = app.host;
 	MYSQL_RES  *res;
 	MYSQL_ROW	r;
 	char	  **grants = NULL;
 	size_t		ngrants = 0;
 	int			rc = -1;
 
-	if (!split_account(c, as_account, app_user, sizeof(app_user), host, sizeof(host)))
+	if (!split_account(c, as_account, &app))
 		return -1;
 	if (conn_random_hex(hex, 12) != 0 || passlen < 33 || conn_random_hex(pass, 32) != 0)
 	{
@@ -75,10 +64,18 @@ conn_account_create(Conn *c, const char *as_account, char *user, size_t userlen,
 		return -1;
 	}
 	snprintf(user, userlen, ACCOUNT_PREFIX "%s", hex);
-	snprintf(account, acclen, "'%s'@'%s'", user, host);
+	if (uk_grants_quote_account(user, host, account, acclen) >= acclen ||
+		uk_grants_quote_account(app.user, app.host, quoted, sizeof(quoted)) >= sizeof(quoted))
+	{
+		conn_set_error(c, "--as-account %s: the name is too long", as_account);
+		return -1;
+	}
+	memset(&eph, 0, sizeof(eph));
+	snprintf(eph.user, sizeof(eph.user), "%s", user);
+	snprintf(eph.host, sizeof(eph.host), "%s", host);
 
 	/* the application account's grants, read before anything is created */
-	snprintf(sql, sizeof(sql), "SHOW GRANTS FOR '%s'@'%s'", app_user, host);
+	snprintf(sql, sizeof(sql), "SHOW GRANTS FOR %s", quoted);
 	if ((res = mdb_query(c, sql)) == NULL)
 	{
 		char		why[sizeof(c->err)];
@@ -104,7 +101,7 @@ conn_account_create(Conn *c, const char *as_account, char *user, size_t userlen,
 	{
 		char		lit[sizeof(reg) * 2 + 3];
 
-		snprintf(reg, sizeof(reg), "%s@%s", user, host);
+		uk_account_format(&eph, reg, sizeof(reg));
 		mdb_literal(c, reg, lit, sizeof(lit));
 		snprintf(sql, sizeof(sql), "SET GLOBAL upkeep_window_account = %s", lit);
 		if (mdb_exec(c, sql) != 0)

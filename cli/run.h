@@ -54,7 +54,7 @@ typedef struct Run
 	bool		output_failure; /* the output said the run failed */
 	char		failure_line[512];	/* what it said */
 	char		failed_patch[512];	/* the last patch that failed */
-	char		account[256];	/* MariaDB ephemeral account, "" none */
+	char		account[3200];	/* MariaDB ephemeral account, quoted; "" none */
 	char		token[256];		/* PostgreSQL join token, for --join after a failure */
 	double		started;		/* unix seconds, when the child started */
 	int			status;			/* the child's exit status */

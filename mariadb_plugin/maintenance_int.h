@@ -56,8 +56,9 @@ int upkeep_maint_state_save(const UkMaintState *st, char *msg, size_t cap);
 /* ---- maintenance_sql.c (worker thread) ---- */
 
 extern const char *upkeep_maint_log_ddl;    /* upkeep.maintenance_log */
-/* ALTER TABLE adding the takeover columns to an older maintenance_log */
-extern const char *upkeep_maint_log_takeover_ddl;
+/* ALTER TABLE adding the newer columns (takeovers, unattributed statements)
+   to an older maintenance_log, in the order a new table has them */
+extern const char *upkeep_maint_log_upgrade_ddl;
 
 /* The outcome of a drain, for the log and SHOW STATUS. */
 typedef struct
@@ -87,7 +88,8 @@ void upkeep_maint_log_insert(upkeep_sql *sql, const UkMaintState *st,
 void upkeep_maint_log_drain(upkeep_sql *sql, uint64_t window,
                             const drain_result *r);
 void upkeep_maint_log_exit(upkeep_sql *sql, uint64_t window, const char *who,
-                           int64_t at_us, unsigned long long refused);
+                           int64_t at_us, unsigned long long refused,
+                           unsigned long long unattributed);
 /* The next window id: above the state file's and every logged one. */
 uint64_t upkeep_maint_next_window_id(upkeep_sql *sql, uint64_t state_id);
 

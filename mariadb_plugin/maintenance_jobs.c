@@ -310,7 +310,7 @@ static void run_enter(upkeep_sql *sql, upkeep_job *job)
                  "maintenance mode after a restart", msg);
     upkeep_maint_log_drain(sql, st.window_id, &r);
     upkeep_maint_log_exit(sql, st.window_id, st.entered_by, upkeep_now_us(),
-                          0);
+                          0, 0);
     pthread_mutex_lock(&upkeep_lock);
     upkeep_stats.drain_last_ms= r.elapsed_ms;
     snprintf(upkeep_maint.drain_last_outcome,
@@ -429,7 +429,8 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
 
   now= upkeep_now_us();
   upkeep_maint_account_of(sql, job->thread_id, who, sizeof(who));
-  upkeep_maint_log_exit(sql, st.window_id, who, now, refused);
+  upkeep_maint_log_exit(sql, st.window_id, who, now, refused,
+                        upkeep_window_unattributed());
   /* open window runs end 'aborted', the ephemeral accounts go */
   upkeep_window_exited(sql);
   upkeep_ha_publish(sql);                /* replicas see it end */

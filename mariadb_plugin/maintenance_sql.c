@@ -38,17 +38,22 @@ const char *upkeep_maint_log_ddl=
   " took_over_at DATETIME(6) NULL"
   "  COMMENT 'UTC; this server took the window over after a failover',"
   " took_over_from INT UNSIGNED NULL"
-  "  COMMENT 'server_id of the primary that had the window'"
+  "  COMMENT 'server_id of the primary that had the window',"
+  " unattributed_statements BIGINT UNSIGNED NOT NULL DEFAULT 0"
+  "  COMMENT 'statements of maintainers with no window patch open'"
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: one row per maintenance window'";
 
-/* maintenance_log of a version before takeovers gets their columns */
-const char *upkeep_maint_log_takeover_ddl=
+/* The columns a table of an older version lacks, appended at its end in
+   the order a new table has them. */
+const char *upkeep_maint_log_upgrade_ddl=
   "ALTER TABLE upkeep.maintenance_log"
   " ADD COLUMN IF NOT EXISTS took_over_at DATETIME(6) NULL"
   "  COMMENT 'UTC; this server took the window over after a failover',"
   " ADD COLUMN IF NOT EXISTS took_over_from INT UNSIGNED NULL"
-  "  COMMENT 'server_id of the primary that had the window'";
+  "  COMMENT 'server_id of the primary that had the window',"
+  " ADD COLUMN IF NOT EXISTS unattributed_statements BIGINT UNSIGNED NOT NULL"
+  " DEFAULT 0 COMMENT 'statements of maintainers with no window patch open'";
 
 /* ------------------------------------------------------ worker: helpers */
 
@@ -160,15 +165,18 @@ void upkeep_maint_log_drain(upkeep_sql *sql, uint64_t window,
 }
 
 void upkeep_maint_log_exit(upkeep_sql *sql, uint64_t window, const char *who,
-                           int64_t at_us, unsigned long long refused)
+                           int64_t at_us, unsigned long long refused,
+                           unsigned long long unattributed)
 {
   char at[64];
 
   fmt_time_sql(at_us, at, sizeof(at));
   if (upkeep_sql_exec(sql,
         "UPDATE upkeep.maintenance_log SET exited_by = %s, exited_at = %s,"
-        " refused_writes = %llu WHERE window_id = %" PRIu64,
-        who[0] ? upkeep_sql_quote(sql, 0, who) : "NULL", at, refused, window))
+        " refused_writes = %llu, unattributed_statements = %llu"
+        " WHERE window_id = %" PRIu64,
+        who[0] ? upkeep_sql_quote(sql, 0, who) : "NULL", at, refused,
+        unattributed, window))
     log_warn_sql(sql, "record the exit");
 }
 

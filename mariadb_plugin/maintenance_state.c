@@ -359,7 +359,7 @@ int upkeep_maintenance_bootstrap(upkeep_sql *sql)
       upkeep_sql_exec(sql, "CREATE DATABASE IF NOT EXISTS upkeep"
                       " DEFAULT CHARACTER SET utf8mb4") ||
       upkeep_sql_exec(sql, "%s", upkeep_maint_log_ddl) ||
-      upkeep_sql_exec(sql, "%s", upkeep_maint_log_takeover_ddl))
+      upkeep_sql_exec(sql, "%s", upkeep_maint_log_upgrade_ddl))
     return 1;
   if (upkeep_sql_exec(sql, "CREATE FUNCTION IF NOT EXISTS upkeep_status"
                       " RETURNS STRING SONAME '" UPKEEP_SONAME "'"))

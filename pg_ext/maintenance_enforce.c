@@ -382,6 +382,25 @@ upkeep_maintenance_xact_callback(int event)
 
 	if (session_is_exempt())
 		return;
+
+	/*
+	 * upkeep.join_token joins here at the latest, in a transaction that
+	 * wrote nothing: a connection's startup transaction commits once the
+	 * options of its startup packet (PGOPTIONS) are set, so a session
+	 * given the token joins before its first statement, and that
+	 * statement failing in parse analysis or planning is a maintainer's
+	 * failure, attributed to the window patch (patchlog_run.c).
+	 */
+	if (event == XACT_EVENT_PRE_COMMIT &&
+		!TransactionIdIsValid(GetTopTransactionIdIfAny()) &&
+		try_join_with_setting(pg_atomic_read_u64(&upkeep_shared->window_id)))
+	{
+		/* patch_activity: a first statement waiting in parse analysis */
+		if (upkeep_stmt_hooks && upkeep_my_run_id == 0)
+			upkeep_patch_publish_member(upkeep_my_window);
+		return;
+	}
+
 	if (event == XACT_EVENT_PRE_PREPARE)
 		refused = "PREPARE TRANSACTION";
 	else if (!TransactionIdIsValid(GetTopTransactionIdIfAny()))

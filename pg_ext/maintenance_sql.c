@@ -375,6 +375,9 @@ exit_maintenance(PG_FUNCTION_ARGS)
 	UkWindow	w;
 	uint64		window;
 	char	   *role;
+	uint64		open_run;
+	char		open_name[UK_PATCH_NAME_MAX + 1];
+	uint64		unattributed;
 
 	require_preloaded();
 	if (RecoveryInProgress())
@@ -395,6 +398,9 @@ exit_maintenance(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 	}
 	window = upkeep_shared->state.window_id;
+	/* counted in shared memory: since the server started, if it restarted */
+	upkeep_window_status(window, &open_run, open_name, sizeof(open_name),
+						 &unattributed);
 	upkeep_maint_leave_locked();	/* ERROR here: still in maintenance */
 
 	if (!upkeep_maint_winlog_find(window, &w))
@@ -419,6 +425,7 @@ exit_maintenance(PG_FUNCTION_ARGS)
 	w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
 	strlcpy(w.exited_by, role, sizeof(w.exited_by));
 	w.refused_writes = upkeep_shared->state.refused_writes;
+	w.unattributed_statements = unattributed;
 	upkeep_maint_winlog_save(&w);
 	LWLockRelease(upkeep_shared->lock);
 
@@ -576,8 +583,8 @@ maintenance_log_entries(PG_FUNCTION_ARGS)
 	for (size_t i = 0; i < n; i++)
 	{
 		UkWindow   *w = &items[i];
-		Datum		values[13];
-		bool		nulls[13] = {0};
+		Datum		values[14];
+		bool		nulls[14] = {0};
 
 		values[0] = Int64GetDatum((int64) w->window_id);
 		values[1] = CStringGetTextDatum(w->reason);
@@ -596,6 +603,8 @@ maintenance_log_entries(PG_FUNCTION_ARGS)
 		values[11] = Int32GetDatum(w->drain_terminated);
 		values[12] = CStringGetTextDatum(w->drain_detail);
 		nulls[12] = (w->drain_detail[0] == '\0');
+		/* extension 1.5; a 1.4 function's result has no such column */
+		values[13] = Int64GetDatum((int64) w->unattributed_statements);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -87,9 +87,6 @@ typedef struct PatchShared
 	PatchSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } PatchShared;
 
-/* patchlog_run.c */
-extern void upkeep_patch_publish_member(uint64 window);
-
 /* patchlog_log.c */
 extern PatchShared *upkeep_patch_shared;
 extern UpkeepLog upkeep_patch_log;

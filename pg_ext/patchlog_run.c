@@ -23,7 +23,11 @@
  * failure record to the log like a session run's.  With no window patch
  * open, the statement is only counted in the window's unattributed
  * statements.  While such a statement runs, the backend's slot says so
- * (window_stmt_run), for patch_activity.
+ * (window_stmt_run), for patch_activity.  A statement failing before the
+ * executor (the parser, parse analysis, planning) reaches only
+ * emit_log_hook, which attributes it the same way: a session given the
+ * join token in PGOPTIONS has joined as it connected (maintenance_enforce.c),
+ * so this holds for its very first statement too.
  *
  * Lock waits.  While a session is inside a patch, a timer samples its
  * wait event every UPKEEP_LOCK_SAMPLE_MS; time between samples that find
@@ -543,6 +547,8 @@ statement_done(const TimedQuery *t, const char *command,
 	rec.command = command;
 	rec.query = statement_text(source, location, len);
 	rec.plan = plan != NULL ? plan : "";
+	if (t->wslot != NULL)
+		rec.pid = MyProcPid;	/* not the run's: its runner's */
 	(void) upkeep_patch_write_record(&rec, false);
 	if (plan != NULL)
 		pfree(plan);

@@ -276,8 +276,10 @@ emit_statement(const UkPatchRec *rec, void *arg)
 	values[2] = text_or_null(run ? run->name : NULL, &nulls[2]);
 	values[3] = text_or_null(run ? run->database : NULL, &nulls[3]);
 	values[4] = text_or_null(run ? run->username : NULL, &nulls[4]);
-	values[5] = Int32GetDatum(run ? (int32) run->pid : 0);
-	nulls[5] = (run == NULL);
+	/* a window run's statement names its own session */
+	values[5] = Int32GetDatum(rec->pid != 0 ? (int32) rec->pid :
+							  run ? (int32) run->pid : 0);
+	nulls[5] = (run == NULL && rec->pid == 0);
 	values[6] = unix_ts(rec->at_us, &nulls[6]);
 	values[7] = Float8GetDatum(rec->duration_us / 1000.0);
 	values[8] = Float8GetDatum(rec->lock_wait_us / 1000.0);

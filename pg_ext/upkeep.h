@@ -164,6 +164,7 @@ extern uint64 upkeep_window_runner_of;
 extern bool upkeep_stmt_hooks;
 extern int	upkeep_patch_stack_depth;
 extern void upkeep_window_attribution_assign(bool newval, void *extra);
+extern void upkeep_patch_publish_member(uint64 window);
 extern void upkeep_window_runs_reset(uint64 window);
 extern int	upkeep_window_runs_abort(uint64 window);
 extern void upkeep_window_status(uint64 window, uint64 *run_id, char *name,

@@ -1,9 +1,9 @@
 /*
  * uk_grants.h
- *		MariaDB accounts for `upkeep run`: reading an account name given on
- *		the command line, and rewriting the SHOW GRANTS lines of one account
- *		so that they give the same privileges to another (the ephemeral
- *		maintainer account of a window).
+ *		MariaDB accounts for `upkeep run`: rewriting the SHOW GRANTS lines
+ *		of one account so that they give the same privileges to another
+ *		(the ephemeral maintainer account of a window), and writing an
+ *		account quoted.  Reading one is uk_account_parse() (uk_account.h).
  *
  * Written against MariaDB 10.11's SHOW GRANTS (sql/sql_acl.cc): user, host,
  * role, database and table names are printed as identifiers, quoted with
@@ -21,11 +21,12 @@
 
 #include <stddef.h>
 
+#include "uk_account.h"
 #include "uk_error.h"
 
 /* MariaDB 10.11: user names up to 128 characters, host names up to 255. */
-#define UK_GRANTS_USER_MAX 128
-#define UK_GRANTS_HOST_MAX 255
+#define UK_GRANTS_USER_MAX UK_ACCOUNT_USER_MAX
+#define UK_GRANTS_HOST_MAX UK_ACCOUNT_HOST_MAX
 
 /*
  * Rewrite one line of SHOW GRANTS FOR <account> for the account
@@ -45,19 +46,6 @@
 extern int	uk_grants_rewrite(const char *line, const char *new_user,
 							  const char *new_host, char *out, size_t outlen,
 							  UkError **err);
-
-/*
- * Read an account name as a user types it: 'u'@'h', `u`@`h`, "u"@"h",
- * u@h, or a user alone (host '%'); the forms may be mixed.  Inside quotes a
- * doubled quote stands for itself, and inside '...' and "..." a backslash
- * escapes the next character.  An unquoted user ends at the first '@'.
- * The user and the host must be non-empty, valid UTF-8 without control
- * characters, at most UK_GRANTS_USER_MAX / UK_GRANTS_HOST_MAX characters,
- * and fit user / host (ucap / hcap bytes with the NUL).  Returns UK_OK, or
- * UK_ERR_INVALID with a message that shows the name.
- */
-extern int	uk_grants_parse_account(const char *s, char *user, size_t ucap,
-									char *host, size_t hcap, UkError **err);
 
 /*
  * `user`@`host` into out like snprintf: returns the length the full text

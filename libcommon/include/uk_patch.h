@@ -28,6 +28,8 @@
  *		  parent_run_id                                                 crc
  *		S run_id at_us stmt_id duration_us lock_wait_us rows command
  *		  query plan                                                    crc
+ *		S run_id at_us stmt_id duration_us lock_wait_us rows command
+ *		  query plan pid                                                crc
  *		F run_id at_us sqlstate error_code message query                crc
  *		E run_id at_us status statements slow_statements lock_wait_us
  *		  message                                                       crc
@@ -35,6 +37,8 @@
  * A BEGIN has the two last fields only for a run of a window patch (set
  * for the window by `upkeep run`, window_id or parent_run_id not 0); a
  * session's run keeps the shorter line, which every reader understands.
+ * Likewise a STMT has pid (not 0) only for a statement of a window patch
+ * run: the session that ran it, not the run's (the runner's).
  *
  * crc is 8 lower-case hex digits of FNV-1a (32 bit) over the bytes before
  * the tab that precedes it.  A line with a wrong checksum or shape (a torn
@@ -89,7 +93,7 @@ typedef struct UkPatchRec
 	uint64_t	run_id;
 	int64_t		at_us;			/* Unix epoch microseconds: when it happened
 								 * (STMT: when the statement started) */
-	/* BEGIN */
+	/* BEGIN; also STMT of a window run: the session that ran it, else 0 */
 	int64_t		pid;
 	const char *database;
 	const char *username;

@@ -15,7 +15,10 @@
  *
  *		window_id entered_at_us entered_by reason expected_end_us
  *		drain_outcome drain_ms drain_waited drain_terminated drain_detail
- *		exited_at_us exited_by refused_writes
+ *		exited_at_us exited_by refused_writes unattributed_statements
+ *
+ * unattributed_statements came later: a line without it (13 fields) is
+ * read with 0 there.
  *
  * A line that does not parse is skipped and counted (skipped_lines), never
  * fatal: the log is evidence, not state.
@@ -59,6 +62,8 @@ typedef struct UkWindow
 	int64_t		exited_at_us;	/* 0 = window still open */
 	char		exited_by[UK_NAME_MAX + 1];
 	uint64_t	refused_writes;
+	uint64_t	unattributed_statements;	/* maintainer statements outside
+											 * any window patch (`upkeep run`) */
 } UkWindow;
 
 typedef struct UkWindowList

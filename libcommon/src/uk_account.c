@@ -1,149 +1,170 @@
 /*
  * uk_account.c
- *		Accounts as text (uk_account.h): parsing what a user names,
- *		recognizing the runner's ephemeral accounts, matching grant host
- *		patterns and splitting the account string of MariaDB's audit events.
+ *		Accounts as text (uk_account.h): the one reader of an account a
+ *		user names (the plugin's upkeep_window_account, the command's
+ *		--as-account), writing one back, recognizing the runner's ephemeral
+ *		accounts, matching grant host patterns and splitting the account
+ *		string of MariaDB's audit events.
+ *
+ * An account is read like the server's lexer reads a quoted identifier or
+ * string (a doubled quote inside stands for itself; in '...' and "..." a
+ * backslash escapes the next character) or, unquoted, up to the '@'.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "uk_account.h"
+#include "uk_internal.h"
 #include "uk_utf8.h"
 #include "uk_validate.h"
 
-/*
- * One part (user or host) starting at s[*pos]: quoted with ', ` or ", or
- * bare up to stop (a byte that ends it, or '\0' for "to the end").
- * Copies it into out (cap bytes).  0, or 1 with a message in err.
- */
-static int
-parse_part(const char *s, size_t len, size_t *pos, char stop,
-		   const char *what, size_t max, char *out, UkError **err)
+/* Number of UTF-8 characters of s, valid UTF-8 assumed. */
+static size_t
+utf8_chars(const char *s)
 {
-	size_t		i = *pos;
 	size_t		n = 0;
-	char		q = (i < len && (s[i] == '\'' || s[i] == '`' || s[i] == '"')) ? s[i] : 0;
 
-	if (q)
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+const char *
+uk_account_name_problem(const char *name, size_t max)
+{
+	const char *p;
+
+	if (name == NULL || name[0] == '\0')
+		return "is empty";
+	if (!uk_utf8_valid(name, strlen(name)))
+		return "is not valid UTF-8";
+	for (p = name; *p; p++)
+		if ((unsigned char) *p < 0x20 || *p == 0x7f)
+			return "has a control character";
+	if (utf8_chars(name) > max)
+		return max == UK_ACCOUNT_USER_MAX ? "is longer than 128 characters" :
+			"is longer than 255 characters";
+	return NULL;
+}
+
+/*
+ * One part of an account at s[*i] (s has no NUL before end): quoted, or
+ * bare up to stop or the end.  NULL, or why not.
+ */
+static const char *
+account_part(const char *s, size_t end, size_t *i, char stop, char *dst,
+			 size_t cap)
+{
+	size_t		j = *i;
+	size_t		n = 0;
+	char		q = j < end ? s[j] : '\0';
+
+	if (q == '\'' || q == '"' || q == '`')
 	{
-		for (i++;; i++)
+		j++;
+		for (;;)
 		{
-			if (i >= len)
+			char		c;
+
+			if (j >= end)
+				return "has no closing quote";
+			c = s[j];
+			if (c == '\\' && q != '`' && j + 1 < end)
 			{
-				uk_error_set(err, UK_ERR_INVALID, 0,
-							 "the %s has no closing quote", what);
-				return 1;
+				c = s[j + 1];
+				j += 2;
 			}
-			if (s[i] == q)
+			else if (c == q)
 			{
-				if (i + 1 < len && s[i + 1] == q)
-					i++;		/* a doubled quote */
-				else
+				if (j + 1 >= end || s[j + 1] != q)
+				{
+					j++;
 					break;
+				}
+				j += 2;
 			}
-			if (n >= max)
-			{
-				uk_error_set(err, UK_ERR_INVALID, 0,
-							 "the %s is too long (at most %zu bytes)", what, max);
-				return 1;
-			}
-			out[n++] = s[i];
+			else
+				j++;
+			if (n + 1 >= cap)
+				return "is too long";
+			dst[n++] = c;
 		}
-		i++;
 	}
 	else
 	{
-		for (; i < len && s[i] != stop; i++)
+		while (j < end && s[j] != stop)
 		{
-			if (s[i] == '\'' || s[i] == '`' || s[i] == '"')
-			{
-				uk_error_set(err, UK_ERR_INVALID, 0,
-							 "a quote inside the unquoted %s", what);
-				return 1;
-			}
-			if (n >= max)
-			{
-				uk_error_set(err, UK_ERR_INVALID, 0,
-							 "the %s is too long (at most %zu bytes)", what, max);
-				return 1;
-			}
-			out[n++] = s[i];
-		}
-	}
-	out[n] = '\0';
-	for (size_t k = 0; k < n; k++)
-	{
-		unsigned char c = (unsigned char) out[k];
+			char		c = s[j];
 
-		if (c < 0x20 || c == 0x7f)
-		{
-			uk_error_set(err, UK_ERR_INVALID, 0,
-						 "the %s contains a control character or NUL", what);
-			return 1;
+			if (c == '\'' || c == '"' || c == '`' || c == ' ' || c == '\t' ||
+				c == '@')
+				return "has a quote, a space or an '@' outside quotes";
+			if (n + 1 >= cap)
+				return "is too long";
+			dst[n++] = c;
+			j++;
 		}
 	}
-	if (!uk_utf8_valid(out, n))
-	{
-		uk_error_set(err, UK_ERR_INVALID, 0, "the %s is not valid UTF-8", what);
-		return 1;
-	}
-	*pos = i;
-	return 0;
+	dst[n] = '\0';
+	*i = j;
+	return NULL;
 }
 
 UkStatus
 uk_account_parse(const char *s, size_t len, UkAccount *out, UkError **err)
 {
-	size_t		pos = 0;
-	size_t		ulen = len;		/* where the user part may end */
+	char		shown[200];
+	const char *why = NULL;
+	const char *which = "user";
+	size_t		i = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (s == NULL || len == 0)
+	if (s == NULL)
+		return uk_error_set(err, UK_ERR_INVALID, 0, "no account given "
+							"(expected user@host, 'user'@'host' or `user`@`host`)");
+	uk_show(s, len, 120, shown, sizeof(shown));
+	if (memchr(s, '\0', len) != NULL)
+		why = "has a NUL byte";
+	else
+		why = account_part(s, len, &i, '@', out->user, sizeof(out->user));
+	if (why == NULL)
+	{
+		if (i == len)
+			strcpy(out->host, "%");
+		else if (s[i] != '@')
+			why = "has text after the closing quote (expected '@')";
+		else
+		{
+			i++;
+			which = "host";
+			why = account_part(s, len, &i, '\0', out->host, sizeof(out->host));
+			if (why == NULL && i != len)
+				why = "has text after the closing quote";
+		}
+	}
+	if (why == NULL)
+	{
+		which = "user";
+		why = uk_account_name_problem(out->user, UK_ACCOUNT_USER_MAX);
+		if (why == NULL)
+		{
+			which = "host";
+			why = uk_account_name_problem(out->host, UK_ACCOUNT_HOST_MAX);
+		}
+	}
+	if (why != NULL)
+	{
+		memset(out, 0, sizeof(*out));
 		return uk_error_set(err, UK_ERR_INVALID, 0,
-							"an account is written user@host");
-	/* a bare user part ends at the last '@' (host names have none) */
-	if (s[0] != '\'' && s[0] != '`' && s[0] != '"')
-		for (size_t i = 0; i < len; i++)
-			if (s[i] == '@')
-				ulen = i;
-	if (parse_part(s, ulen, &pos, '\0', "user name", UK_ACCOUNT_USER_MAX,
-				   out->user, err))
-		goto bad;
-	if (out->user[0] == '\0')
-	{
-		uk_error_set(err, UK_ERR_INVALID, 0,
-					 "the user name is empty; an account is written user@host");
-		goto bad;
-	}
-	if (pos == len)
-	{
-		strcpy(out->host, "%");
-		return UK_OK;
-	}
-	if (s[pos] != '@')
-	{
-		uk_error_set(err, UK_ERR_INVALID, 0,
-					 "unexpected text after the user name; an account is written user@host");
-		goto bad;
-	}
-	pos++;
-	if (parse_part(s, len, &pos, '\0', "host name", UK_ACCOUNT_HOST_MAX,
-				   out->host, err))
-		goto bad;
-	if (pos != len)
-	{
-		uk_error_set(err, UK_ERR_INVALID, 0,
-					 "unexpected text after the host name");
-		goto bad;
+							"invalid account \"%s\": the %s name %s "
+							"(expected user@host, 'user'@'host' or `user`@`host`)",
+							shown, which, why);
 	}
 	return UK_OK;
-
-bad:
-	memset(out, 0, sizeof(*out));
-	return UK_ERR_INVALID;
 }
 
-/* s between single quotes, quotes doubled; returns the length it needs. */
+/* s between single quotes, quotes and backslashes doubled; the length it needs. */
 static size_t
 put_quoted(const char *s, char *out, size_t cap, size_t len)
 {
@@ -151,8 +172,8 @@ put_quoted(const char *s, char *out, size_t cap, size_t len)
 	PUT('\'');
 	for (; *s; s++)
 	{
-		if (*s == '\'')
-			PUT('\'');
+		if (*s == '\'' || *s == '\\')
+			PUT(*s);
 		PUT(*s);
 	}
 	PUT('\'');

@@ -1,7 +1,8 @@
 /*
  * uk_grants.c
- *		Rewriting MariaDB SHOW GRANTS lines for another account (uk_grants.h;
- *		account names are read and checked in uk_grants_account.c).
+ *		Rewriting MariaDB SHOW GRANTS lines for another account, and writing
+ *		an account quoted (uk_grants.h; account names are read and checked
+ *		in uk_account.c).
  *
  * A line is split into tokens the way the server's lexer would see them:
  * identifiers in backticks or double quotes (a doubled quote inside),
@@ -27,7 +28,6 @@
 #include "uk_ident.h"
 #include "uk_validate.h"
 #include "uk_internal.h"
-#include "uk_grants_int.h"
 
 typedef enum TokKind
 {
@@ -455,9 +455,9 @@ uk_grants_rewrite(const char *line, const char *new_user, const char *new_host,
 	out[0] = '\0';
 	if (line == NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "no grant to rewrite");
-	if ((why = uk_grants_name_problem(new_user, UK_GRANTS_USER_MAX)) != NULL)
+	if ((why = uk_account_name_problem(new_user, UK_ACCOUNT_USER_MAX)) != NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "the new user name %s", why);
-	if ((why = uk_grants_name_problem(new_host, UK_GRANTS_HOST_MAX)) != NULL)
+	if ((why = uk_account_name_problem(new_host, UK_ACCOUNT_HOST_MAX)) != NULL)
 		return uk_error_set(err, UK_ERR_INVALID, 0, "the new host name %s", why);
 
 	while (*line == ' ' || *line == '\t')
@@ -609,4 +609,36 @@ grantee:
 done:
 	free(toks);
 	return rc;
+}
+
+/* `user`@`host`: backticks read the same in every sql_mode. */
+size_t
+uk_grants_quote_account(const char *user, const char *host, char *out,
+						size_t cap)
+{
+	size_t		u = user[0] != '\0' ? uk_ident_quote(UK_ENGINE_MARIADB, user, NULL, 0) : 2;
+	size_t		need = u + 1 + (host[0] != '\0' ?
+								uk_ident_quote(UK_ENGINE_MARIADB, host, NULL, 0) : 2);
+	char	   *buf;
+
+	if (cap == 0)
+		return need;
+	buf = malloc(need + 1);
+	if (buf == NULL)
+	{
+		out[0] = '\0';
+		return need;
+	}
+	if (user[0] != '\0')
+		uk_ident_quote(UK_ENGINE_MARIADB, user, buf, need + 1);
+	else
+		strcpy(buf, "''");
+	buf[u] = '@';
+	if (host[0] != '\0')
+		uk_ident_quote(UK_ENGINE_MARIADB, host, buf + u + 1, need + 1 - u - 1);
+	else
+		strcpy(buf + u + 1, "''");
+	snprintf(out, cap, "%s", buf);
+	free(buf);
+	return need;
 }

@@ -157,6 +157,8 @@ uk_patchrec_format(const UkPatchRec *rec, char *out, size_t cap)
 			uk_line_text(&lb, rec->command, UK_COMMAND_MAX);
 			uk_line_text(&lb, rec->query, UK_QUERY_MAX);
 			uk_line_text(&lb, rec->plan, UK_PLAN_MAX);
+			if (rec->pid != 0)
+				uk_line_i64(&lb, rec->pid);
 			break;
 		case UK_REC_ERROR:
 			uk_line_text(&lb, rec->sqlstate, 5);
@@ -196,7 +198,7 @@ uk_patchrec_parse(const char *line, size_t len, UkPatchRec *rec,
 			want = f.n == 10 ? 10 : 8;	/* a window patch run has two more */
 			break;
 		case 'S':
-			want = 10;
+			want = f.n == 11 ? 11 : 10;	/* a window run's statement: its pid */
 			break;
 		case 'F':
 			want = 7;
@@ -236,7 +238,10 @@ uk_patchrec_parse(const char *line, size_t len, UkPatchRec *rec,
 				uk_line_take_i64(&f, 6, &rec->rows) &&
 				uk_line_take_text(&f, 7, &sc, UK_COMMAND_MAX, &rec->command) &&
 				uk_line_take_text(&f, 8, &sc, UK_QUERY_MAX, &rec->query) &&
-				uk_line_take_text(&f, 9, &sc, UK_PLAN_MAX, &rec->plan);
+				uk_line_take_text(&f, 9, &sc, UK_PLAN_MAX, &rec->plan) &&
+				/* only what the formatter writes: never a pid 0 */
+				(f.n == 10 ||
+				 (uk_line_take_i64(&f, 10, &rec->pid) && rec->pid != 0));
 		case UK_REC_ERROR:
 			if (!uk_line_take_text(&f, 3, &sc, 5, &s))
 				return false;

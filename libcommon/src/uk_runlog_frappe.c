@@ -3,7 +3,8 @@
  *		The "frappe" preset: what `bench migrate` prints, line by line.
  *
  * Read from Frappe's own sources, versions 14 to 16 (version-14,
- * version-15 and develop branches):
+ * version-15, version-16 and develop branches; checked again against 16 in
+ * 2026: the lines below are unchanged, 16 adds "Skipping fixtures..."):
  *
  *	frappe/modules/patch_handler.py, execute_patch():
  *		"Executing {patchmodule} in {site} ({db_name})" then, when the patch
@@ -13,16 +14,19 @@
  *		text, or "execute:<python code>" (spaces, quotes, parentheses, even
  *		" in "), or "finally:<path>".  The site may be empty ("in  (db)").
  *	patch_handler.py, run_all() with --skip-failing: "Failed to execute
- *		patch" after the traceback; "<patch>: failed: STOPPED" when a patch
- *		reports failure.
+ *		patch" (15 and 16 then print the skipped patch's traceback);
+ *		"<patch>: failed: STOPPED" when a patch reports failure.
  *	frappe/commands/site.py, migrate: "Migrating {site}" (green).
  *	frappe/migrate.py, SiteMigration (15 and 16; 14 prints none of these):
- *		"Syncing jobs...", "Syncing fixtures...", "Syncing dashboards...",
+ *		"Syncing jobs...", "Syncing fixtures...", "Skipping fixtures..." (16,
+ *		with --skip-fixtures), "Syncing dashboards...",
  *		"Syncing customizations...", "Syncing languages...", "Flushing
  *		deferred inserts...", "Removing orphan doctypes...", "Syncing portal
  *		menu...", "Updating installed applications...", "Executing
  *		`after_migrate` hooks..."; tearDown (14 to 16): "Queued rebuilding of
- *		search index for {site}".
+ *		search index for {site}".  setUp (15, 16, MariaDB) may print "Killed
+ *		inactive database connection with PID {pid}" before the patches:
+ *		no phase, it stays in "Migrating {site}".
  *	frappe/model/sync.py with frappe/utils/__init__.py update_progress_bar():
  *		"\r{txt padded to 36}: [====    ] 45%" with no newline until the
  *		end (so the next print may follow on the same line), or under CI
@@ -48,6 +52,7 @@
 static const char *const fixed_phases[] = {
 	"Syncing jobs...",
 	"Syncing fixtures...",
+	"Skipping fixtures...",		/* 16: bench migrate --skip-fixtures */
 	"Syncing dashboards...",
 	"Syncing customizations...",
 	"Syncing languages...",

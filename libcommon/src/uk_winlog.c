@@ -27,7 +27,8 @@
 
 #define WINLOG_MAGIC "upkeep-maintenance-log 1"
 #define WINLOG_MAGIC_PREFIX "upkeep-maintenance-log "
-#define WINLOG_FIELDS 13
+#define WINLOG_FIELDS 14
+#define WINLOG_FIELDS_OLD 13	/* lines written before unattributed_statements */
 
 static const char *const outcome_names[] = {
 	"running",
@@ -137,7 +138,7 @@ parse_record(const char *line, size_t len, UkWindow *w)
 			start = i + 1;
 		}
 	}
-	if (nf != WINLOG_FIELDS)
+	if (nf != WINLOG_FIELDS && nf != WINLOG_FIELDS_OLD)
 		return false;
 
 	uk_window_init(w);
@@ -153,7 +154,9 @@ parse_record(const char *line, size_t len, UkWindow *w)
 		parse_text(f[9], fl[9], w->drain_detail, sizeof(w->drain_detail)) &&
 		uk_parse_i64(f[10], fl[10], &w->exited_at_us) &&
 		parse_text(f[11], fl[11], w->exited_by, sizeof(w->exited_by)) &&
-		uk_parse_u64(f[12], fl[12], &w->refused_writes);
+		uk_parse_u64(f[12], fl[12], &w->refused_writes) &&
+		(nf == WINLOG_FIELDS_OLD ||
+		 uk_parse_u64(f[13], fl[13], &w->unattributed_statements));
 }
 
 /* Make room for one more item; false when out of memory. */
@@ -361,7 +364,8 @@ uk_winlog_format(const UkWindowList *list, char **out, size_t *len,
 		strbuf_escaped(&sb, w->drain_detail);
 		strbuf_printf(&sb, "\t%" PRId64 "\t", w->exited_at_us);
 		strbuf_escaped(&sb, w->exited_by);
-		strbuf_printf(&sb, "\t%" PRIu64 "\n", w->refused_writes);
+		strbuf_printf(&sb, "\t%" PRIu64 "\t%" PRIu64 "\n", w->refused_writes,
+					  w->unattributed_statements);
 	}
 	if (sb.failed)
 	{
@@ -493,7 +497,8 @@ uk_window_equal(const UkWindow *a, const UkWindow *b)
 		strcmp(a->drain_detail, b->drain_detail) == 0 &&
 		a->exited_at_us == b->exited_at_us &&
 		strcmp(a->exited_by, b->exited_by) == 0 &&
-		a->refused_writes == b->refused_writes;
+		a->refused_writes == b->refused_writes &&
+		a->unattributed_statements == b->unattributed_statements;
 }
 
 bool

@@ -4,8 +4,10 @@
  *		audit event's account string and host patterns.
  *
  * Properties checked (abort() on violation):
- *	- an account that parses formats to text that parses back to the
- *	  same account, and its parts are within their limits;
+ *	- an account that parses (the one reader of accounts, for the plugin
+ *	  and the command) formats to text that parses back to the same
+ *	  account, both as 'u'@'h' and as `u`@`h`; its parts are usable names
+ *	  within their limits;
  *	- a failed parse leaves the account empty and says why;
  *	- the audit split gives NUL-terminated parts within the caps;
  *	- a host always matches itself as a pattern when it holds none of
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "uk_account.h"
+#include "uk_grants.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		u[16],
 				h[16],
 				ip[16];
-	char		text[2 * (UK_ACCOUNT_USER_MAX + UK_ACCOUNT_HOST_MAX) + 8];
+	char		text[2 * (sizeof(a.user) + sizeof(a.host)) + 8];
 	char	   *z;
 
 	if (uk_account_parse(in, size, &a, &err) == UK_OK)
@@ -36,10 +39,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		UkAccount	back;
 		size_t		n = uk_account_format(&a, text, sizeof(text));
 
-		if (err != NULL || n >= sizeof(text) || strlen(a.user) > UK_ACCOUNT_USER_MAX ||
-			strlen(a.host) > UK_ACCOUNT_HOST_MAX || a.user[0] == '\0')
+		if (err != NULL || n >= sizeof(text) || a.user[0] == '\0' ||
+			a.host[0] == '\0' || uk_account_name_problem(a.user, UK_ACCOUNT_USER_MAX) ||
+			uk_account_name_problem(a.host, UK_ACCOUNT_HOST_MAX))
 			abort();
 		if (uk_account_parse(text, n, &back, NULL) != UK_OK ||
+			strcmp(back.user, a.user) != 0 || strcmp(back.host, a.host) != 0)
+			abort();
+		/* written with backticks, as the command writes SQL: the same */
+		n = uk_grants_quote_account(a.user, a.host, text, sizeof(text));
+		if (n >= sizeof(text) ||
+			uk_account_parse(text, n, &back, NULL) != UK_OK ||
 			strcmp(back.user, a.user) != 0 || strcmp(back.host, a.host) != 0)
 			abort();
 		(void) uk_account_is_ephemeral(&a);

@@ -8,6 +8,8 @@
  *	- parsed strings are within their limits;
  *	- a BEGIN with window fields never carries two zeros (old and new
  *	  lines read alike), and folded runs keep the BEGIN's window and parent;
+ *	- a STMT's pid (a window run's statement) is never 0 when written, and
+ *	  only BEGIN and STMT carry one;
  *	- folding any parsed records never fails and keeps every run's state
  *	  machine legal (an ended run has a finished status).
  */
@@ -48,6 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				strlen(rec.plan) > UK_PLAN_MAX || strlen(rec.message) > UK_PATCH_MESSAGE_MAX)
 				abort();
 			if (rec.kind != UK_REC_BEGIN && (rec.window_id != 0 || rec.parent_run_id != 0))
+				abort();
+			if (rec.kind != UK_REC_BEGIN && rec.kind != UK_REC_STMT && rec.pid != 0)
 				abort();
 			if (uk_run_fold_add(&fold, &rec, NULL) != UK_OK)
 				abort();

@@ -10,6 +10,8 @@
 #     normal end, a failure, SIGINT, and (after the next run) kill -9 of
 #     the runner
 #  3. exit policy and codes as on PostgreSQL
+#  4. upkeep report of the failed window: the JSON's runs and statuses,
+#     the failure's error, the HTML's SVG with one bar per run
 #
 # Attribution needs the plugin's window patches; UK_CLI_TEST_NO_API=1 skips
 # those checks (and says so) against an older plugin.
@@ -58,6 +60,14 @@ fi
 active() { q "SELECT JSON_EXTRACT(upkeep_status(), '\$.active')"; }
 accounts() { q "SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'upkeep\\_run\\_%'"; }
 run() { "$UPKEEP" run --db "$DB" --as-account site_db@localhost --preset frappe "$@"; }
+
+# 0. a bad --as-account: a clear message, nothing left behind
+"$UPKEEP" run --db "$DB" --reason x --as-account 'site_db@local host' --preset frappe -- true >"$W/out" 2>"$W/err"
+rc=$?
+[ $rc != 0 ] && grep -q "invalid account \"site_db@local host\": the host name has a quote, a space" "$W/err" ||
+	fail "a bad --as-account: status $rc: $(cat "$W/err")"
+[ "$(active)" = false ] && [ "$(accounts)" = 0 ] || fail "a bad --as-account left the window or an account"
+ok "a bad --as-account: a clear message, no window, no account"
 
 # 1. a normal run
 FAKE_APP_USER=app run --reason "ERPNext upgrade" --slow-ms 0 -- "$BENCH" >"$W/out" 2>"$W/err"
@@ -126,6 +136,41 @@ fi
 eval "$exitcmd" || fail "the printed command failed: $exitcmd"
 [ "$(active)" = false ] || fail "the printed command did not end the window"
 ok "failure: exit status 1, window stays, account gone, the printed command ends the window"
+
+# upkeep report of that window: HTML and JSON
+if [ "$api" = 1 ]; then
+	json_get() {	# json_get EXPR: a Python expression over the report "r"
+		python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/report.json" "$1"
+	}
+	"$UPKEEP" report --db "$DB" --last -o "$W/report.html" --json "$W/report.json" 2>"$W/err" ||
+		fail "upkeep report: $(cat "$W/err")"
+	python3 -m json.tool "$W/report.json" >/dev/null || fail "the JSON report does not parse"
+	[ "$(json_get 'r["engine"] + "|" + r["reason"] + "|" + r["result"]')" = "mariadb|failing|failed" ] ||
+		fail "report summary: $(json_get '(r["engine"], r["reason"], r["result"])')"
+	names=$(json_get '"\n".join(x["name"] for x in r["runs"])')
+	for want in "Migrating site1.local" "erpnext.patches.v15_0.split_line" \
+		"frappe.patches.v15_0.set_default_currency" \
+		'execute:frappe.db.set_value("System Settings", None, "date_format", "dd-mm-yyyy") #2024-03-01 fix in time'; do
+		grep -qxF "$want" <<<"$names" || fail "the report has no run \"$want\": $names"
+	done
+	[ "$(json_get '[x["status"] for x in r["runs"] if x["status"] != "succeeded"]')" = "['failed']" ] ||
+		fail "statuses: $(json_get '[(x["name"], x["status"]) for x in r["runs"]]')"
+	[ "$(json_get '[x["name"][:8] for x in r["runs"] if x["status"] == "failed"][0]')" = "execute:" ] ||
+		fail "the failed run is not the failing patch"
+	json_get '[x["error"] for x in r["runs"] if x["status"] == "failed"][0]' | grep -q "no_such_table" ||
+		fail "the failed run's error: $(json_get '[x["error"] for x in r["runs"] if x["status"] == "failed"]')"
+	[ "$(json_get 'isinstance(r["unattributed_statements"], int) and r["unattributed_statements"] >= 0')" = True ] ||
+		fail "unattributed_statements: $(json_get 'r["unattributed_statements"]')"
+	ok "upkeep report --json of a MariaDB window: its patches and phases, one failed with its error, its unattributed statements"
+	runs=$(json_get 'len(r["runs"])')
+	bars=$(grep -o '<rect class="run[ "]' "$W/report.html" | wc -l)
+	[ "$bars" = "$runs" ] || fail "the HTML report has $bars bars for $runs runs"
+	! grep -qiE 'http|src=|<link|<script|@import|url\(' "$W/report.html" || fail "the HTML report is not self-contained"
+	grep -qF 'execute:frappe.db.set_value(&quot;System Settings&quot;' "$W/report.html" ||
+		grep -qF 'execute:frappe.db.set_value("System Settings"' "$W/report.html" || fail "the failing patch is not in the HTML report"
+	grep -q '<rect class="run s-failed' "$W/report.html" || fail "no failed bar in the HTML report"
+	ok "upkeep report's HTML of a MariaDB window: self-contained, one SVG bar per run ($runs), the failed one marked"
+fi
 
 # kill -9 of the runner
 FAKE_SLEEP=p1 "$UPKEEP" run --db "$DB" --as-account site_db@localhost --preset frappe \

@@ -148,10 +148,15 @@ exitcmd=$(grep -A1 "end the window with:" "$W/err" | tail -1)
 echo "$exitcmd" | grep -q "exit_maintenance" || fail "no exit command: $exitcmd"
 if [ "$api" = t ]; then
 	grep -qF 'failing patch: execute:frappe.db.set_value' "$W/err" || fail "the failing patch is not named"
-	grep -q "22012" "$W/err" || fail "no SQLSTATE"
-	grep -q 'division by zero' "$W/err" || fail "no message"
-	grep -qF "INSERT INTO app_data SELECT 1 / (count(*) - count(*)) FROM app_data" "$W/err" || fail "no statement"
-	ok "a failing patch is named with its SQLSTATE, message and statement"
+	grep -q "42P01" "$W/err" || fail "no SQLSTATE"
+	grep -q 'relation "no_such_table" does not exist' "$W/err" || fail "no message"
+	grep -qF "UPDATE no_such_table SET x = 1" "$W/err" || fail "no statement"
+	got=$(q -c "SELECT status || '|' || error_sqlstate || '|' || error_message || '|' || error_statement
+		FROM upkeep.patch_runs WHERE window_id = (SELECT max(window_id) FROM upkeep.maintenance_log)
+		AND name LIKE 'execute:frappe.db.set_value%'")
+	[ "$got" = 'failed|42P01|relation "no_such_table" does not exist|UPDATE no_such_table SET x = 1 /* mark-p2 */' ] ||
+		fail "the failed patch's record: $got"
+	ok "a patch failing in parse analysis (missing table, the connection's first statement): named with its SQLSTATE, message and statement, recorded on its run"
 fi
 eval "$exitcmd" >/dev/null || fail "the printed command failed: $exitcmd"
 [ "$(active)" = f ] || fail "the printed command did not end the window"

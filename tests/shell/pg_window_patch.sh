@@ -5,13 +5,15 @@
 # A runner session enters maintenance and opens window patches; child
 # sessions join with the token in PGOPTIONS (and upkeep.slow_statement_ms=0)
 # and their statements land in the window patch open when they start: the
-# count, slow_statements, a failure, a lock wait shown live in
+# count, slow_statements, a failure (also at a first statement, before the
+# executor), a lock wait shown live in
 # patch_activity; a nested step gets its own run with parent_run_id; the
 # runner and a session with upkeep.window_attribution off are not
 # attributed; a session with a patch of its own keeps its own run;
 # statements with no window patch open are counted as unattributed;
 # leaving maintenance aborts an open window patch; the runs survive a
-# restart, and a window patch open at a restart shows aborted.
+# restart, and a window patch open at a restart shows aborted;
+# maintenance_log keeps the window's unattributed statement count.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
@@ -78,22 +80,34 @@ ok "the blocked UPDATE counts, with its lock wait; the holder (window_attributio
 	fail "idle window patch: $(q -c "SELECT patch, pid FROM upkeep.patch_activity")"
 ok "with no statement running the window patch shows once, without a pid"
 
-# 3. a failure is the run's error
-# (after a first statement: a session joins the window at its first hook,
-# and this one fails in parse analysis, before any)
-child -c "SELECT 1" -c "INSERT INTO missing VALUES (1)" >/dev/null 2>&1 &&
-	fail "the failing statement succeeded"
-[ "$(run_field "$outer" "statements || '/' || error_sqlstate || '/' || error_statement")" = "7/42P01/INSERT INTO missing VALUES (1)" ] ||
-	fail "failure: $(run_field "$outer" "statements || '/' || error_sqlstate || '/' || error_statement")"
-ok "a failing statement of the child is recorded as the window patch's error"
+# 3. a failure is the run's error, also one before the executor (parse
+# analysis, the parser, planning) as the session's very first statement:
+# the session joined the window with the token as it connected
+fails_first() {	# fails_first SQL SQLSTATE MESSAGE STATEMENTS
+	child -c "$1" >/dev/null 2>&1 && fail "\"$1\" succeeded"
+	got=$(run_field "$outer" "statements || '|' || error_sqlstate || '|' || error_message || '|' || error_statement")
+	[ "$got" = "$4|$2|$3|$1" ] || fail "failure of \"$1\" as the first statement: $got"
+}
+fails_first "INSERT INTO missing VALUES (1)" 42P01 'relation "missing" does not exist' 6
+fails_first "SELEC 1" 42601 'syntax error at or near "SELEC"' 7
+ok "a child's first statement failing before the executor (missing table 42P01, syntax error) is the window patch's error"
+child -c "SELECT 1" -c "SELECT no_such_column FROM t" >/dev/null 2>&1 && fail "undefined column succeeded"
+[ "$(run_field "$outer" "statements || '|' || error_sqlstate || '|' || error_statement")" = "9|42703|SELECT no_such_column FROM t" ] ||
+	fail "undefined column: $(run_field "$outer" "statements || '|' || error_sqlstate || '|' || error_statement")"
+ok "an undefined column after a first statement is the window patch's error too"
 
 # 4. a nested step gets its own run
 step=$(runner "SELECT upkeep.window_patch_begin('module_x:migrate.py', 'odoo:module', true)")
-child -c "SELECT 1" -c "SELECT 2" >/dev/null || fail "statements in the step"
+out=$(child -c "SELECT pg_backend_pid()" -c "SELECT 2") || fail "statements in the step"
+child_pid=${out%%$'\n'*}
 [ "$(runner "SELECT upkeep.window_patch_end()")" = "$step" ] || fail "ending the step"
+got=$(q -c "SELECT string_agg(DISTINCT s.pid::text, ',') || '|' || bool_and(s.pid <> r.pid)
+	FROM upkeep.slow_statements s JOIN upkeep.patch_runs r USING (run_id) WHERE s.run_id = $step")
+[ "$got" = "$child_pid|true" ] || fail "slow_statements.pid of the step: $got, the child was $child_pid"
+ok "slow_statements.pid of a window run is the child session's, not the runner's"
 [ "$(run_field "$step" "status || '/' || statements || '/' || parent_run_id || '/' || window_id")" = "succeeded/2/$outer/$window" ] ||
 	fail "step: $(run_field "$step" "status || '/' || statements || '/' || parent_run_id")"
-[ "$(run_field "$outer" statements)" = 7 ] || fail "the step's statements counted in the outer run too"
+[ "$(run_field "$outer" statements)" = 9 ] || fail "the step's statements counted in the outer run too"
 ok "a nested step gets its own run with parent_run_id, and its statements"
 
 # 5. a session with a patch of its own keeps its own run
@@ -102,11 +116,11 @@ out=$(child -c "SELECT upkeep.patch_begin('own.patch')" -c "SELECT 1" -c "SELECT
 own=${out%%$'\n'*}
 [ "$(run_field "$own" "status || '/' || statements || '/' || (window_id IS NULL)")" = "succeeded/2/true" ] ||
 	fail "own run: $(run_field "$own" "status || '/' || statements")"
-[ "$(run_field "$outer" statements)" = 7 ] || fail "own patch's statements counted in the window patch"
+[ "$(run_field "$outer" statements)" = 9 ] || fail "own patch's statements counted in the window patch"
 ok "a session with its own patch_begin keeps its own run"
 
 [ "$(runner "SELECT upkeep.window_patch_end('failed', 'Traceback: boom')")" = "$outer" ] || fail "ending outer"
-[ "$(run_field "$outer" "status || '/' || statements || '/' || error_message")" = "failed/7/Traceback: boom" ] ||
+[ "$(run_field "$outer" "status || '/' || statements || '/' || error_message")" = "failed/9/Traceback: boom" ] ||
 	fail "outer end: $(run_field "$outer" "status || '/' || statements || '/' || error_message")"
 ok "the runner ends the window patch failed with its message"
 
@@ -120,10 +134,15 @@ ok "statements with no window patch open are counted as unattributed ($before ->
 # 7. leaving maintenance aborts an open window patch
 left=$(runner "SELECT upkeep.window_patch_begin('left.open')")
 child -c "SELECT 1" >/dev/null
+unattr=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ "$unattr" -ge "$after" ] || fail "unattributed went down: $after -> $unattr"
 q -c "SELECT upkeep.exit_maintenance()" >/dev/null || fail "exit"
 [ "$(run_field "$left" "status || '/' || statements || '/' || (ended_at IS NOT NULL)")" = "aborted/1/true" ] ||
 	fail "left open: $(run_field "$left" "status || '/' || statements")"
 ok "exit_maintenance ends the open window patch as aborted"
+[ "$(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window")" = "$unattr" ] ||
+	fail "maintenance_log.unattributed_statements: $(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window"), expected $unattr"
+ok "the window's maintenance_log row keeps its unattributed statements ($unattr)"
 
 # 8. the runs survive a restart; a window patch open at a restart is aborted
 snapshot() {
@@ -139,6 +158,9 @@ pg_restart "$W" || fail "restart"
 [ "$(q -c "SELECT count(*) FROM upkeep.slow_statements WHERE run_id = $outer")" = "$slow_before" ] ||
 	fail "slow statements lost in the restart"
 ok "window patch runs and their slow statements survive a restart"
+[ "$(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log WHERE window_id = $window")" = "$unattr" ] ||
+	fail "maintenance_log.unattributed_statements after the restart"
+ok "maintenance_log.unattributed_statements survives a restart"
 [ "$(run_field "$open" "status || '/' || (window_id IS NOT NULL)")" = "aborted/true" ] ||
 	fail "open at restart: $(run_field "$open" status)"
 [ "$(q -c "SELECT active::text || '/' || coalesce(window_patch, 'none') FROM upkeep.maintenance")" = "true/none" ] ||

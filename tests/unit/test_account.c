@@ -18,21 +18,32 @@ static const struct
 	{"upkeep_run_0123456789ab@localhost", UK_OK, "upkeep_run_0123456789ab", "localhost", NULL},
 	{"'upkeep_run_a'@'%'", UK_OK, "upkeep_run_a", "%", NULL},
 	{"`site_db`@`10.0.%`", UK_OK, "site_db", "10.0.%", NULL},
-	{"\"u\"@\"h\"", UK_OK, "u", "h", NULL},
+	{"\"site_db\"@\"10.0.0.%\"", UK_OK, "site_db", "10.0.0.%", NULL},
+	{"_5b8ce4df2ddd4b8d@localhost", UK_OK, "_5b8ce4df2ddd4b8d", "localhost", NULL},
 	{"'o''brien'@'localhost'", UK_OK, "o'brien", "localhost", NULL},
+	{"'o\\'brien'@localhost", UK_OK, "o'brien", "localhost", NULL},
+	{"'back\\\\slash'@h", UK_OK, "back\\slash", "h", NULL},
+	{"`we``ird`@'h'", UK_OK, "we`ird", "h", NULL},
+	{"`no\\escape`@h", UK_OK, "no\\escape", "h", NULL},
+	{"'us er'@'h'", UK_OK, "us er", "h", NULL},
 	{"'a@b'@'h'", UK_OK, "a@b", "h", NULL},
+	{"'p\xc3\xa9'@h", UK_OK, "p\xc3\xa9", "h", NULL},
 	{"plain", UK_OK, "plain", "%", NULL},
 	{"'quoted'", UK_OK, "quoted", "%", NULL},
-	{"a@b@c", UK_OK, "a@b", "c", NULL},
-	{"", UK_ERR_INVALID, "", "", "user@host"},
-	{"@localhost", UK_ERR_INVALID, "", "", "user name is empty"},
-	{"''@localhost", UK_ERR_INVALID, "", "", "user name is empty"},
-	{"'unclosed@localhost", UK_ERR_INVALID, "", "", "no closing quote"},
-	{"u'x@localhost", UK_ERR_INVALID, "", "", "quote inside"},
-	{"'u'x@localhost", UK_ERR_INVALID, "", "", "after the user name"},
-	{"'u'@'h'x", UK_ERR_INVALID, "", "", "after the host name"},
-	{"u\t@h", UK_ERR_INVALID, "", "", "control character"},
+	{"", UK_ERR_INVALID, "", "", "the user name is empty (expected user@host"},
+	{"@localhost", UK_ERR_INVALID, "", "", "the user name is empty"},
+	{"''@localhost", UK_ERR_INVALID, "", "", "the user name is empty"},
+	{"app@", UK_ERR_INVALID, "", "", "the host name is empty"},
+	{"'unclosed@localhost", UK_ERR_INVALID, "", "", "the user name has no closing quote"},
+	{"u@'unclosed", UK_ERR_INVALID, "", "", "the host name has no closing quote"},
+	{"u'x@localhost", UK_ERR_INVALID, "", "", "outside quotes"},
+	{"'u'x@localhost", UK_ERR_INVALID, "", "", "expected '@'"},
+	{"'u'@'h'x", UK_ERR_INVALID, "", "", "text after the closing quote"},
+	{"app@local host", UK_ERR_INVALID, "", "", "outside quotes"},
+	{"a@b@c", UK_ERR_INVALID, "", "", "the host name has a quote, a space or an '@' outside quotes"},
+	{"'u\tx'@h", UK_ERR_INVALID, "", "", "control character"},
 	{"u@\xff", UK_ERR_INVALID, "", "", "UTF-8"},
+	{"'a\xff'@h", UK_ERR_INVALID, "", "", "not valid UTF-8"},
 };
 
 static void
@@ -62,17 +73,33 @@ test_parse(void)
 		CHECK(uk_account_parse("u\0x@h", 5, &a, &err) == UK_ERR_INVALID, "NUL in the user");
 		uk_error_free(err);
 	}
-	/* limits */
+	/* limits are characters: 128 of 2 bytes each pass, 129 do not */
 	{
-		char		longuser[UK_ACCOUNT_USER_MAX + 20];
+		char		name[600];
+		char		in[700];
 		UkAccount	a;
 		UkError    *err = NULL;
 
-		memset(longuser, 'u', sizeof(longuser));
-		strcpy(longuser + UK_ACCOUNT_USER_MAX + 1, "@h");
-		CHECK(uk_account_parse(longuser, strlen(longuser), &a, &err) == UK_ERR_INVALID,
-			  "user over the limit");
-		CHECK(err && strstr(err->message, "too long"), "too long message");
+		for (int i = 0; i < UK_ACCOUNT_USER_MAX; i++)
+			memcpy(name + 2 * i, "\xc3\xa9", 2);
+		name[2 * UK_ACCOUNT_USER_MAX] = '\0';
+		snprintf(in, sizeof(in), "'%s'@h", name);
+		CHECK(uk_account_parse(in, strlen(in), &a, NULL) == UK_OK &&
+			  strcmp(a.user, name) == 0, "128 characters");
+		snprintf(in, sizeof(in), "'%sx'@h", name);
+		CHECK(uk_account_parse(in, strlen(in), &a, &err) == UK_ERR_INVALID &&
+			  err && strstr(err->message, "longer than 128 characters"),
+			  "129 characters: %s", err ? err->message : "(accepted)");
+		uk_error_free(err);
+	}
+	/* every message shows the text it refused */
+	{
+		UkAccount	a;
+		UkError    *err = NULL;
+
+		CHECK(uk_account_parse("a@b@c", 5, &a, &err) == UK_ERR_INVALID && err &&
+			  strncmp(err->message, "invalid account \"a@b@c\": ", 25) == 0,
+			  "message: %s", err ? err->message : "(none)");
 		uk_error_free(err);
 	}
 }
@@ -80,12 +107,12 @@ test_parse(void)
 static void
 test_format(void)
 {
-	UkAccount	a = {"o'brien", "10.0.%"};
+	UkAccount	a = {"o'brien\\x", "10.0.%"};
 	UkAccount	back;
 	char		buf[64];
 	size_t		n = uk_account_format(&a, buf, sizeof(buf));
 
-	CHECK(strcmp(buf, "'o''brien'@'10.0.%'") == 0, "formatted %s", buf);
+	CHECK(strcmp(buf, "'o''brien\\\\x'@'10.0.%'") == 0, "formatted %s", buf);
 	CHECK(n == strlen(buf), "length %zu", n);
 	CHECK(uk_account_parse(buf, n, &back, NULL) == UK_OK &&
 		  strcmp(back.user, a.user) == 0 && strcmp(back.host, a.host) == 0,

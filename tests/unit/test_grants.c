@@ -85,58 +85,6 @@ check_rewrite(const RewriteCase *c)
 	uk_error_free(err);
 }
 
-typedef struct AccountCase
-{
-	const char *in;
-	const char *user;			/* NULL: refused */
-	const char *host;			/* or part of the message when refused */
-} AccountCase;
-
-static const AccountCase accounts[] = {
-	{"'site_db'@'localhost'", "site_db", "localhost"},
-	{"`site_db`@`localhost`", "site_db", "localhost"},
-	{"\"site_db\"@\"10.0.0.%\"", "site_db", "10.0.0.%"},
-	{"_5b8ce4df2ddd4b8d@localhost", "_5b8ce4df2ddd4b8d", "localhost"},
-	{"app", "app", "%"},
-	{"'o''brien'@'%'", "o'brien", "%"},
-	{"'o\\'brien'@localhost", "o'brien", "localhost"},
-	{"`we``ird`@'h'", "we`ird", "h"},
-	{"'us er'@'h'", "us er", "h"},
-	{"'a@b'@'h'", "a@b", "h"},
-	{"'p\xc3\xa9'@h", "p\xc3\xa9", "h"},
-	{"", NULL, "the user name is empty"},
-	{"@localhost", NULL, "the user name is empty"},
-	{"app@", NULL, "the host name is empty"},
-	{"'app@localhost", NULL, "a quote is not closed"},
-	{"'app'x@h", NULL, "expected '@'"},
-	{"'app'@'h'x", NULL, "text after the closing quote"},
-	{"app@local host", NULL, "outside quotes"},
-	{"app@h@i", NULL, "outside quotes"},
-	{"'a\xff'@h", NULL, "not valid UTF-8"},
-	{"'a\tb'@h", NULL, "control character"},
-};
-
-static void
-check_account(const AccountCase *c)
-{
-	char		user[UK_GRANTS_USER_MAX * 4 + 1];
-	char		host[UK_GRANTS_HOST_MAX * 4 + 1];
-	UkError    *err = NULL;
-	int			rc = uk_grants_parse_account(c->in, user, sizeof(user), host,
-											 sizeof(host), &err);
-
-	if (c->user != NULL)
-		CHECK(rc == UK_OK && strcmp(user, c->user) == 0 && strcmp(host, c->host) == 0,
-			  "account %s: got [%s] [%s] %s", c->in, user, host,
-			  err ? err->message : "");
-	else
-		CHECK(rc == UK_ERR_INVALID && err != NULL && user[0] == '\0' &&
-			  host[0] == '\0' && strstr(err->message, c->host) != NULL &&
-			  strstr(err->message, "invalid account") != NULL,
-			  "account %s refused: %s", c->in, err ? err->message : "(accepted)");
-	uk_error_free(err);
-}
-
 int
 main(void)
 {
@@ -147,8 +95,6 @@ main(void)
 
 	for (i = 0; i < sizeof(rewrites) / sizeof(rewrites[0]); i++)
 		check_rewrite(&rewrites[i]);
-	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
-		check_account(&accounts[i]);
 
 	/* the new names are quoted so that nothing in them escapes */
 	CHECK(uk_grants_rewrite("GRANT SELECT ON *.* TO `a`@`b`", "x`; DROP USER root; --",
@@ -195,26 +141,6 @@ main(void)
 		  strcmp(out, "`a``b`@`%`") == 0, "quote account: %s", out);
 	CHECK(uk_grants_quote_account("user", "host", out, 5) == 13 &&
 		  strcmp(out, "`use") == 0, "quote account cut: %s", out);
-
-	/* a user name of exactly 128 characters (2 bytes each) is accepted */
-	for (i = 0; i < 128; i++)
-		memcpy(name + 2 * i, "\xc3\xa9", 2);
-	name[256] = '\0';
-	{
-		char		in[700];
-		char		user[UK_GRANTS_USER_MAX * 4 + 1];
-		char		host[8];
-
-		snprintf(in, sizeof(in), "'%s'@h", name);
-		CHECK(uk_grants_parse_account(in, user, sizeof(user), host, sizeof(host),
-									  NULL) == UK_OK && strcmp(user, name) == 0,
-			  "128 characters");
-		snprintf(in, sizeof(in), "'%sx'@h", name);
-		CHECK(uk_grants_parse_account(in, user, sizeof(user), host, sizeof(host),
-									  NULL) == UK_ERR_INVALID, "129 characters");
-		CHECK(uk_grants_parse_account("app@localhost", user, 3, host, sizeof(host),
-									  NULL) == UK_ERR_INVALID, "user buffer too small");
-	}
 
 	return uk_test_done("test_grants");
 }

@@ -11,6 +11,16 @@
 static char line[UK_PATCHREC_LINE_MAX + 1];
 static char scratch[UK_PATCHREC_LINE_MAX + 1];
 
+static int
+count_tabs(const char *s)
+{
+	int			n = 0;
+
+	for (; *s != '\0'; s++)
+		n += (*s == '\t');
+	return n;
+}
+
 static void
 test_status(void)
 {
@@ -155,8 +165,37 @@ test_records(void)
 	CHECK(p.kind == UK_REC_STMT && p.at_us == -5 && p.stmt_id == UINT64_MAX &&
 		  p.duration_us == 1200345 && p.lock_wait_us == 2000 && p.rows == 0 &&
 		  strcmp(p.command, "CREATE INDEX") == 0 && strcmp(p.query, r.query) == 0 &&
-		  strcmp(p.plan, r.plan) == 0, "stmt fields");
+		  strcmp(p.plan, r.plan) == 0 && p.pid == 0, "stmt fields");
 	CHECK(strchr(line, '\n') == line + strlen(line) - 1, "one line only");
+	CHECK(count_tabs(line) == 10, "a session run's STMT has no pid");
+
+	/* a window run's statement names the session that ran it */
+	r.pid = 31337;
+	CHECK(roundtrip(&r, &p), "window stmt parses");
+	CHECK(count_tabs(line) == 11 && p.pid == 31337 && p.stmt_id == UINT64_MAX &&
+		  strcmp(p.plan, r.plan) == 0, "window stmt: pid %lld",
+		  (long long) p.pid);
+	{
+		/* a pid 0 is never written, so never read (one canonical line) */
+		char		bad[256];
+		const char *body = "S\t7\t1\t2\t3\t4\t5\tSELECT\tSELECT 1\t\t0";
+		uint32_t	h = 2166136261u;
+
+		for (const char *c = body; *c != '\0'; c++)
+			h = (h ^ (uint8_t) *c) * 16777619u;
+		snprintf(bad, sizeof(bad), "%s\t%08x", body, (unsigned) h);
+		CHECK(!uk_patchrec_parse(bad, strlen(bad), &p, scratch, sizeof(scratch)),
+			  "STMT with pid 0 refused");
+		snprintf(bad, sizeof(bad), "%.*s", (int) strlen(body) - 2, body);
+		h = 2166136261u;
+		for (const char *c = bad; *c != '\0'; c++)
+			h = (h ^ (uint8_t) *c) * 16777619u;
+		snprintf(bad + strlen(bad), sizeof(bad) - strlen(bad), "\t%08x", (unsigned) h);
+		CHECK(uk_patchrec_parse(bad, strlen(bad), &p, scratch, sizeof(scratch)) &&
+			  p.pid == 0 && strcmp(p.query, "SELECT 1") == 0,
+			  "the same STMT without pid reads: %s", bad);
+	}
+	r.pid = 0;
 
 	uk_patchrec_init(&r, UK_REC_ERROR);
 	r.run_id = 7;
@@ -213,16 +252,6 @@ test_records(void)
 	CHECK(!uk_patchrec_parse("X\t1\t2\t00000000", 14, &p, scratch, sizeof(scratch)),
 		  "unknown kind");
 	CHECK(!uk_patchrec_parse(line, n - 1, &p, scratch, 4), "scratch too small");
-}
-
-static int
-count_tabs(const char *s)
-{
-	int			n = 0;
-
-	for (; *s != '\0'; s++)
-		n += (*s == '\t');
-	return n;
 }
 
 /*

@@ -148,6 +148,20 @@ static const Case cases[] = {
 		"phase|Updating installed applications...|frappe:phase\n"
 		"phase|Executing `after_migrate` hooks...|frappe:phase\n"
 		"phase|Queued rebuilding of search index for site1.local|frappe:phase\n"},
+	{"frappe 16: migrate --skip-fixtures, a killed idle connection, a skipped patch's traceback", "frappe", {0}, 0,
+		"Migrating site1.local\n"
+		"Killed inactive database connection with PID 8812\n"
+		"Executing erpnext.patches.v16_0.broken in site1.local (_db)\n"
+		"Failed to execute patch\n"
+		"Traceback (most recent call last):\n"
+		"  File \"apps/frappe/frappe/modules/patch_handler.py\", line 80, in run_patch\n"
+		"Syncing jobs...\nSkipping fixtures...\nSyncing dashboards...\n",
+		"phase|Migrating site1.local|frappe:phase\n"
+		"patch_start|erpnext.patches.v16_0.broken|erpnext\n"
+		"patch_fail|erpnext.patches.v16_0.broken|\n"
+		"phase|Syncing jobs...|frappe:phase\n"
+		"phase|Skipping fixtures...|frappe:phase\n"
+		"phase|Syncing dashboards...|frappe:phase\n"},
 	{"frappe: lines that only look alike", "frappe", {0}, 0,
 		"Executing patches in site1 now\n"
 		"Executing a.b in site1 (db name)\n"

@@ -96,6 +96,7 @@ main(void)
 	w[1].drain_terminated = INT32_MIN;
 	w[1].exited_at_us = INT64_MAX;
 	w[1].refused_writes = UINT64_MAX;
+	w[1].unattributed_statements = UINT64_MAX - 1;
 	w[1].expected_end_us = INT64_MIN;
 	sample_window(&w[2], UINT64_MAX);
 	memset(w[2].reason, '\n', UK_REASON_MAX);
@@ -126,7 +127,10 @@ main(void)
 		CHECK(strncmp(buf, "upkeep-maintenance-log 1\n", 25) == 0, "header");
 		for (p = line2; p < end2; p++)
 			tabs += *p == '\t';
-		CHECK(tabs == 12, "line 2 has %d tabs", tabs);
+		CHECK(tabs == 13, "line 2 has %d tabs", tabs);
+		CHECK(end2 - line2 > 21 &&
+			  memcmp(end2 - 21, "\t18446744073709551614", 21) == 0,
+			  "line 2 does not end with unattributed_statements:\n%s", buf);
 		CHECK(strncmp(line2, "2\t", 2) == 0, "line 2 starts with id");
 		CHECK(strstr(buf, "\ttab\\there\\nnew line\\\\back slash\\r\t") != NULL,
 			  "escaped reason in:\n%s", buf);
@@ -172,7 +176,10 @@ main(void)
 			"",					/* the valid line goes here */
 			"\n",				/* empty line */
 			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\n",	/* 12 fields */
-			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\tx\n",	/* 14 */
+			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\tx\n",	/* 14th no number */
+			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\t-1\n",
+			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\t\n",	/* empty 14th */
+			"2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\t4\t5\n",	/* 15 */
 			"2\t100\talice\tupgrade\t0\tfinished\t5\t0\t0\t\t200\tbob\t3\n",	/* outcome */
 			"2\t100\talice\tupgrade\t0\tCLEAN\t5\t0\t0\t\t200\tbob\t3\n",
 			"-2\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\n",
@@ -190,7 +197,7 @@ main(void)
 		rc = uk_winlog_parse(text, strlen(text), &list, &err);
 		CHECK(rc == UK_OK, "bad lines: rc %d", rc);
 		CHECK(list.n == 2, "bad lines: %zu records, want 2", list.n);
-		CHECK(list.skipped_lines == 12, "bad lines: %zu skipped, want 12",
+		CHECK(list.skipped_lines == 15, "bad lines: %zu skipped, want 15",
 			  list.skipped_lines);
 		if (list.n == 2)
 		{
@@ -202,8 +209,30 @@ main(void)
 				  list.items[0].drain_ms == 5 &&
 				  list.items[0].exited_at_us == 200 &&
 				  strcmp(list.items[0].exited_by, "bob") == 0 &&
-				  list.items[0].refused_writes == 3, "valid line fields");
+				  list.items[0].refused_writes == 3 &&
+				  list.items[0].unattributed_statements == 0,
+				  "valid line fields");
 		}
+		uk_winlog_list_free(&list);
+	}
+
+	/* a line of today (14 fields) next to an old one (13): both read */
+	{
+		const char *text =
+		"upkeep-maintenance-log 1\n"
+		"1\t100\talice\tupgrade\t0\tclean\t5\t0\t0\t\t200\tbob\t3\n"
+		"2\t300\talice\tupgrade\t0\tclean\t5\t0\t0\t\t400\tbob\t0\t17\n";
+
+		rc = uk_winlog_parse(text, strlen(text), &list, &err);
+		CHECK(rc == UK_OK && list.n == 2 && list.skipped_lines == 0,
+			  "old and new lines: n %zu skipped %zu", list.n, list.skipped_lines);
+		if (list.n == 2)
+			CHECK(list.items[0].refused_writes == 3 &&
+				  list.items[0].unattributed_statements == 0 &&
+				  list.items[1].unattributed_statements == 17,
+				  "unattributed_statements: old %" PRIu64 ", new %" PRIu64,
+				  list.items[0].unattributed_statements,
+				  list.items[1].unattributed_statements);
 		uk_winlog_list_free(&list);
 	}
 
