@@ -9,11 +9,13 @@
       advisor_run.c        worker side: one advise run, start to end
       advisor_catalogue.c  reading tables, indexes, row writes and column
                            statistics or samples
+      advisor_frequency.c  how common the constants of equalities are
+                           (JSON_HB histograms, most common values)
       advisor_tables.c     the advisor's tables and views; writing results
       advisor_sqlbuf.c     a growing string for SQL text
 
-    Calls go one way: advisor_run.c -> capture, catalogue, tables, sqlbuf;
-    catalogue and tables -> sqlbuf.  Nothing calls advisor_run.c but the
+    Calls go one way: advisor_run.c -> capture, catalogue, frequency,
+    tables, sqlbuf; catalogue, frequency and tables -> sqlbuf.  Nothing calls advisor_run.c but the
     worker (upkeep_advisor_work()).
 */
 
@@ -129,6 +131,18 @@ typedef struct
 void adv_column_stats_row(void *arg, unsigned int ncols, char **cols);
 /* Statistics of column c of t from a sample of its rows.  0 on success. */
 int adv_sample_column(upkeep_sql *sql, cat_table *t, int c);
+
+/* ---- advisor_frequency.c ---- */
+
+/*
+  Set the selectivity of every equality with a constant in the items'
+  shapes from how common its value is: the column's JSON_HB histogram in
+  mysql.column_stats (schemas: a SQL list), else the most common values
+  of a sample.  Column statistics must be read first.  0 on success; the
+  predicates it could not weigh keep selectivity 0.
+*/
+int adv_value_frequencies(upkeep_sql *sql, catalogue *cat, stmt_item *items,
+                          int n, const char *schemas);
 
 /* ---- advisor_tables.c ---- */
 

@@ -12,7 +12,10 @@
        grouping against the catalogue (uk_pgtree_shape());
     4. fetches statistics for the columns those use: mysql.column_stats
        when it has the column, else a sample of the table's first
-       ADV_SAMPLE_ROWS rows (uk_colstats.h estimates n_distinct);
+       ADV_SAMPLE_ROWS rows (uk_colstats.h estimates n_distinct); for
+       the constants of equalities, how common each value is (JSON_HB
+       histograms, else the sample's most common values:
+       advisor_frequency.c);
        row writes from information_schema.TABLE_STATISTICS (userstat),
        counted from when capture started;
     5. runs libcommon's advisor (uk_advisor.h) with each shape weighted by
@@ -323,6 +326,10 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
                      "%s.%s.%s: %s", cat.t[i].schema, cat.t[i].name,
                      cat.t[i].cols[c].name, upkeep_sql_error(sql));
         }
+    /* how common the constants are: 'done' in most rows narrows nothing */
+    if (adv_value_frequencies(sql, &cat, items, n, schemas.s) &&
+        upkeep_worker_stopping())
+      goto interrupted;
     if (adv_changed_read(sql, &now_changed, &nnow))
       nnow= -1;
     for (int i= 0; i < cat.n; i++)
