@@ -279,4 +279,41 @@ extern UkStatus uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 /* NULL is allowed. */
 extern void uk_advisor_free(UkAdvisor *a);
 
+/*
+ * Distance to the best (uk_advisor_exhaustive.c).  The workload cost of a
+ * set of new indexes is, under the advisor's own costs (built-in or the
+ * caller's), the weighted cost of every query with the best of the set's
+ * indexes on each of its tables, plus write_cost_factor x the set's write
+ * penalties: what uk_advisor_select() weighs.
+ */
+#define UK_ADV_BEST_MAX 100
+
+typedef struct UkAdvBest
+{
+	double		cost_none;		/* with no new index */
+	double		cost_advice;	/* with the last uk_advisor_select()'s advice */
+	double		cost_best;		/* with the best subset found */
+	int			nbest;			/* its candidates: positions, best first */
+	int			best[UK_ADV_BEST_MAX];
+	int			nconsidered;	/* candidates that pay off on their own */
+	double		nodes;			/* subsets the search looked at */
+	bool		complete;		/* every subset was covered: cost_best is
+								 * the least cost of any subset of at most
+								 * max_indexes candidates */
+} UkAdvBest;
+
+/*
+ * Search every subset of the candidates of at most opts->max_indexes
+ * (at most UK_ADV_BEST_MAX), by branch and bound: a candidate that does
+ * not pay off on its own never helps a set, and a branch stops when even
+ * the best gains left could not beat the best set found.  Stops after
+ * max_nodes subsets (complete false).  Call after uk_advisor_select()
+ * (cost_advice is of its advice; before any select, cost_none).
+ * UK_ERR_INVALID for bad options or max_nodes, UK_ERR_NOMEM.
+ */
+extern UkStatus uk_advisor_best_subset(const UkAdvisor *a,
+									   const UkAdvOptions *opts,
+									   double max_nodes, UkAdvBest *out,
+									   UkError **err);
+
 #endif							/* UK_ADVISOR_H */
