@@ -20,7 +20,9 @@
        counted from when capture started;
     5. runs libcommon's advisor (uk_advisor.h) with each shape weighted by
        its count, and replaces the contents of upkeep.index_advice and
-       upkeep.advise_statements, and adds a row to upkeep.advise_runs;
+       upkeep.advise_statements, and adds a row to upkeep.advise_runs
+       (with cost_best, the best subset of the candidates, when few
+       enough to search: uk_advisor_best_subset());
     6. sets upkeep_advise back to OFF.
 
   Step 1 is adv_capture_snapshot() (advisor_capture.c), steps 2 and 4
@@ -49,6 +51,8 @@
 
 #define ADV_SAMPLED_COLUMNS_MAX 500
 #define ADV_RUNS_KEPT 100
+/* subsets the search for the best one may look at (advise_runs.cost_best) */
+#define ADV_BEST_MAX_NODES 2000000
 
 /* TABLE_STATISTICS when capture started (adv_changed_read()) */
 static changed_row *changed_at_start;
@@ -159,6 +163,7 @@ typedef struct
   unsigned long long executions, dropped;
   int tables, from_stats, sampled, candidates, advised;
   double before, after;
+  double best;                  /* < 0: not searched to the end */
   const char *first_error;
   char note[600];
   int sample_failed;            /* columns whose sample query failed */
@@ -393,6 +398,15 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
     }
     sum->candidates= uk_advisor_ncandidates(advisor);
     sum->advised= nadv;
+    /* the distance to the best subset, when few enough to search */
+    {
+      UkAdvBest best;
+      if (uk_advisor_best_subset(advisor, &opts, ADV_BEST_MAX_NODES, &best,
+                                 &err) == UK_OK && best.complete)
+        sum->best= best.cost_best;
+      uk_error_free(err);
+      err= NULL;
+    }
     if (nadv == 0 && !sum->note[0])
       snprintf(sum->note, sizeof(sum->note), "no index pays off: %d "
                "candidate(s) considered, none cut the cost of the queries it"
@@ -466,6 +480,7 @@ static void advise(upkeep_sql *sql)
   char num[512];
 
   memset(&sum, 0, sizeof(sum));
+  sum.best= -1;
   snprintf(started, sizeof(started), "FROM_UNIXTIME(%" PRId64 ".%06" PRId64 ")",
            us / 1000000, us % 1000000);
   if (upkeep_sql_exec(sql, "INSERT INTO upkeep.advise_runs (started_at,"
@@ -483,7 +498,7 @@ static void advise(upkeep_sql *sql)
              " statements = %d, executions = %llu, parsed = %d, skipped = %d,"
              " dropped = %llu, `tables` = %d, columns_from_stats = %d,"
              " columns_sampled = %d, candidates = %d, advised = %d,"
-             " cost_before = %.6g, cost_after = %.6g, first_error = ",
+             " cost_before = %.6g, cost_after = %.6g, ",
              us / 1000000, us % 1000000, ms, rc ? "failed" : "done",
              sum.statements, sum.executions, sum.parsed, sum.skipped,
              sum.dropped, sum.tables, sum.from_stats, sum.sampled,
@@ -491,6 +506,12 @@ static void advise(upkeep_sql *sql)
              isfinite(sum.before) ? sum.before : 0,
              isfinite(sum.after) ? sum.after : 0);
     adv_ds_str(&q, num);
+    if (sum.best >= 0 && isfinite(sum.best))
+      snprintf(num, sizeof(num), "cost_best = %.6g, ", sum.best);
+    else
+      snprintf(num, sizeof(num), "cost_best = NULL, ");
+    adv_ds_str(&q, num);
+    adv_ds_str(&q, "first_error = ");
     if (sum.first_error)
       adv_ds_lit(&q, sql, sum.first_error);
     else
