@@ -174,7 +174,8 @@ printf '%-8s %-8s %6s %14s %14s %14s %7s %6s %s\n' workload engine budget \
 	"no new index" "upkeep" "best subset" ratio cands "search"
 for name in $WORKLOADS; do
 	load "$name"
-	# MariaDB: capture the workload once; each budget is one advise run
+	# MariaDB: capture the workload once (ON starts an empty capture);
+	# each budget is one advise run
 	mq -e "SET GLOBAL upkeep_advise_capture = ON"
 	mq "$name" <"$MW/$name.sql" >/dev/null
 	mq -e "SET GLOBAL upkeep_advise_capture = OFF"
@@ -186,8 +187,6 @@ for name in $WORKLOADS; do
 		printf '%-8s %-8s %6s %14s %14s %14s %7s %6s %s\n' "$name" mariadb "$b" "$none" "$adv" \
 			"${best:-?}" "${ratio:-?}" "$cands" "$([ "$complete" = 1 ] && echo complete || echo 'NOT searched to the end')"
 	done
-	# the shapes captured stay: the next runs find their tables gone and
-	# leave them out
 	mq -e "DROP DATABASE $name"
 done
 echo "ratio = (no new index - upkeep) / (no new index - best subset); target >= 0.95"
