@@ -7,11 +7,14 @@
     into the statement text, so the captured example has them.
 
     For every column compared with a constant (uk_pgtree.h gives the
-    constant's text), on the worker thread after the column statistics:
+    constant's text), on the worker thread after mysql.column_stats was
+    read and before the other columns are sampled:
       1. its JSON_HB histogram in mysql.column_stats when ANALYZE TABLE ...
          PERSISTENT made one (MariaDB 10.8+, histogram_type = JSON_HB);
       2. else the most common values of the same sample as
-         adv_sample_column() reads (the table's first ADV_SAMPLE_ROWS rows);
+         adv_sample_column() reads (the table's first ADV_SAMPLE_ROWS
+         rows); a column without statistics gets them from that same pass,
+         so no column is read twice;
     and the predicate's selectivity is set from it (uk_colstats.h).  A
     $n, an expression or a column with neither keeps selectivity 0: the
     advisor then takes the column's average frequency (n_distinct).
@@ -29,8 +32,7 @@
 #include "upkeep.h"
 #include "advisor_int.h"
 
-/* the sample adv_sample_column() reads, and the most values kept of it */
-#define FREQ_SAMPLE_ROWS 20000
+/* columns weighed at most per run (each costs a sample at most) */
 #define FREQ_COLUMNS_MAX 200
 
 /* What is known of one column compared with constants. */
@@ -77,40 +79,65 @@ static void hist_row(void *arg, unsigned int ncols, char **cols)
   }
 }
 
-/* sample rows: value, count, sample rows, non-null rows, distinct values */
+/*
+  What the sample query counted: per value (the most common first) its
+  count, and over the whole sample the rows read, the non-NULL ones, the
+  distinct values, the values seen once and the total length.
+*/
+typedef struct
+{
+  freq_col *f;
+  double rows, nonnull, distinct, singletons, length;
+} sample_arg;
+
+/* v, n, rows, non-null, distinct, singletons, length */
 static void mcv_row(void *arg, unsigned int ncols, char **cols)
 {
-  freq_col *f= arg;
-  double n, total, nonnull, distinct;
+  sample_arg *a= arg;
+  freq_col *f= a->f;
+  double n;
   char *v;
 
-  if (ncols < 5 || !cols[0] || !cols[1] || !cols[2] || !cols[3] || !cols[4] ||
-      f->nmcv >= UK_COLSTATS_MCV_MAX)
+  if (ncols < 7 || !cols[1] || !cols[2] || !cols[3] || !cols[4] || !cols[5] ||
+      !cols[6])
     return;
-  n= strtod(cols[1], NULL);
-  total= strtod(cols[2], NULL);
-  nonnull= strtod(cols[3], NULL);
-  distinct= strtod(cols[4], NULL);
-  if (!(total > 0))
+  a->rows= strtod(cols[2], NULL);
+  a->nonnull= strtod(cols[3], NULL);
+  a->distinct= strtod(cols[4], NULL);
+  a->singletons= strtod(cols[5], NULL);
+  a->length= strtod(cols[6], NULL);
+  if (!(a->rows > 0))
     return;
-  f->null_frac= (total - nonnull) / total;
+  f->null_frac= (a->rows - a->nonnull) / a->rows;
   f->sampled= 1;
-  if (!uk_colstats_mcv_keep(n, nonnull, distinct) || !(v= strdup(cols[0])))
+  n= strtod(cols[1], NULL);
+  if (!cols[0] || f->nmcv >= UK_COLSTATS_MCV_MAX ||
+      !uk_colstats_mcv_keep(n, a->nonnull, a->distinct) || !(v= strdup(cols[0])))
     return;
   f->mcv[f->nmcv].value= v;
-  f->mcv[f->nmcv].freq= n / total;
+  f->mcv[f->nmcv].freq= n / a->rows;
   f->nmcv++;
 }
 
-/* The most common values of column f from the sample.  0 on success. */
-static int sample_mcv(upkeep_sql *sql, cat_table *t, freq_col *f)
+/*
+  The most common values of column f from the sample; a column without
+  statistics also gets them from the same pass (adv_sample_apply()), and
+  *sampled is then set.  0 on success.
+*/
+static int sample_mcv(upkeep_sql *sql, cat_table *t, freq_col *f, int *sampled)
 {
   dstr q= {0};
   char tail[160];
+  sample_arg a;
   int rc;
 
+  memset(&a, 0, sizeof(a));
+  a.f= f;
+  *sampled= 0;
   adv_ds_str(&q, "SELECT v, n, SUM(n) OVER (), SUM(IF(v IS NULL, 0, n)) OVER (),"
-             " SUM(v IS NOT NULL) OVER () FROM (SELECT v, COUNT(*) AS n FROM"
+             " SUM(v IS NOT NULL) OVER (), SUM(v IS NOT NULL AND n = 1) OVER (),"
+             " SUM(IF(v IS NULL, 0, len * n)) OVER ()"
+             " FROM (SELECT v, COUNT(*) AS n, MAX(LENGTH(v)) AS len FROM"
              " (SELECT ");
   adv_ds_ident(&q, t->cols[f->column].name);
   adv_ds_str(&q, " AS v FROM ");
@@ -119,7 +146,7 @@ static int sample_mcv(upkeep_sql *sql, cat_table *t, freq_col *f)
   adv_ds_ident(&q, t->name);
   /* the table's own order, as adv_sample_column() */
   snprintf(tail, sizeof(tail), " USE INDEX () LIMIT %d) s GROUP BY v) g"
-           " ORDER BY v IS NULL, n DESC LIMIT %d", FREQ_SAMPLE_ROWS,
+           " ORDER BY v IS NULL, n DESC LIMIT %d", ADV_SAMPLE_ROWS,
            UK_COLSTATS_MCV_MAX + 1);
   adv_ds_str(&q, tail);
   if (q.failed)
@@ -127,8 +154,14 @@ static int sample_mcv(upkeep_sql *sql, cat_table *t, freq_col *f)
     free(q.s);
     return 1;
   }
-  rc= upkeep_sql_rows(sql, mcv_row, f, "%s", q.s);
+  rc= upkeep_sql_rows(sql, mcv_row, &a, "%s", q.s);
   free(q.s);
+  if (rc == 0 && f->sampled && !t->col_has_stats[f->column])
+  {
+    adv_sample_apply(t, f->column, a.rows, a.rows - a.nonnull, a.distinct,
+                     a.singletons, a.length);
+    *sampled= 1;
+  }
   return rc;
 }
 
@@ -158,10 +191,11 @@ static double value_sel(const cat_table *t, const freq_col *f,
 }
 
 int adv_value_frequencies(upkeep_sql *sql, catalogue *cat, stmt_item *items,
-                          int n, const char *schemas)
+                          int n, const char *schemas, int *sampled)
 {
   freq_set s;
   int rc= 0;
+  int one;
 
   memset(&s, 0, sizeof(s));
   s.cat= cat;
@@ -206,7 +240,9 @@ int adv_value_frequencies(upkeep_sql *sql, catalogue *cat, stmt_item *items,
       goto done;
     }
     upkeep_worker_serve(sql);
-    if (sample_mcv(sql, &cat->t[s.cols[i].table], &s.cols[i]))
+    if (sample_mcv(sql, &cat->t[s.cols[i].table], &s.cols[i], &one) == 0)
+      *sampled+= one;
+    else
       upkeep_log(UPKEEP_LOG_WARNING, "advise: could not sample the values of"
                  " %s.%s.%s: %s", cat->t[s.cols[i].table].schema,
                  cat->t[s.cols[i].table].name,

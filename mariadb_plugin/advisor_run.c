@@ -52,7 +52,7 @@
 #define ADV_SAMPLED_COLUMNS_MAX 500
 #define ADV_RUNS_KEPT 100
 /* subsets the search for the best one may look at (advise_runs.cost_best) */
-#define ADV_BEST_MAX_NODES 2000000
+#define ADV_BEST_MAX_NODES 500000
 
 /* TABLE_STATISTICS when capture started (adv_changed_read()) */
 static changed_row *changed_at_start;
@@ -316,6 +316,13 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
       upkeep_log(UPKEEP_LOG_WARNING, "advise: could not read "
                  "mysql.column_stats: %s", upkeep_sql_error(sql));
     sum->from_stats= ca.found;
+    /*
+      how common the constants are ('done' in most rows narrows nothing);
+      the columns it samples for that are sampled once
+    */
+    if (adv_value_frequencies(sql, &cat, items, n, schemas.s, &sum->sampled) &&
+        upkeep_worker_stopping())
+      goto interrupted;
     for (int i= 0; i < cat.n; i++)
       for (int c= 0; c < cat.t[i].ncols; c++)
         if (cat.t[i].col_used[c] && !cat.t[i].col_has_stats[c] &&
@@ -331,10 +338,6 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
                      "%s.%s.%s: %s", cat.t[i].schema, cat.t[i].name,
                      cat.t[i].cols[c].name, upkeep_sql_error(sql));
         }
-    /* how common the constants are: 'done' in most rows narrows nothing */
-    if (adv_value_frequencies(sql, &cat, items, n, schemas.s) &&
-        upkeep_worker_stopping())
-      goto interrupted;
     if (adv_changed_read(sql, &now_changed, &nnow))
       nnow= -1;
     for (int i= 0; i < cat.n; i++)
