@@ -132,19 +132,14 @@ search(Search *s, int i, int left, double net)
 	}
 }
 
-static int
-cmp_gain_desc(const void *x, const void *y, void *arg)
+/* Does candidate a come before b: the larger gain alone, then position? */
+static bool
+before_by_gain(int a, int b, const double *g)
 {
-	const double *g = arg;
-	int			a = *(const int *) x;
-	int			b = *(const int *) y;
-
-	if (g[a] != g[b])
-		return g[a] > g[b] ? -1 : 1;
-	return a - b;
+	return g[a] > g[b] || (g[a] == g[b] && a < b);
 }
 
-/* insertion sort of idx by g[] descending (qsort_r is not C99) */
+/* idx by g[] descending: an insertion sort (qsort has no context in C99) */
 static void
 sort_by_gain(int *idx, int n, const double *g)
 {
@@ -155,7 +150,7 @@ sort_by_gain(int *idx, int n, const double *g)
 		int			v = idx[i];
 		int			j = i - 1;
 
-		while (j >= 0 && cmp_gain_desc(&idx[j], &v, (void *) g) > 0)
+		while (j >= 0 && before_by_gain(v, idx[j], g))
 		{
 			idx[j + 1] = idx[j];
 			j--;
