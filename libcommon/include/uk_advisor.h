@@ -75,6 +75,16 @@
 #define UK_ADV_FOLLOW_MAX_SEL 0.50
 
 /*
+ * ... by more than this: a value's frequency read from statistics is an
+ * estimate from a sample (PostgreSQL's ANALYZE, the MariaDB plugin's
+ * sample: tens of thousands of rows, a standard error of about 0.003 at
+ * one half), so that a two-valued column whose value has 49.9% of the
+ * rows in one sample and 50.1% in the next does not follow in one and not
+ * the other.
+ */
+#define UK_ADV_FOLLOW_SEL_MARGIN 0.02
+
+/*
  * Sum of average column widths of a proposed index, bytes.  Keeps clear of
  * the engines' key limits (PostgreSQL ~2700 bytes per btree entry, InnoDB
  * 3072) and of indexes wider than the rows they point to.
