@@ -77,6 +77,7 @@ bench: deps build
 	@./bench/mariadb_patch_sysbench.sh
 	@./bench/mariadb_deadlocks.sh
 	@./bench/mariadb_advisor.sh
+	@./bench/advisor_optimality.sh
 
 clean:
 	$(MAKE) -C libcommon clean

@@ -24,7 +24,6 @@
 #include "upkeep.h"
 #include "advisor_int.h"
 
-#define ADV_SAMPLE_ROWS 20000
 
 /* ------------------------------------------------- small helpers */
 
@@ -442,7 +441,6 @@ int adv_sample_column(upkeep_sql *sql, cat_table *t, int c)
 {
   dstr q= {0};
   sample_res r;
-  UkColSample s;
 
   memset(&r, 0, sizeof(r));
   adv_ds_str(&q, "SELECT SUM(n), SUM(IF(v IS NULL, n, 0)), SUM(v IS NOT NULL),"
@@ -466,19 +464,27 @@ int adv_sample_column(upkeep_sql *sql, cat_table *t, int c)
     return 1;
   }
   free(q.s);
-  s.sample_rows= r.rows;
-  s.nulls= r.nulls;
-  s.distinct= r.distinct;
-  s.singletons= r.singletons;
-  s.total_rows= t->rows;
-  s.complete= r.rows < ADV_SAMPLE_ROWS;
-  t->cols[c].n_distinct= uk_colstats_ndistinct_sample(&s);
-  t->cols[c].null_frac= r.rows > 0 ? r.nulls / r.rows : 0;
-  t->cols[c].avg_width= type_width(t->col_types[c]);
-  if (t->cols[c].avg_width == 0 && r.rows > r.nulls)
-    t->cols[c].avg_width= r.length / (r.rows - r.nulls);
-  if (r.rows > t->rows)
-    t->rows= r.rows;
-  t->col_has_stats[c]= 1;
+  adv_sample_apply(t, c, r.rows, r.nulls, r.distinct, r.singletons, r.length);
   return 0;
+}
+
+void adv_sample_apply(cat_table *t, int c, double rows, double nulls,
+                      double distinct, double singletons, double length)
+{
+  UkColSample s;
+
+  s.sample_rows= rows;
+  s.nulls= nulls;
+  s.distinct= distinct;
+  s.singletons= singletons;
+  s.total_rows= t->rows;
+  s.complete= rows < ADV_SAMPLE_ROWS;
+  t->cols[c].n_distinct= uk_colstats_ndistinct_sample(&s);
+  t->cols[c].null_frac= rows > 0 ? nulls / rows : 0;
+  t->cols[c].avg_width= type_width(t->col_types[c]);
+  if (t->cols[c].avg_width == 0 && rows > nulls)
+    t->cols[c].avg_width= length / (rows - nulls);
+  if (rows > t->rows)
+    t->rows= rows;
+  t->col_has_stats[c]= 1;
 }

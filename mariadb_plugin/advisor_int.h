@@ -9,11 +9,13 @@
       advisor_run.c        worker side: one advise run, start to end
       advisor_catalogue.c  reading tables, indexes, row writes and column
                            statistics or samples
+      advisor_frequency.c  how common the constants of equalities are
+                           (JSON_HB histograms, most common values)
       advisor_tables.c     the advisor's tables and views; writing results
       advisor_sqlbuf.c     a growing string for SQL text
 
-    Calls go one way: advisor_run.c -> capture, catalogue, tables, sqlbuf;
-    catalogue and tables -> sqlbuf.  Nothing calls advisor_run.c but the
+    Calls go one way: advisor_run.c -> capture, catalogue, frequency,
+    tables, sqlbuf; catalogue, frequency and tables -> sqlbuf.  Nothing calls advisor_run.c but the
     worker (upkeep_advisor_work()).
 */
 
@@ -129,6 +131,28 @@ typedef struct
 void adv_column_stats_row(void *arg, unsigned int ncols, char **cols);
 /* Statistics of column c of t from a sample of its rows.  0 on success. */
 int adv_sample_column(upkeep_sql *sql, cat_table *t, int c);
+#define ADV_SAMPLE_ROWS 20000
+/*
+  Column c's statistics from what a sample of ADV_SAMPLE_ROWS rows counted
+  (rows read, NULLs, distinct values, values seen once, total length of
+  the non-NULL values); marks the column as having statistics.
+*/
+void adv_sample_apply(cat_table *t, int c, double rows, double nulls,
+                      double distinct, double singletons, double length);
+
+/* ---- advisor_frequency.c ---- */
+
+/*
+  Set the selectivity of every equality with a constant in the items'
+  shapes from how common its value is: the column's JSON_HB histogram in
+  mysql.column_stats (schemas: a SQL list), else the most common values
+  of a sample.  Call after reading mysql.column_stats and before sampling
+  the other columns: a column without statistics gets them from the same
+  pass (adv_sample_apply()), counted in *sampled.  0 on success; the
+  predicates it could not weigh keep selectivity 0.
+*/
+int adv_value_frequencies(upkeep_sql *sql, catalogue *cat, stmt_item *items,
+                          int n, const char *schemas, int *sampled);
 
 /* ---- advisor_tables.c ---- */
 

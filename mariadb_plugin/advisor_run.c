@@ -12,12 +12,17 @@
        grouping against the catalogue (uk_pgtree_shape());
     4. fetches statistics for the columns those use: mysql.column_stats
        when it has the column, else a sample of the table's first
-       ADV_SAMPLE_ROWS rows (uk_colstats.h estimates n_distinct);
+       ADV_SAMPLE_ROWS rows (uk_colstats.h estimates n_distinct); for
+       the constants of equalities, how common each value is (JSON_HB
+       histograms, else the sample's most common values:
+       advisor_frequency.c);
        row writes from information_schema.TABLE_STATISTICS (userstat),
        counted from when capture started;
     5. runs libcommon's advisor (uk_advisor.h) with each shape weighted by
        its count, and replaces the contents of upkeep.index_advice and
-       upkeep.advise_statements, and adds a row to upkeep.advise_runs;
+       upkeep.advise_statements, and adds a row to upkeep.advise_runs
+       (with cost_best, the best subset of the candidates, when few
+       enough to search: uk_advisor_best_subset());
     6. sets upkeep_advise back to OFF.
 
   Step 1 is adv_capture_snapshot() (advisor_capture.c), steps 2 and 4
@@ -46,6 +51,8 @@
 
 #define ADV_SAMPLED_COLUMNS_MAX 500
 #define ADV_RUNS_KEPT 100
+/* subsets the search for the best one may look at (advise_runs.cost_best) */
+#define ADV_BEST_MAX_NODES 500000
 
 /* TABLE_STATISTICS when capture started (adv_changed_read()) */
 static changed_row *changed_at_start;
@@ -194,6 +201,7 @@ typedef struct
   unsigned long long executions, dropped;
   int tables, from_stats, sampled, candidates, advised;
   double before, after;
+  double best;                  /* < 0: not searched to the end */
   const char *first_error;
   char note[600];
   int sample_failed;            /* columns whose sample query failed */
@@ -346,6 +354,13 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
       upkeep_log(UPKEEP_LOG_WARNING, "advise: could not read "
                  "mysql.column_stats: %s", upkeep_sql_error(sql));
     sum->from_stats= ca.found;
+    /*
+      how common the constants are ('done' in most rows narrows nothing);
+      the columns it samples for that are sampled once
+    */
+    if (adv_value_frequencies(sql, &cat, items, n, schemas.s, &sum->sampled) &&
+        upkeep_worker_stopping())
+      goto interrupted;
     for (int i= 0; i < cat.n; i++)
       for (int c= 0; c < cat.t[i].ncols; c++)
         if (cat.t[i].col_used[c] && !cat.t[i].col_has_stats[c] &&
@@ -424,6 +439,15 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
     }
     sum->candidates= uk_advisor_ncandidates(advisor);
     sum->advised= nadv;
+    /* the distance to the best subset, when few enough to search */
+    {
+      UkAdvBest best;
+      if (uk_advisor_best_subset(advisor, &opts, ADV_BEST_MAX_NODES, &best,
+                                 &err) == UK_OK && best.complete)
+        sum->best= best.cost_best;
+      uk_error_free(err);
+      err= NULL;
+    }
     if (nadv == 0 && !sum->note[0])
       snprintf(sum->note, sizeof(sum->note), "no index pays off: %d "
                "candidate(s) considered, none cut the cost of the queries it"
@@ -497,6 +521,7 @@ static void advise(upkeep_sql *sql)
   char num[512];
 
   memset(&sum, 0, sizeof(sum));
+  sum.best= -1;
   snprintf(started, sizeof(started), "FROM_UNIXTIME(%" PRId64 ".%06" PRId64 ")",
            us / 1000000, us % 1000000);
   if (upkeep_sql_exec(sql, "INSERT INTO upkeep.advise_runs (started_at,"
@@ -514,7 +539,7 @@ static void advise(upkeep_sql *sql)
              " statements = %d, executions = %llu, parsed = %d, skipped = %d,"
              " dropped = %llu, `tables` = %d, columns_from_stats = %d,"
              " columns_sampled = %d, candidates = %d, advised = %d,"
-             " cost_before = %.6g, cost_after = %.6g, first_error = ",
+             " cost_before = %.6g, cost_after = %.6g, ",
              us / 1000000, us % 1000000, ms, rc ? "failed" : "done",
              sum.statements, sum.executions, sum.parsed, sum.skipped,
              sum.dropped, sum.tables, sum.from_stats, sum.sampled,
@@ -522,6 +547,12 @@ static void advise(upkeep_sql *sql)
              isfinite(sum.before) ? sum.before : 0,
              isfinite(sum.after) ? sum.after : 0);
     adv_ds_str(&q, num);
+    if (sum.best >= 0 && isfinite(sum.best))
+      snprintf(num, sizeof(num), "cost_best = %.6g, ", sum.best);
+    else
+      snprintf(num, sizeof(num), "cost_best = NULL, ");
+    adv_ds_str(&q, num);
+    adv_ds_str(&q, "first_error = ");
     if (sum.first_error)
       adv_ds_lit(&q, sql, sum.first_error);
     else

@@ -63,6 +63,13 @@ static const char *RUNS_DDL=
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: one row per advise run'";
 
+/* added after the first release of the table: appended, kept on upgrade */
+static const char *RUNS_BEST_DDL=
+  "ALTER TABLE upkeep.advise_runs ADD COLUMN IF NOT EXISTS cost_best DOUBLE"
+  " NULL COMMENT 'the least cost of any subset of the candidates within"
+  " upkeep_advise_max_indexes, under the same costs (NULL: too many to"
+  " search)'";
+
 static const char *STMTS_DDL=
   "CREATE TABLE IF NOT EXISTS upkeep.advise_statements ("
   " id INT NOT NULL PRIMARY KEY,"
@@ -166,6 +173,7 @@ int upkeep_advisor_bootstrap(upkeep_sql *sql)
 
   if (upkeep_sql_exec(sql, "%s", ADVICE_DDL) ||
       upkeep_sql_exec(sql, "%s", RUNS_DDL) ||
+      upkeep_sql_exec(sql, "%s", RUNS_BEST_DDL) ||
       upkeep_sql_exec(sql, "%s", STMTS_DDL) ||
       upkeep_sql_exec(sql, "%s", REDUNDANT_VIEW) ||
       upkeep_sql_exec(sql, "%s", UNUSED_VIEW))

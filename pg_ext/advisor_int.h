@@ -5,6 +5,8 @@
  * The advisor is five files, each calling only the ones listed after it
  * (no cycles):
  *
+ *	advisor_optimality.c	upkeep.index_advice_optimality(): the advice
+ *						against the best subset of the candidates
  *	advisor_sql.c		the SQL function: prepare, cost, choose, the rows
  *	advisor_workload.c	reading the workload (queries given,
  *						pg_stat_statements, upkeep's slow statements)
@@ -91,6 +93,24 @@ typedef struct Advisor
 	MemoryContext cxt;			/* what is read lives here */
 } Advisor;
 
+/* One call of upkeep.index_advice() (or index_advice_optimality()). */
+typedef struct AdvRun
+{
+	Advisor		adv;
+	const char *source;
+	bool		given;			/* the queries were given */
+	int			nleft;			/* not queries an index serves */
+	int			nfailed;		/* could not be planned */
+	char	   *first_error;
+	UkAdvQuery *uqueries;		/* the usable ones, for libcommon */
+	int		   *qpos;			/* their positions in adv.queries */
+	int			nuq;
+	UkAdvisor  *ua;
+	double		before;
+	double		after;
+	int			nplans;			/* planned with a hypothetical index */
+} AdvRun;
+
 /*
  * The hypothetical index the hook adds while a candidate is costed: ncols
  * key columns, then ninclude INCLUDE columns.
@@ -121,6 +141,12 @@ typedef struct ParseArg
 	AdvQuery   *q;
 	bool		skipped;		/* not a query an index can serve */
 } ParseArg;
+
+/* advisor_sql.c: the steps of one call, in this order */
+extern void upkeep_adv_error(UkError *err) pg_attribute_noreturn();
+extern void upkeep_adv_prepare(AdvRun *r);
+extern void upkeep_adv_create(AdvRun *r);
+extern void upkeep_adv_set_costs(AdvRun *r);
 
 /* advisor_plan.c */
 extern void upkeep_adv_hook_on(void);

@@ -27,8 +27,8 @@
 #include "advisor_int.h"
 
 /* libcommon's error as an ERROR, the UkError freed first. */
-static void
-adv_error(UkError *err)
+void
+upkeep_adv_error(UkError *err)
 {
 	char		message[sizeof(err->message)];
 	bool		nomem = err != NULL && err->code == UK_ERR_NOMEM;
@@ -40,27 +40,9 @@ adv_error(UkError *err)
 			 errmsg("index advisor: %s", message)));
 }
 
-/* One call of upkeep.index_advice(). */
-typedef struct AdvRun
-{
-	Advisor		adv;
-	const char *source;
-	bool		given;			/* the queries were given */
-	int			nleft;			/* not queries an index serves */
-	int			nfailed;		/* could not be planned */
-	char	   *first_error;
-	UkAdvQuery *uqueries;		/* the usable ones, for libcommon */
-	int		   *qpos;			/* their positions in adv.queries */
-	int			nuq;
-	UkAdvisor  *ua;
-	double		before;
-	double		after;
-	int			nplans;			/* planned with a hypothetical index */
-} AdvRun;
-
 /* Parse and analyze each statement, read its shape, plan it as it is. */
-static void
-adv_prepare(AdvRun *r)
+void
+upkeep_adv_prepare(AdvRun *r)
 {
 	for (int i = 0; i < r->adv.nqueries; i++)
 	{
@@ -95,8 +77,8 @@ adv_prepare(AdvRun *r)
 }
 
 /* libcommon's advisor over the usable statements, with built-in costs. */
-static void
-adv_create(AdvRun *r)
+void
+upkeep_adv_create(AdvRun *r)
 {
 	Advisor    *adv = &r->adv;
 	UkAdvTable *utables = palloc0(sizeof(UkAdvTable) * Max(adv->ntables, 1));
@@ -149,27 +131,20 @@ adv_create(AdvRun *r)
 	wl.queries = r->uqueries;
 	wl.nqueries = r->nuq;
 	if (uk_advisor_create(&wl, &r->ua, &err) != UK_OK)
-		adv_error(err);
+		upkeep_adv_error(err);
 }
 
-/*
- * The planner's costs (as it is, then with each candidate), libcommon's
- * choice, and the rows of the result.
- */
-static void
-adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
-		   int max_indexes)
+/* The planner's costs: as it is, then with each candidate. */
+void
+upkeep_adv_set_costs(AdvRun *r)
 {
 	UkError    *err = NULL;
-	UkAdvOptions opts;
-	const UkAdvice *advice = NULL;
-	int			nadvice = 0;
 
 	for (int k = 0; k < r->nuq; k++)
 		if (uk_advisor_set_base_cost(r->ua, k,
 									 r->adv.queries[r->qpos[k]].base_cost,
 									 &err) != UK_OK)
-			adv_error(err);
+			upkeep_adv_error(err);
 	for (int c = 0; c < uk_advisor_ncandidates(r->ua); c++)
 	{
 		const UkAdvCandidate *cand = uk_advisor_candidate(r->ua, c);
@@ -208,18 +183,31 @@ adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
 				if (!upkeep_adv_cost(&r->adv, q, &h, &cost, NULL))
 					continue;
 				if (uk_advisor_set_cost_now(r->ua, c, k, now, &err) != UK_OK)
-					adv_error(err);
+					upkeep_adv_error(err);
 			}
 			if (uk_advisor_set_cost(r->ua, c, k, cost, &err) != UK_OK)
-				adv_error(err);
+				upkeep_adv_error(err);
 		}
 	}
+}
+
+/* libcommon's choice from the planner's costs, and the rows of the result. */
+static void
+adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
+		   int max_indexes)
+{
+	UkError    *err = NULL;
+	UkAdvOptions opts;
+	const UkAdvice *advice = NULL;
+	int			nadvice = 0;
+
+	upkeep_adv_set_costs(r);
 	uk_adv_options_init(&opts);
 	opts.max_indexes = max_indexes;
 	opts.min_improvement_pct = min_improvement;
 	if (uk_advisor_select(r->ua, &opts, &advice, &nadvice, &r->before,
 						  &r->after, &err) != UK_OK)
-		adv_error(err);
+		upkeep_adv_error(err);
 
 	for (int i = 0; i < nadvice; i++)
 	{
@@ -280,8 +268,8 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		r->source = upkeep_adv_workload(&r->adv, fcinfo);
-		adv_prepare(r);
-		adv_create(r);
+		upkeep_adv_prepare(r);
+		upkeep_adv_create(r);
 		adv_choose(r, rsinfo, min_improvement, max_indexes);
 	}
 	PG_FINALLY();

@@ -75,6 +75,16 @@
 #define UK_ADV_FOLLOW_MAX_SEL 0.50
 
 /*
+ * ... by more than this: a value's frequency read from statistics is an
+ * estimate from a sample (PostgreSQL's ANALYZE, the MariaDB plugin's
+ * sample: tens of thousands of rows, a standard error of about 0.003 at
+ * one half), so that a two-valued column whose value has 49.9% of the
+ * rows in one sample and 50.1% in the next does not follow in one and not
+ * the other.
+ */
+#define UK_ADV_FOLLOW_SEL_MARGIN 0.02
+
+/*
  * Sum of average column widths of a proposed index, bytes.  Keeps clear of
  * the engines' key limits (PostgreSQL ~2700 bytes per btree entry, InnoDB
  * 3072) and of indexes wider than the rows they point to.
@@ -349,5 +359,42 @@ extern void uk_advisor_free(UkAdvisor *a);
  */
 extern UkStatus uk_advisor_set_cost_now(UkAdvisor *a, int candidate, int query,
 										double cost, UkError **err);
+
+/*
+ * Distance to the best (uk_advisor_exhaustive.c).  The workload cost of a
+ * set of new indexes is, under the advisor's own costs (built-in or the
+ * caller's), the weighted cost of every query with the best of the set's
+ * indexes on each of its tables, plus write_cost_factor x the set's write
+ * penalties: what uk_advisor_select() weighs.
+ */
+#define UK_ADV_BEST_MAX 100
+
+typedef struct UkAdvBest
+{
+	double		cost_none;		/* with no new index */
+	double		cost_advice;	/* with the last uk_advisor_select()'s advice */
+	double		cost_best;		/* with the best subset found */
+	int			nbest;			/* its candidates: positions, best first */
+	int			best[UK_ADV_BEST_MAX];
+	int			nconsidered;	/* candidates that pay off on their own */
+	double		nodes;			/* subsets the search looked at */
+	bool		complete;		/* every subset was covered: cost_best is
+								 * the least cost of any subset of at most
+								 * max_indexes candidates */
+} UkAdvBest;
+
+/*
+ * Search every subset of the candidates of at most opts->max_indexes
+ * (at most UK_ADV_BEST_MAX), by branch and bound: a candidate that does
+ * not pay off on its own never helps a set, and a branch stops when even
+ * the best gains left could not beat the best set found.  Stops after
+ * max_nodes subsets (complete false).  Call after uk_advisor_select()
+ * (cost_advice is of its advice; before any select, cost_none).
+ * UK_ERR_INVALID for bad options or max_nodes, UK_ERR_NOMEM.
+ */
+extern UkStatus uk_advisor_best_subset(const UkAdvisor *a,
+									   const UkAdvOptions *opts,
+									   double max_nodes, UkAdvBest *out,
+									   UkError **err);
 
 #endif							/* UK_ADVISOR_H */

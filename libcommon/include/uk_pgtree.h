@@ -69,6 +69,14 @@ typedef struct UkTreeShape
 	UkAdvQuery	query;
 	int			nunresolved;	/* column references not placed */
 	int			nunknown_tables;	/* tables not in the catalogue */
+
+	/*
+	 * Per predicate of query.preds: for col = constant (EQ), the constant
+	 * as text (a string's contents, a number as written, true or false),
+	 * so that the caller can weigh how common the value is; NULL for any
+	 * other predicate or value ($n, an expression).  NULL when npreds is 0.
+	 */
+	char	  **values;
 } UkTreeShape;
 
 /*

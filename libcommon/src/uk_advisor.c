@@ -186,5 +186,6 @@ uk_advisor_free(UkAdvisor *a)
 	free(a->cands);
 	free(a->hash);
 	free(a->advice);
+	free(a->advice_cand);
 	free(a);
 }

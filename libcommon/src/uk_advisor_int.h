@@ -213,6 +213,8 @@ struct UkAdvisor
 	UkAdvice   *advice;			/* malloc'd, replaced by each select */
 	int			nadvice;
 	Arena		advice_arena;
+	int		   *advice_cand;	/* the advice's nadvice candidates, as a set
+								 * (malloc'd, replaced with advice) */
 };
 
 /* ---------------------------------------------------------------------
@@ -290,6 +292,13 @@ extern UkStatus uk_adv_copy_queries(UkAdvisor *a, const UkAdvWorkload *w,
  * --------------------------------------------------------------------- */
 
 extern UkStatus uk_adv_build_candidates(UkAdvisor *a);
+
+/* ---------------------------------------------------------------------
+ * Selection (uk_advisor_select.c)
+ * --------------------------------------------------------------------- */
+
+/* Saving of use u of candidate c, per execution (built-in or caller costs). */
+extern double uk_adv_use_saving(const UkAdvisor *a, const Cand *c, int u);
 
 /* ---------------------------------------------------------------------
  * Reason texts (uk_advisor_explain.c)

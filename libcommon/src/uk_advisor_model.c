@@ -127,7 +127,7 @@ uk_adv_can_lead(const Table *t, const ColPred *cp)
 bool
 uk_adv_can_follow(const ColPred *cp)
 {
-	return cp->sel < UK_ADV_FOLLOW_MAX_SEL;
+	return cp->sel < UK_ADV_FOLLOW_MAX_SEL - UK_ADV_FOLLOW_SEL_MARGIN;
 }
 
 static bool

@@ -31,8 +31,8 @@
  * --------------------------------------------------------------------- */
 
 /* Saving of use u of candidate c, per execution. */
-static double
-use_saving(const UkAdvisor *a, const Cand *c, int u)
+double
+uk_adv_use_saving(const UkAdvisor *a, const Cand *c, int u)
 {
 	double		base = uk_advisor_base_cost(a, c->use_queries[u]);
 
@@ -114,7 +114,7 @@ evaluate(const UkAdvisor *a, const SelState *ss, int ci, double *gain,
 	{
 		int			slot = c->use_slots[u];
 		const Query *q = &a->queries[c->use_queries[u]];
-		double		d = use_saving(a, c, u) - ss->save[slot];
+		double		d = uk_adv_use_saving(a, c, u) - ss->save[slot];
 
 		/* where the replaced index was the best, a loss counts too */
 		if (d > 0 || (*replaces >= 0 && ss->best[slot] == ss->chosen[*replaces]))
@@ -144,7 +144,7 @@ apply_choice(const UkAdvisor *a, SelState *ss, int ci, int replaces)
 	for (u = 0; u < c->pub.nuses; u++)
 	{
 		int			slot = c->use_slots[u];
-		double		sv = use_saving(a, c, u);
+		double		sv = uk_adv_use_saving(a, c, u);
 
 		if (sv > ss->save[slot] || (old >= 0 && ss->best[slot] == old))
 		{
@@ -316,7 +316,7 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 			continue;
 		for (u = 0; u < c->pub.nuses; u++)
 		{
-			double		sv = use_saving(a, c, u);
+			double		sv = uk_adv_use_saving(a, c, u);
 
 			if (sv > bsave[c->use_slots[u]])
 			{
@@ -326,7 +326,8 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 		}
 	}
 	a->advice = calloc((size_t) (ss->nchosen + 1), sizeof(UkAdvice));
-	if (a->advice == NULL)
+	a->advice_cand = calloc((size_t) (ss->nchosen + 1), sizeof(int));
+	if (a->advice == NULL || a->advice_cand == NULL)
 	{
 		free(bsave);
 		free(bidx);
@@ -349,6 +350,7 @@ build_advice(UkAdvisor *a, SelState *ss, double total)
 		int			u;
 
 		ad->rank = p + 1;
+		a->advice_cand[a->nadvice] = ss->chosen[p];
 		ad->table = c->pub.table;
 		ad->schema = t->schema;
 		ad->table_name = t->name;
@@ -472,6 +474,8 @@ uk_advisor_select(UkAdvisor *a, const UkAdvOptions *opts,
 		return uk_error_set(err, UK_ERR_INVALID, 0,
 							"max_indexes must not be negative, percentages must be between 0 and 100 and write_cost_factor not negative");
 	free(a->advice);
+	free(a->advice_cand);
+	a->advice_cand = NULL;
 	a->advice = NULL;
 	a->nadvice = 0;
 	uk_adv_arena_free(&a->advice_arena);

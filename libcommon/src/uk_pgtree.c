@@ -31,6 +31,9 @@ walk_free(PtWalk *w)
 {
 	free(w->srcs);
 	free(w->ctes);
+	for (int i = 0; i < w->npreds; i++)
+		free(w->values[i]);
+	free(w->values);
 	free(w->preds);
 	free(w->order_by);
 	free(w->group_by);
@@ -114,6 +117,9 @@ uk_pgtree_shape(const char *json, size_t len, const UkAdvTable *tables,
 	free(w.ctes);
 	out->query.preds = w.preds;
 	out->query.npreds = w.npreds;
+	out->values = w.npreds > 0 ? w.values : NULL;
+	if (w.npreds == 0)
+		free(w.values);
 	out->query.order_by = w.order_by;
 	out->query.norder_by = w.norder_by;
 	out->query.group_by = w.group_by;
@@ -132,6 +138,10 @@ uk_pgtree_shape_free(UkTreeShape *shape)
 {
 	if (shape == NULL)
 		return;
+	if (shape->values != NULL)
+		for (int i = 0; i < shape->query.npreds; i++)
+			free(shape->values[i]);
+	free(shape->values);
 	free((void *) shape->query.preds);
 	free((void *) shape->query.order_by);
 	free((void *) shape->query.group_by);

@@ -139,6 +139,8 @@ typedef struct PtWalk
 	UkAdvPred  *preds;
 	int			npreds;
 	int			preds_cap;
+	char	  **values;			/* per pred: an EQ constant's text, or NULL */
+	int			values_cap;
 	UkAdvSortKey *order_by;
 	int			norder_by;
 	UkAdvSortKey *group_by;
@@ -183,6 +185,9 @@ extern PtSrc *uk_pt_new_src(PtWalk *w);
 /* Add a predicate on a placed column (w->oom set on OOM). */
 extern void uk_pt_add_pred(PtWalk *w, PtCol c, UkAdvPredKind kind,
 						   double count);
+
+/* The last predicate added compares with the constant text[0..len). */
+extern void uk_pt_set_value(PtWalk *w, const char *text, size_t len);
 
 /* A visible CTE named name[0..len), or NULL. */
 extern const PtCte *uk_pt_find_cte(PtWalk *w, const PtScope *sc,

@@ -142,6 +142,59 @@ like_kind(const JDoc *d, int n)
 	return prefix > 0 ? 2 : 0;
 }
 
+/*
+ * The text of a constant (through casts): a string's contents, a number as
+ * written, true or false; NULL for anything else.  libpg_query leaves a
+ * zero, an empty string and false out of the tree ({"ival": {}}).
+ */
+static const char *
+const_text(const JDoc *d, int n, size_t *len)
+{
+	static const char *const kinds[] = {"sval", "ival", "fval", "boolval"};
+	int			c = jnode(d, uk_pt_unwrap_casts(d, n), "A_Const");
+
+	if (c < 0)
+		return NULL;
+	for (int k = 0; k < 4; k++)
+	{
+		int			m = jget(d, c, kinds[k]);
+		int			v = jget(d, m, kinds[k]);
+
+		if (m < 0 || d->nodes[m].type != J_OBJ)
+			continue;
+		if (v < 0)
+		{
+			static const char *const empty[] = {"", "0", "0", "false"};
+
+			*len = strlen(empty[k]);
+			return empty[k];
+		}
+		if (k == 3)
+		{
+			*len = jtrue(d, v) ? 4 : 5;
+			return jtrue(d, v) ? "true" : "false";
+		}
+		if (d->nodes[v].type != J_STR && d->nodes[v].type != J_NUM)
+			return NULL;
+		*len = d->nodes[v].len;
+		return d->nodes[v].str;
+	}
+	return NULL;
+}
+
+/* col = value: an EQ predicate, with the value's text when a constant. */
+static void
+eq_pred(PtWalk *w, const PtScope *sc, int ref, int value)
+{
+	int			before = w->npreds;
+	size_t		len = 0;
+	const char *text;
+
+	col_pred(w, sc, ref, UK_ADV_EQ, 0);
+	if (w->npreds > before && (text = const_text(w->d, value, &len)) != NULL)
+		uk_pt_set_value(w, text, len);
+}
+
 /* Predicates of an A_Expr conjunct. */
 static void
 aexpr_pred(PtWalk *w, const PtScope *sc, int e)
@@ -168,10 +221,14 @@ aexpr_pred(PtWalk *w, const PtScope *sc, int e)
 			if (eq)
 				join_pred(w, sc, lref, rref);
 		}
+		else if (lref >= 0 && is_value(d, r) && eq)
+			eq_pred(w, sc, lref, r);
+		else if (rref >= 0 && is_value(d, l) && eq)
+			eq_pred(w, sc, rref, l);
 		else if (lref >= 0 && is_value(d, r))
-			col_pred(w, sc, lref, eq ? UK_ADV_EQ : UK_ADV_RANGE, 0);
+			col_pred(w, sc, lref, UK_ADV_RANGE, 0);
 		else if (rref >= 0 && is_value(d, l))
-			col_pred(w, sc, rref, eq ? UK_ADV_EQ : UK_ADV_RANGE, 0);
+			col_pred(w, sc, rref, UK_ADV_RANGE, 0);
 	}
 	else if (jstr_is(d, kind, "AEXPR_NOT_DISTINCT"))
 	{
@@ -181,9 +238,9 @@ aexpr_pred(PtWalk *w, const PtScope *sc, int e)
 		else if (rref >= 0 && lref < 0 && is_null_const(d, l))
 			col_pred(w, sc, rref, UK_ADV_ISNULL, 0);
 		else if (lref >= 0 && is_value(d, r))
-			col_pred(w, sc, lref, UK_ADV_EQ, 0);
+			eq_pred(w, sc, lref, r);
 		else if (rref >= 0 && is_value(d, l))
-			col_pred(w, sc, rref, UK_ADV_EQ, 0);
+			eq_pred(w, sc, rref, l);
 	}
 	else if (jstr_is(d, kind, "AEXPR_IN"))
 	{

@@ -135,17 +135,37 @@ uk_pt_add_pred(PtWalk *w, PtCol c, UkAdvPredKind kind, double count)
 {
 	UkAdvPred  *p;
 
-	if (!uk_pt_grow((void **) &w->preds, &w->preds_cap, w->npreds, sizeof(UkAdvPred)))
+	if (!uk_pt_grow((void **) &w->preds, &w->preds_cap, w->npreds, sizeof(UkAdvPred)) ||
+		!uk_pt_grow((void **) &w->values, &w->values_cap, w->npreds, sizeof(char *)))
 	{
 		w->oom = true;
 		return;
 	}
+	w->values[w->npreds] = NULL;
 	p = &w->preds[w->npreds++];
 	memset(p, 0, sizeof(UkAdvPred));
 	p->table = c.table;
 	p->column = c.column;
 	p->kind = kind;
 	p->count = count;
+}
+
+void
+uk_pt_set_value(PtWalk *w, const char *text, size_t len)
+{
+	char	   *v;
+
+	if (w->npreds == 0 || w->values[w->npreds - 1] != NULL)
+		return;
+	v = malloc(len + 1);
+	if (v == NULL)
+	{
+		w->oom = true;
+		return;
+	}
+	memcpy(v, text, len);
+	v[len] = '\0';
+	w->values[w->npreds - 1] = v;
 }
 
 /* A visible CTE named name[0..len), or NULL. */

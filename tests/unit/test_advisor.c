@@ -652,6 +652,94 @@ test_big_workload(void)
 #undef RND
 }
 
+/*
+ * Workload cost of a set of candidates, from the public figures: single
+ * table queries, so each query takes the best saving of the set.
+ */
+static double
+set_cost(const UkAdvisor *a, const UkAdvQuery *qs, int nq, const int *set, int n)
+{
+	double		total = 0;
+
+	for (int q = 0; q < nq; q++)
+	{
+		double		base = uk_advisor_base_cost(a, q);
+		double		best = 0;
+
+		for (int k = 0; k < n; k++)
+		{
+			const UkAdvCandidate *c = uk_advisor_candidate(a, set[k]);
+
+			for (int u = 0; u < c->nuses; u++)
+				if (c->use_queries[u] == q && base - c->use_costs[u] > best)
+					best = base - c->use_costs[u];
+		}
+		total += qs[q].weight * (base - best);
+	}
+	return total;
+}
+
+/* The exhaustive search finds what trying every pair finds. */
+static void
+test_best_subset(void)
+{
+	UkAdvOptions o;
+	UkAdvisor  *a;
+	const UkAdvice *adv;
+	UkAdvQuery	qs[5];
+	UkAdvBest	b;
+	UkError    *err = NULL;
+	double		brute;
+	int			n;
+	int			nc;
+
+	uk_adv_options_init(&o);
+	o.max_indexes = 2;
+	qs[0] = query("prod state date", 30, q_prod_state_date, 3);
+	qs[1] = query("loc prod", 5, q_loc_prod, 2);
+	qs[2] = query("loc", 20, q_loc, 1);
+	qs[3] = query("rare state", 10, q_rare_state, 2);
+	qs[4] = query("flags", 50, q_flags, 2);
+	n = advise(move_table(1, 0), qs, 5, &o, UK_ENGINE_POSTGRES, &a, &adv);
+	CHECK(n >= 1 && n <= 2, "advice within the budget: %d", n);
+	nc = uk_advisor_ncandidates(a);
+	brute = set_cost(a, qs, 5, NULL, 0);
+	for (int i = 0; i < nc; i++)
+	{
+		int			one[1] = {i};
+
+		if (set_cost(a, qs, 5, one, 1) < brute)
+			brute = set_cost(a, qs, 5, one, 1);
+		for (int j = i + 1; j < nc; j++)
+		{
+			int			two[2] = {i, j};
+
+			if (set_cost(a, qs, 5, two, 2) < brute)
+				brute = set_cost(a, qs, 5, two, 2);
+		}
+	}
+	CHECK(uk_advisor_best_subset(a, &o, 1e7, &b, &err) == UK_OK, "best subset");
+	CHECK(b.complete && b.nbest <= 2, "complete, %d indexes", b.nbest);
+	CHECK(b.cost_best <= brute * (1 + 1e-9) && b.cost_best >= brute * (1 - 1e-9),
+		  "the best pair: %g, trying every pair: %g", b.cost_best, brute);
+	CHECK(b.cost_best <= b.cost_advice * (1 + 1e-12) && b.cost_advice < b.cost_none,
+		  "best %g <= advice %g < none %g", b.cost_best, b.cost_advice, b.cost_none);
+	CHECK(b.cost_none > set_cost(a, qs, 5, NULL, 0) * (1 - 1e-9) &&
+		  b.cost_none < set_cost(a, qs, 5, NULL, 0) * (1 + 1e-9), "cost with no index");
+	printf("  best subset of %d candidates (%d pay off alone): %.0f nodes; none %.0f,"
+		   " advice %.0f, best %.0f\n", nc, b.nconsidered, b.nodes, b.cost_none,
+		   b.cost_advice, b.cost_best);
+
+	/* a search stopped at once keeps the advice as the best known */
+	CHECK(uk_advisor_best_subset(a, &o, 0, &b, &err) == UK_OK && !b.complete &&
+		  b.cost_best == b.cost_advice, "stopped: best %g, advice %g", b.cost_best,
+		  b.cost_advice);
+	o.max_indexes = -1;
+	CHECK(uk_advisor_best_subset(a, &o, 10, &b, &err) == UK_ERR_INVALID, "bad options");
+	uk_error_free(err);
+	uk_advisor_free(a);
+}
+
 static void
 test_ident(void)
 {
@@ -739,6 +827,7 @@ main(void)
 	test_joins_and_in();
 	test_edges();
 	test_caller_costs();
+	test_best_subset();
 	test_big_workload();
 	test_ident();
 	return uk_test_done("test_advisor");

@@ -88,10 +88,111 @@ test_avg_frequency(void)
 	CHECK(uk_colstats_ndistinct_avg_frequency(1000, 0, INFINITY) == 0, "inf");
 }
 
+static void
+test_values(void)
+{
+	CHECK(uk_colstats_value_eq("17", "17.0000"), "numbers compare as numbers");
+	CHECK(uk_colstats_value_eq("0", "false") && uk_colstats_value_eq("true", "1"),
+		  "booleans as 0 and 1");
+	CHECK(uk_colstats_value_eq("Done", "done  "), "text ignores case and trailing spaces");
+	CHECK(!uk_colstats_value_eq("done", "draft") && !uk_colstats_value_eq(NULL, NULL) &&
+		  !uk_colstats_value_eq("", NULL), "different values, NULL");
+	CHECK(uk_colstats_value_cmp("9", "10") < 0 && uk_colstats_value_cmp("b", "A") > 0 &&
+		  uk_colstats_value_cmp("10", "9x") < 0, "order: numbers, then text");
+}
+
+static void
+test_mcv(void)
+{
+	/* the state column: 85% done, 5 other values in a sample of 20,000 */
+	UkColMcv	state[] = {{"done", 0.85}, {"cancel", 0.05}, {"assigned", 0.04},
+	{"confirmed", 0.03}, {"waiting", 0.02}, {"draft", 0.01}};
+	/* a product column: only two values common enough to be listed */
+	UkColMcv	product[] = {{"17", 0.002}, {"42", 0.001}};
+	double		s;
+
+	CHECK(uk_colstats_mcv_keep(17000, 20000, 6) && !uk_colstats_mcv_keep(1, 20000, 6),
+		  "few values: every one seen twice is kept");
+	CHECK(!uk_colstats_mcv_keep(4, 20000, 4900) && uk_colstats_mcv_keep(9, 20000, 4900),
+		  "many values: only the clearly common");
+	CHECK(!uk_colstats_mcv_keep(NAN, 20000, 6) && !uk_colstats_mcv_keep(5, 0, 6),
+		  "bad input keeps nothing");
+
+	CHECK(near(uk_colstats_eq_sel_mcv(state, 6, 0, 6, "done"), 0.85, 1e-12),
+		  "'done' keeps 85%% of the rows");
+	CHECK(near(uk_colstats_eq_sel_mcv(state, 6, 0, 6, "DRAFT"), 0.01, 1e-12),
+		  "'draft' keeps 1%%, any case");
+	CHECK(uk_colstats_eq_sel_mcv(state, 6, 0, 6, "lost") == 0,
+		  "a value not in a complete list: none");
+	s = uk_colstats_eq_sel_mcv(product, 2, 0, 5000, "999");
+	CHECK(near(s, (1 - 0.003) / 4998, 1e-12), "other products share the rest: %g", s);
+	CHECK(near(uk_colstats_eq_sel_mcv(product, 2, 0, 5000, "17.0"), 0.002, 1e-12),
+		  "a listed product");
+	s = uk_colstats_eq_sel_mcv(NULL, 0, 0.5, 10, "x");
+	CHECK(near(s, 0.05, 1e-12), "no list: the average value, NULLs out: %g", s);
+	CHECK(uk_colstats_eq_sel_mcv(state, 6, 0, 0, "done") == 0 &&
+		  uk_colstats_eq_sel_mcv(state, 6, 0, 6, NULL) == 0 &&
+		  uk_colstats_eq_sel_mcv(state, -1, 0, 6, "done") == 0,
+		  "unknown: no distinct count, NULL value, bad list");
+}
+
+static void
+test_json_hb(void)
+{
+	/* as MariaDB 10.11 writes them (ANALYZE ... PERSISTENT, JSON_HB) */
+	static const char state[] =
+		"{\n  \"target_histogram_size\": 254,\n  \"collected_at\": \"2026-12-03 22:31:54\",\n"
+		"  \"collected_by\": \"10.11.19-MariaDB-0+deb12u1\",\n  \"histogram_hb\": [\n"
+		"    {\"start\": \"assigned\", \"size\": 0.039936667, \"ndv\": 1},\n"
+		"    {\"start\": \"cancel\", \"size\": 0.049526667, \"ndv\": 1},\n"
+		"    {\"start\": \"confirmed\", \"size\": 0.029306667, \"ndv\": 1},\n"
+		"    {\"start\": \"done\", \"size\": 0.850736667, \"ndv\": 1},\n"
+		"    {\"start\": \"draft\", \"size\": 0.010213333, \"ndv\": 1},\n"
+		"    {\"start\": \"waiting\", \"end\": \"waiting\", \"size\": 0.02028, \"ndv\": 1}\n  ]\n}";
+	static const char product[] =
+		"{\"histogram_hb\": [{\"start\": \"1\", \"size\": 0.5, \"ndv\": 20},"
+		" {\"start\": \"21\", \"size\": 0.25, \"ndv\": 1},"
+		" {\"start\": \"22\", \"end\": \"5000\", \"size\": 0.25, \"ndv\": 4978}]}";
+	static const char *const bad[] = {
+		"", "[]", "{\"histogram_hb\": []}", "{\"histogram_hb\": {}}",
+		"{\"histogram_hb\": [{\"size\": 0.5, \"ndv\": 1}]}",
+		"{\"histogram_hb\": [{\"start\": \"a\", \"size\": 1.5, \"ndv\": 1}]}",
+		"{\"histogram_hb\": [{\"start\": \"a\", \"size\": 0.5, \"ndv\": 0}]}",
+		"{\"histogram_hb\": [{\"start\": \"a\", \"size\": \"x\", \"ndv\": 1}]}",
+		"{\"histogram_hb\": [{\"start\": \"a\", \"size\": 0.5, \"ndv\": 1}",
+	};
+	double		s = -1;
+	UkError    *err = NULL;
+
+	CHECK(uk_colstats_eq_sel_json_hb(state, sizeof(state) - 1, "done", 0, &s, &err) == UK_OK &&
+		  near(s, 0.850736667, 1e-9), "'done' from the histogram: %g", s);
+	CHECK(uk_colstats_eq_sel_json_hb(state, sizeof(state) - 1, "waiting", 0.5, &s, &err) == UK_OK &&
+		  near(s, 0.01014, 1e-9), "'waiting', half the rows NULL: %g", s);
+	CHECK(uk_colstats_eq_sel_json_hb(product, sizeof(product) - 1, "7", 0, &s, &err) == UK_OK &&
+		  near(s, 0.025, 1e-12), "a product inside a bucket of 20: %g", s);
+	CHECK(uk_colstats_eq_sel_json_hb(product, sizeof(product) - 1, "21", 0, &s, &err) == UK_OK &&
+		  near(s, 0.25, 1e-12), "a product of its own bucket: %g", s);
+	CHECK(uk_colstats_eq_sel_json_hb(product, sizeof(product) - 1, "100", 0, &s, &err) == UK_OK &&
+		  near(s, 0.25 / 4978, 1e-12), "numbers in numeric order: %g", s);
+	CHECK(uk_colstats_eq_sel_json_hb(product, sizeof(product) - 1, "9999", 0, &s, &err) == UK_OK &&
+		  near(s, 0.25 / 4978, 1e-12), "beyond the last bucket: the smallest share: %g", s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		s = -1;
+		CHECK(uk_colstats_eq_sel_json_hb(bad[i], strlen(bad[i]), "a", 0, &s, &err) ==
+			  UK_ERR_INVALID && err != NULL && s == -1, "bad histogram %zu refused", i);
+		uk_error_free(err);
+		err = NULL;
+	}
+}
+
 int
 main(void)
 {
 	test_sample();
 	test_avg_frequency();
+	test_values();
+	test_mcv();
+	test_json_hb();
 	return uk_test_done("test_colstats");
 }

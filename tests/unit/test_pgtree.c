@@ -1685,6 +1685,79 @@ test_handmade(void)
 					gen_labels, "public", false, cases[i].want);
 }
 
+/* Value text of predicate i of shape, "-" when none. */
+static const char *
+value_of(const UkTreeShape *s, int i)
+{
+	return s->values != NULL && s->values[i] != NULL ? s->values[i] : "-";
+}
+
+/* The constants of equalities, for value frequencies (MariaDB's skew). */
+static void
+test_values(void)
+{
+	/* where in ("... = X"): one predicate on gen_tables' w.wa, equality */
+	static const struct
+	{
+		const char *rexpr;
+		const char *want;
+	}			cases[] = {
+		{"{\"A_Const\":{\"ival\":{\"ival\":42}}}", "42"},
+		{"{\"A_Const\":{\"ival\":{}}}", "0"},	/* zero is left out */
+		{"{\"A_Const\":{\"ival\":{\"ival\":-7}}}", "-7"},
+		{"{\"A_Const\":{\"fval\":{\"fval\":\"1.50\"}}}", "1.50"},
+		{"{\"A_Const\":{\"sval\":{\"sval\":\"done\"}}}", "done"},
+		{"{\"A_Const\":{\"sval\":{}}}", ""},
+		{"{\"A_Const\":{\"boolval\":{\"boolval\":true}}}", "true"},
+		{"{\"A_Const\":{\"boolval\":{}}}", "false"},
+		{"{\"TypeCast\":{\"arg\":{\"A_Const\":{\"sval\":{\"sval\":\"2024-01-01\"}}}}}", "2024-01-01"},
+		{"{\"ParamRef\":{\"number\":1}}", "-"},
+		{"{\"FuncCall\":{\"funcname\":[{\"String\":{\"sval\":\"now\"}}]}}", "-"},
+	};
+	char		json[1024];
+	UkTreeShape shape;
+	UkError    *err = NULL;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		snprintf(json, sizeof(json),
+				 "{\"stmts\":[{\"stmt\":{\"SelectStmt\":{\"fromClause\":[{\"RangeVar\":{\"relname\":\"w\"}}],"
+				 "\"whereClause\":{\"A_Expr\":{\"kind\":\"AEXPR_OP\",\"name\":[{\"String\":{\"sval\":\"=\"}}],"
+				 "\"lexpr\":{\"ColumnRef\":{\"fields\":[{\"String\":{\"sval\":\"wa\"}}]}},"
+				 "\"rexpr\":%s}}}}}]}", cases[i].rexpr);
+		if (uk_pgtree_shape(json, strlen(json), gen_tables, NCOLS(gen_tables),
+							"public", false, &shape, &err) != UK_OK)
+		{
+			CHECK(false, "values case %zu: %s", i, err->message);
+			uk_error_free(err);
+			err = NULL;
+			continue;
+		}
+		CHECK(shape.query.npreds == 1 && strcmp(value_of(&shape, 0), cases[i].want) == 0,
+			  "values case %zu: %d predicates, value '%s', want '%s'", i,
+			  shape.query.npreds, shape.query.npreds ? value_of(&shape, 0) : "",
+			  cases[i].want);
+		uk_pgtree_shape_free(&shape);
+	}
+
+	/* the stock query as MariaDB runs it: the product and the state */
+	{
+		const PtMariaCase *c = &stock_maria_cases[0];
+
+		CHECK(uk_pgtree_shape(c->json, strlen(c->json), stock_tables,
+							  NCOLS(stock_tables), "odoo", true, &shape, &err) == UK_OK,
+			  "stock values: %s", err ? err->message : "");
+		CHECK(shape.query.npreds == 3 && strcmp(value_of(&shape, 0), "42") == 0 &&
+			  strcmp(value_of(&shape, 1), "done") == 0 &&
+			  strcmp(value_of(&shape, 2), "-") == 0,
+			  "stock values: %d predicates: %s %s %s", shape.query.npreds,
+			  shape.query.npreds > 0 ? value_of(&shape, 0) : "",
+			  shape.query.npreds > 1 ? value_of(&shape, 1) : "",
+			  shape.query.npreds > 2 ? value_of(&shape, 2) : "");
+		uk_pgtree_shape_free(&shape);
+	}
+}
+
 /* Text that is not a parse tree: an error, nothing allocated, *out zeroed. */
 static void
 test_errors(void)
@@ -1940,6 +2013,7 @@ main(void)
 	test_generic();
 	test_stock();
 	test_handmade();
+	test_values();
 	test_errors();
 	test_depth();
 	test_length();
