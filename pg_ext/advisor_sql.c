@@ -212,12 +212,15 @@ adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
 	for (int i = 0; i < nadvice; i++)
 	{
 		const UkAdvice *a = &advice[i];
-		Datum		values[11];
-		bool		nulls[11] = {0};
+		Datum		values[12];
+		bool		nulls[12] = {0};
 		Datum		cols[UK_ADV_MAX_COLUMNS];
+		Datum		incl[UK_ADV_MAX_INCLUDE];
 
 		for (int k = 0; k < a->ncolumns; k++)
 			cols[k] = CStringGetTextDatum(a->column_names[k]);
+		for (int k = 0; k < a->ninclude; k++)
+			incl[k] = CStringGetTextDatum(a->include_names[k]);
 		values[0] = Int32GetDatum(a->rank);
 		values[1] = CStringGetTextDatum(quote_qualified_identifier(a->schema,
 																   a->table_name));
@@ -231,6 +234,9 @@ adv_choose(AdvRun *r, ReturnSetInfo *rsinfo, double min_improvement,
 		values[8] = CStringGetTextDatum(a->reason);
 		values[9] = Float8GetDatum(round(a->cost_before * 100) / 100);
 		values[10] = Float8GetDatum(round(a->cost_after * 100) / 100);
+		/* 1.5 on; a row type of 1.4 (not yet updated) stops at cost_after */
+		values[11] = PointerGetDatum(construct_array(incl, a->ninclude, TEXTOID,
+													 -1, false, TYPALIGN_INT));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 }

@@ -146,3 +146,16 @@ COMMENT ON FUNCTION @extschema@.index_advice_optimality(text[], float8, int, big
 
 -- As index_advice(): it plans statements as the caller.
 REVOKE ALL ON FUNCTION @extschema@.index_advice_optimality(text[], float8, int, bigint) FROM PUBLIC;
+
+-- issue 13: covering columns
+-- index_advice() says which columns an index carries for index-only scans
+-- (its INCLUDE list; create_statement already has them), in a column
+-- appended at the end of its row type.  The type grows in place rather
+-- than being dropped with the function: index_advice() keeps its oid, its
+-- comment, its REVOKE from PUBLIC and whatever EXECUTE a DBA granted on it,
+-- and a user's view over it does not block the update.  A fresh install
+-- runs this same script, so it ends the same.
+ALTER TYPE @extschema@.index_advice_row ADD ATTRIBUTE include_columns text[];
+
+COMMENT ON COLUMN @extschema@.index_advice_row.include_columns IS
+'The columns the index carries after its keys (INCLUDE) so that the queries it helps read only the index; empty when none';
