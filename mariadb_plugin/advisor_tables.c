@@ -18,6 +18,15 @@
 #include "upkeep.h"
 #include "advisor_int.h"
 
+/*
+  The last key columns of `columns` that the index carries only so that
+  the queries it helps read the index alone (InnoDB has no INCLUDE; the
+  primary key it carries anyway is never listed).
+*/
+#define CARRIED_COLUMN \
+  " carried_columns TEXT NOT NULL DEFAULT '[]'" \
+  "  COMMENT 'JSON array: the last columns of `columns`, carried for covering'"
+
 static const char *ADVICE_DDL=
   "CREATE TABLE IF NOT EXISTS upkeep.index_advice ("
   " `rank` INT NOT NULL PRIMARY KEY COMMENT '1 = the most valuable',"
@@ -34,9 +43,14 @@ static const char *ADVICE_DDL=
   " example_query TEXT NULL COMMENT 'the heaviest of them, as captured',"
   " reason TEXT NOT NULL,"
   " cost_before DOUBLE NOT NULL, cost_after DOUBLE NOT NULL,"
-  " created_at DATETIME(6) NOT NULL COMMENT 'UTC'"
+  " created_at DATETIME(6) NOT NULL COMMENT 'UTC',"
+  CARRIED_COLUMN
   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
   " COMMENT='upkeep: indexes advised by the last SET GLOBAL upkeep_advise = ON'";
+
+/* added after the first release of the table: appended, kept on upgrade */
+static const char *ADVICE_CARRIED_DDL=
+  "ALTER TABLE upkeep.index_advice ADD COLUMN IF NOT EXISTS " CARRIED_COLUMN;
 
 static const char *RUNS_DDL=
   "CREATE TABLE IF NOT EXISTS upkeep.advise_runs ("
@@ -172,6 +186,7 @@ int upkeep_advisor_bootstrap(upkeep_sql *sql)
   static int runs_closed;       /* the first connection since the start */
 
   if (upkeep_sql_exec(sql, "%s", ADVICE_DDL) ||
+      upkeep_sql_exec(sql, "%s", ADVICE_CARRIED_DDL) ||
       upkeep_sql_exec(sql, "%s", RUNS_DDL) ||
       upkeep_sql_exec(sql, "%s", RUNS_BEST_DDL) ||
       upkeep_sql_exec(sql, "%s", STMTS_DDL) ||
@@ -214,8 +229,8 @@ int adv_write_advice(upkeep_sql *sql, const UkAdvice *adv, int nadv,
     adv_ds_str(&q, "INSERT INTO upkeep.index_advice (`rank`, schema_name,"
            " table_name, `columns`, index_name, create_statement,"
            " est_size_bytes, improvement_pct, workload_pct, queries,"
-           " example_query, reason, cost_before, cost_after, created_at)"
-           " VALUES (");
+           " example_query, reason, cost_before, cost_after, created_at,"
+           " carried_columns) VALUES (");
     snprintf(num, sizeof(num), "%d, ", a->rank);
     adv_ds_str(&q, num);
     adv_ds_lit(&q, sql, a->schema ? a->schema : "");
@@ -256,7 +271,14 @@ int adv_write_advice(upkeep_sql *sql, const UkAdvice *adv, int nadv,
     adv_ds_str(&q, num);
     adv_ds_str(&q, ", ");
     adv_ds_str(&q, now);
-    adv_ds_str(&q, ")");
+    adv_ds_str(&q, ", JSON_ARRAY(");
+    for (int k= a->ncolumns - a->ncovering; k < a->ncolumns; k++)
+    {
+      if (k > a->ncolumns - a->ncovering)
+        adv_ds_str(&q, ", ");
+      adv_ds_lit(&q, sql, a->column_names[k]);
+    }
+    adv_ds_str(&q, "))");
     if (q.failed || upkeep_sql_exec(sql, "%s", q.s))
     {
       free(q.s);
