@@ -16,9 +16,15 @@
 # On both engines the advice must also get at least 95% of the saving of
 # the best subset of its candidates (searched exhaustively, same costs).
 #
-# Covering columns differ by design (INCLUDE on PostgreSQL, trailing key
-# columns on MariaDB): only the key columns are compared, and where the
-# advice carries covering columns, the set of columns carried.
+# Covering columns are written differently by design: INCLUDE on
+# PostgreSQL (index_advice()'s include_columns; `columns` lists the keys
+# only), trailing key columns on MariaDB (`columns` lists every key column,
+# carried_columns its last ones that are carried).  So an index is
+# compared as its key columns in order (on MariaDB: `columns` without the
+# carried ones) and the set of columns it carries.  The table's primary
+# key is left out of PostgreSQL's carried set: every InnoDB secondary index
+# carries it already, so MariaDB never lists it, while PostgreSQL may
+# INCLUDE `id` for a query that reads it.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/pg.sh"
@@ -47,8 +53,13 @@ psql_at "$W" "$P" -d postgres -c "CREATE DATABASE stock" >/dev/null || fail "cre
 db -c "CREATE EXTENSION upkeep" >/dev/null || fail "create extension"
 db <"$TOP/tests/advisor/stock_move_pg.sql" >/dev/null || fail "load the PostgreSQL stock schema"
 queries=$(sed "s/;\$//; s/'/''/g; s/^/'/; s/\$/'/" "$MW/workload.sql" | paste -sd, -)
-# every advised index as a JSON row (whatever columns the advice has)
-db -c "SELECT row_to_json(a) FROM upkeep.index_advice(ARRAY[$queries]) a" >"$MW/pg.json" 2>"$MW/pg.err" ||
+# every advised index as a JSON row, with its table's primary key columns
+db -c "SELECT to_jsonb(a) || jsonb_build_object('pk',
+         (SELECT coalesce(jsonb_agg(att.attname), '[]')
+            FROM pg_index i JOIN pg_attribute att
+              ON att.attrelid = i.indrelid AND att.attnum = ANY (i.indkey)
+           WHERE i.indrelid = a.table_name::regclass AND i.indisprimary))
+       FROM upkeep.index_advice(ARRAY[$queries]) a" >"$MW/pg.json" 2>"$MW/pg.err" ||
 	fail "index_advice: $(cat "$MW/pg.err")"
 [ -s "$MW/pg.json" ] || fail "PostgreSQL advised nothing"
 ratio=$(db -c "SELECT round(saving_ratio::numeric, 3) FROM upkeep.index_advice_optimality(ARRAY[$queries])
@@ -75,7 +86,7 @@ captured() { [ "$(status UPKEEP_ADVISE_STATEMENTS_CAPTURED)" -ge 145 ]; }
 uk_wait 60 captured || fail "captured $(status UPKEEP_ADVISE_STATEMENTS_CAPTURED) of 145 statements"
 mq -e "SET GLOBAL upkeep_advise_capture = OFF"
 
-# advise LABEL: run the advisor, its advice into $MW/maria.txt
+# advise LABEL: run the advisor, its advice into $MW/maria.tsv
 advise() {
 	local runs0
 	runs0=$(status UPKEEP_ADVISE_RUNS)
@@ -90,51 +101,38 @@ advise() {
 	md_sql "$MW" --batch -e "SELECT * FROM upkeep.index_advice" >"$MW/maria.tsv"
 }
 
-# same LABEL: the two advices are the same indexes.  An index is its
-# table, its key columns in order, and the set of columns it carries for
-# covering: a PostgreSQL row's INCLUDE list, a MariaDB row's key columns
-# after PostgreSQL's key columns (or a list of its own), read from any
-# column of the advice named like include, covering or carried.
+# same LABEL: the two advices are the same indexes: the same table, the
+# same key columns in the same order, the same set of carried columns
+# (PostgreSQL's include_columns less the primary key; MariaDB's
+# carried_columns, which must be the last of its `columns`).
 same() {
 	python3 - "$MW/pg.json" "$MW/maria.tsv" >"$MW/same.txt" 2>&1 <<'PY'
-import json, re, sys
-CARRY = re.compile(r"include|cover|carri")
+import json, sys
 
-def as_list(v):
-    if v is None or v == "" or v == "NULL":
-        return []
-    if isinstance(v, str):
-        v = json.loads(v) if v.startswith("[") else [x for x in v.strip("{}").split(",") if x]
-    return [str(x).strip('"') for x in v]
-
-def carried(row):
-    out = set()
-    for k, v in row.items():
-        if CARRY.search(k.lower()):
-            out |= set(as_list(v))
-    return out
-
-pg = []
+pg, maria, bad = [], [], []
 for line in open(sys.argv[1]):
     if line.strip():
         r = json.loads(line)
-        pg.append((r["table_name"].split(".")[-1], as_list(r["columns"]), carried(r)))
+        carried = set(r["include_columns"]) - set(r["pk"])
+        pg.append((r["table_name"].split(".")[-1], r["columns"], carried))
 lines = open(sys.argv[2]).read().splitlines()
 head = lines[0].split("\t")
-maria = []
 for line in lines[1:]:
     r = dict(zip(head, line.split("\t")))
-    maria.append((r["table_name"], as_list(r["columns"]), carried(r)))
+    cols, carried = json.loads(r["columns"]), json.loads(r["carried_columns"])
+    nkeys = len(cols) - len(carried)
+    if cols[nkeys:] != carried:
+        bad.append("MariaDB's %s: carried_columns %s are not the last of %s"
+                   % (r["table_name"], carried, cols))
+    maria.append((r["table_name"], cols[:nkeys], set(carried)))
 fmt = lambda t, k, c: "%s: %s%s" % (t, ",".join(k), " | carries " + ",".join(sorted(c)) if c else "")
-for p in sorted(pg):
+for p in sorted(pg, key=lambda x: fmt(*x)):
     print("  pg:      " + fmt(*p))
-for m in sorted(maria):
+for m in sorted(maria, key=lambda x: fmt(*x)):
     print("  mariadb: " + fmt(*m))
 left = list(maria)
-bad = []
 for t, keys, inc in pg:
-    match = [m for m in left if m[0] == t and m[1][:len(keys)] == keys and
-             set(m[1][len(keys):]) | m[2] == inc]
+    match = [m for m in left if m == (t, keys, inc)]
     if match:
         left.remove(match[0])
     else:
@@ -148,7 +146,7 @@ PY
 	[ $rc = 0 ] || fail "$1: MariaDB's advice differs from PostgreSQL's"
 	grep -q '^  mariadb: stock_move: product_id,date\( |\|$\)' "$MW/same.txt" ||
 		fail "$1: the product query's index is not (product_id, date): 'done' narrows nothing"
-	ok "$1: the same $(grep -c '^  mariadb: ' "$MW/same.txt") indexes, same key columns in the same order"
+	ok "$1: the same $(grep -c '^  mariadb: ' "$MW/same.txt") indexes, same key columns in the same order, same carried columns"
 }
 
 advise "sampled values"
