@@ -55,6 +55,9 @@ case "$stmt" in
 	*) fail "not the covering statement: $stmt" ;;
 esac
 ok "advice: $stmt"
+[ "$(db -c "SELECT include_columns FROM advice WHERE columns[1] = 'account'")" = "{debit,credit,is_cancelled}" ] ||
+	fail "include_columns is not its INCLUDE list: $(db -c "SELECT include_columns FROM advice WHERE columns[1] = 'account'")"
+ok "include_columns: the INCLUDE list, apart from the key columns"
 reason=$(db -c "SELECT reason FROM advice WHERE columns[1] = 'account'")
 case "$reason" in
 	*"carries debit, credit and is_cancelled"*"reads only the index"*) ;;
