@@ -144,6 +144,7 @@ typedef struct ParseArg
 
 /* advisor_sql.c: the steps of one call, in this order */
 extern void upkeep_adv_error(UkError *err) pg_attribute_noreturn();
+extern AdvRun *upkeep_adv_run_start(FunctionCallInfo fcinfo);
 extern void upkeep_adv_prepare(AdvRun *r);
 extern void upkeep_adv_create(AdvRun *r);
 extern void upkeep_adv_set_costs(AdvRun *r);

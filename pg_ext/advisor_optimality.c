@@ -147,13 +147,7 @@ upkeep_index_advice_optimality(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 
-	r = palloc0(sizeof(AdvRun));
-	r->given = !PG_ARGISNULL(0);
-	r->adv.cxt = CurrentMemoryContext;
-	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
-											"upkeep advisor planning",
-											ALLOCSET_DEFAULT_SIZES);
-	upkeep_adv_hook_on();
+	r = upkeep_adv_run_start(fcinfo);
 	PG_TRY();
 	{
 		opt_run(r, fcinfo, min_improvement, max_indexes, max_subsets, values,

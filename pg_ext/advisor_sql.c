@@ -134,6 +134,24 @@ upkeep_adv_create(AdvRun *r)
 		upkeep_adv_error(err);
 }
 
+/*
+ * A new run of index_advice() or index_advice_optimality(): its memory, and
+ * the planner hook on.  The caller turns the hook off in PG_FINALLY.
+ */
+AdvRun *
+upkeep_adv_run_start(FunctionCallInfo fcinfo)
+{
+	AdvRun	   *r = palloc0(sizeof(AdvRun));
+
+	r->given = !PG_ARGISNULL(0);
+	r->adv.cxt = CurrentMemoryContext;
+	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
+											"upkeep advisor planning",
+											ALLOCSET_DEFAULT_SIZES);
+	upkeep_adv_hook_on();
+	return r;
+}
+
 /* The planner's costs: as it is, then with each candidate. */
 void
 upkeep_adv_set_costs(AdvRun *r)
@@ -264,13 +282,7 @@ upkeep_index_advice(PG_FUNCTION_ARGS)
 						max_indexes)));
 	InitMaterializedSRF(fcinfo, 0);
 
-	r = palloc0(sizeof(AdvRun));
-	r->given = !PG_ARGISNULL(0);
-	r->adv.cxt = CurrentMemoryContext;
-	r->adv.plan_cxt = AllocSetContextCreate(CurrentMemoryContext,
-											"upkeep advisor planning",
-											ALLOCSET_DEFAULT_SIZES);
-	upkeep_adv_hook_on();
+	r = upkeep_adv_run_start(fcinfo);
 	PG_TRY();
 	{
 		r->source = upkeep_adv_workload(&r->adv, fcinfo);

@@ -200,3 +200,27 @@ pg_follow() {
 pg_is_standby() {
 	[ "$(psql_at "$1" "$2" -d postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]
 }
+
+# pg_make_deadlock HOST PORT DB TABLE: two sessions update rows 1 and 2 of
+# TABLE (columns id, v) in opposite order, each taking its second row only
+# once both hold their first, so PostgreSQL detects a real deadlock; waits
+# for both sessions to end.
+pg_make_deadlock() {
+	local host=$1 port=$2 db=$3 table=$4
+	for order in "1 2" "2 1"; do
+		set -- $order
+		as_pg "$PGBIN/psql" -X -q -h "$host" -p "$port" -d "$db" \
+			-c "SET deadlock_timeout = '50ms'" \
+			-c "BEGIN" -c "UPDATE $table SET v = v + 1 WHERE id = $1" \
+			-c "DO \$\$ BEGIN
+			      FOR i IN 1 .. 6000 LOOP   -- 60 s at most
+			        PERFORM pg_stat_clear_snapshot();
+			        EXIT WHEN (SELECT count(*) FROM pg_stat_activity
+			                    WHERE datname = current_database() AND backend_type = 'client backend'
+			                      AND backend_xid IS NOT NULL) >= 2;
+			        PERFORM pg_sleep(0.01);
+			      END LOOP; END \$\$" \
+			-c "UPDATE $table SET v = v + 1 WHERE id = $2" -c "COMMIT" >/dev/null 2>&1 &
+	done
+	wait
+}

@@ -9,28 +9,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/shell_test.sh"
 uk_shell_test dldur
 
-# make_deadlock DB: two sessions update rows 1 and 2 in opposite order;
-# each takes its second row only once both hold their first (however
-# late the other session starts on a loaded machine)
-make_deadlock() {
-	local db=$1
-	for order in "1 2" "2 1"; do
-		set -- $order
-		as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d "$db" \
-			-c "SET deadlock_timeout = '50ms'" \
-			-c "BEGIN" -c "UPDATE t SET v = v + 1 WHERE id = $1" \
-			-c "DO \$\$ BEGIN
-			      FOR i IN 1 .. 6000 LOOP   -- 60 s at most
-			        PERFORM pg_stat_clear_snapshot();
-			        EXIT WHEN (SELECT count(*) FROM pg_stat_activity
-			                    WHERE datname = current_database() AND backend_type = 'client backend'
-			                      AND backend_xid IS NOT NULL) >= 2;
-			        PERFORM pg_sleep(0.01);
-			      END LOOP; END \$\$" \
-			-c "UPDATE t SET v = v + 1 WHERE id = $2" -c "COMMIT" >/dev/null 2>&1 &
-	done
-	wait
-}
+# make_deadlock DB: a real deadlock on rows 1 and 2 of t in DB
+make_deadlock() { pg_make_deadlock "$W" "$P" "$1" t; }
 
 captured() { q -c "SELECT count(*) FROM upkeep.deadlocks"; }
 

@@ -28,26 +28,8 @@ replayed_on_primary() {
 	[ "$(q -c "SELECT cardinality(standbys_replayed) = 1 AND cardinality(standbys_behind) = 0 FROM upkeep.maintenance")" = t ]
 }
 
-# make_deadlock: two sessions update rows 1 and 2 of d in opposite order,
-# each taking its second row once both hold their first
-make_deadlock() {
-	for order in "1 2" "2 1"; do
-		set -- $order
-		as_pg "$PGBIN/psql" -X -q -h "$W" -p "$P" -d postgres \
-			-c "SET deadlock_timeout = '50ms'" \
-			-c "BEGIN" -c "UPDATE d SET v = v + 1 WHERE id = $1" \
-			-c "DO \$\$ BEGIN
-			      FOR i IN 1 .. 6000 LOOP   -- 60 s at most
-			        PERFORM pg_stat_clear_snapshot();
-			        EXIT WHEN (SELECT count(*) FROM pg_stat_activity
-			                    WHERE datname = current_database() AND backend_type = 'client backend'
-			                      AND backend_xid IS NOT NULL) >= 2;
-			        PERFORM pg_sleep(0.01);
-			      END LOOP; END \$\$" \
-			-c "UPDATE d SET v = v + 1 WHERE id = $2" -c "COMMIT" >/dev/null 2>&1 &
-	done
-	wait
-}
+# make_deadlock: a real deadlock on rows 1 and 2 of d
+make_deadlock() { pg_make_deadlock "$W" "$P" postgres d; }
 
 pg_new_cluster "$W" "$P" "wal_log_hints = on" "wal_keep_size = '256MB'" \
 	"upkeep.slow_statement_ms = 0" || fail "initdb"
