@@ -48,6 +48,7 @@
 #include "uk_translate.h"
 #include "upkeep.h"
 #include "advisor_int.h"
+#include "features.h"
 
 #define ADV_SAMPLED_COLUMNS_MAX 500
 #define ADV_RUNS_KEPT 100
@@ -613,3 +614,8 @@ long upkeep_advisor_work(upkeep_sql *sql)
   }
   return 1000;
 }
+
+/* The feature (features.h). */
+UPKEEP_FEATURE(advisor_feature)=
+{ "advisor", 60, upkeep_advisor_bootstrap, upkeep_advisor_work,
+  0, NULL, NULL, upkeep_advise_capture_on };

@@ -66,6 +66,7 @@
 #include "uk_sha256.h"
 #include "upkeep.h"
 #include "deadlock_int.h"
+#include "features.h"
 
 #define VICTIM_RING 32
 #define REPORT_RETRIES 5          /* re-reads of a section already stored */
@@ -485,3 +486,8 @@ long upkeep_deadlock_work(upkeep_sql *sql)
   }
   return (long) poll;
 }
+
+/* The feature (features.h): polled during long tasks too. */
+UPKEEP_FEATURE(deadlock_feature)=
+{ "deadlock", 50, upkeep_deadlock_bootstrap, upkeep_deadlock_work,
+  1, NULL, NULL, NULL };

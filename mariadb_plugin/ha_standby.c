@@ -60,6 +60,7 @@
 #include <mysqld_error.h>
 
 #include "ha_int.h"
+#include "features.h"
 
 #define POLL_MS 500
 
@@ -381,3 +382,8 @@ long upkeep_ha_work(upkeep_sql *sql)
   }
   return POLL_MS;
 }
+
+/* The feature (features.h): after window, since the row names its runner. */
+UPKEEP_FEATURE(ha_feature)=
+{ "ha", 40, upkeep_ha_bootstrap, upkeep_ha_work,
+  0, NULL, NULL, NULL };

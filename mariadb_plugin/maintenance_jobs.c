@@ -30,6 +30,7 @@
 #include <mysqld_error.h>
 
 #include "maintenance_int.h"
+#include "features.h"
 
 /* The settings (upkeep_plugin.c defines them as system variables). */
 long long upkeep_expected_duration= 0;
@@ -456,3 +457,9 @@ void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job)
   a crash loses at most a second of it.  Only the counter changes, in a
   file of the same window.  On the worker thread, or after it stopped.
 */
+
+/* The feature (features.h): first, it creates the schema of every table. */
+UPKEEP_FEATURE(maintenance_feature)=
+{ "maintenance", 10, upkeep_maintenance_bootstrap, NULL,
+  0, upkeep_maintenance_idle, upkeep_maintenance_run_job,
+  upkeep_maintenance_is_on };

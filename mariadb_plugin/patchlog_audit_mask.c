@@ -47,20 +47,20 @@ void plog_general_events_on(void)
 }
 
 /*
-  Caller holds plog_reg_lock.  The other features say through the feature
-  table whether they need the events (maintenance mode, the advisor's
+  Caller holds plog_reg_lock.  The other features say through their
+  entries (features.h) whether they need the events (maintenance mode, the advisor's
   capture), so that this file calls none of them.
 */
 static int general_events_needed_locked(void)
 {
-  const upkeep_feature *f;
+  const upkeep_feature *const *f;
 
   if (!upkeep_audit_on_demand || plog_runs != NULL ||
       plog_other_audit_plugins ||
       __atomic_load_n(&upkeep_stats.active, __ATOMIC_ACQUIRE))
     return 1;
-  for (f= upkeep_features; f->name; f++)
-    if (f->needs_statement_events && f->needs_statement_events())
+  for (f= upkeep_features_begin(); f < upkeep_features_end(); f++)
+    if ((*f)->needs_statement_events && (*f)->needs_statement_events())
       return 1;
   return 0;
 }

@@ -73,14 +73,8 @@
 
 long long upkeep_slow_statement_ms= 1000;
 long long upkeep_window_slow_ms= -1;
-long long upkeep_patch_log_max_rows= 100000;
-upkeep_patch_counters upkeep_patch_stats;
 
 /* ------------------------------------------------------------ the run */
-
-pthread_mutex_t plog_reg_lock= PTHREAD_MUTEX_INITIALIZER;
-upkeep_run *plog_runs;
-uint64_t plog_next_token;         /* plog_reg_lock */
 
 /*
   The last runs that ended (plog_reg_lock), so that the deadlock capture can
@@ -97,13 +91,6 @@ typedef struct
 } ended_run;
 static ended_run ended[ENDED_RING];
 static unsigned ended_next;
-
-/* ------------------------------------------------------------ records */
-
-pthread_mutex_t plog_rec_lock= PTHREAD_MUTEX_INITIALIZER;
-upkeep_rec *plog_rec_head, *plog_rec_tail;
-long plog_rec_count;
-long plog_rec_inflight;    /* taken by the worker, not yet written */
 
 /* ------------------------------------------------------------- helpers */
 
@@ -431,15 +418,6 @@ int upkeep_patch_at(unsigned long thread_id, int64_t from_us, int64_t to_us,
   }
   pthread_mutex_unlock(&plog_reg_lock);
   return best >= 0;
-}
-
-int upkeep_runs_active(void)
-{
-  int any;
-  pthread_mutex_lock(&plog_reg_lock);
-  any= plog_runs != NULL;
-  pthread_mutex_unlock(&plog_reg_lock);
-  return any;
 }
 
 static void set_pending(upkeep_run *run, int32_t code, const char *message,

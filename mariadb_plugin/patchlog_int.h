@@ -3,6 +3,9 @@
     Internals shared by the patch log's files; the rest of the plugin sees
     the patch log through upkeep.h only.
 
+      patchlog_state.c       the shared state below (the runs, the
+                             record queue, the writer's clocks); it calls
+                             none of the others
       patchlog_capture.c     connection side: the runs, their statements
                              timed from audit events into records on a
                              queue; init and deinit
@@ -13,11 +16,10 @@
                              by no connection, and each connection's part
                              in it
 
-    Calls go one way: writer -> capture (upkeep_runs_active()), writer and
-    capture -> audit_mask, window -> capture (the record queue, ending).  The list of runs and the record queue are
-    defined in patchlog_capture.c, the writer's run id base and retention
-    clock in patchlog_writer.c, the mask's fields in patchlog_audit_mask.c;
-    upkeep_patchlog_init() resets them all.  Locking rules: the header of
+    Calls go one way: everything -> state; capture, writer and window ->
+    audit_mask; window -> capture (the record queue, ending).  The mask's
+    fields are defined in patchlog_audit_mask.c; upkeep_patchlog_init()
+    resets them and the state.  Locking rules: the header of
     patchlog_capture.c.
 */
 
@@ -36,7 +38,7 @@
 
 #define STACK_MAX 32              /* nested statements timed */
 
-/* ---- patchlog_capture.c: the runs ---- */
+/* ---- patchlog_state.c: the runs ---- */
 
 typedef struct
 {
@@ -103,7 +105,7 @@ static inline void plog_shared_add(const upkeep_run *run, uint64_t *counter,
     __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
 }
 
-/* ---- patchlog_capture.c: the record queue (plog_rec_lock) ---- */
+/* ---- patchlog_state.c: the record queue (plog_rec_lock) ---- */
 
 typedef struct upkeep_rec
 {
@@ -122,7 +124,7 @@ extern long plog_rec_count;
 extern long plog_rec_inflight;         /* taken by the worker, not written */
 
 /*
-  A record of run with room for the given strings (any may be NULL),
+  patchlog_capture.c: a record of run with room for the given strings (any may be NULL),
   copied; NULL when out of memory.  _push() queues it (NULL counts as
   dropped) and wakes the worker.
 */
@@ -139,7 +141,7 @@ static inline int64_t mono_us(void)
   return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* ---- patchlog_writer.c: worker only ---- */
+/* ---- patchlog_state.c: the writer's, worker only ---- */
 
 extern uint64_t plog_run_id_base;      /* the base of run ids */
 extern int plog_base_known;            /* set at the first bootstrap */

@@ -52,6 +52,7 @@
 #include "uk_patch.h"
 #include "upkeep.h"
 #include "patchlog_int.h"
+#include "features.h"
 
 #define BATCH_MAX 500             /* records per transaction */
 #define LOCKWAIT_MIN_MS 200       /* sample statements running this long */
@@ -59,12 +60,6 @@
 #define RETENTION_EVERY_MS 10000
 #define IDLE_WAIT_MS 1000
 #define MAX_SAMPLED 512           /* connections per sample */
-
-/* The base of run ids (worker only, set at the first bootstrap). */
-uint64_t plog_run_id_base;
-int plog_base_known;
-int64_t plog_last_retention_ms;
-long plog_since_retention;
 
 /* ------------------------------------------------------- worker: tables */
 
@@ -516,3 +511,9 @@ long upkeep_patch_records_queued(void)
   pthread_mutex_unlock(&plog_rec_lock);
   return n;
 }
+
+/* The feature (features.h): its work runs first, and during long tasks. */
+UPKEEP_FEATURE(patchlog_feature)=
+{ "patchlog", 20, upkeep_patchlog_bootstrap, upkeep_patchlog_work,
+  1, NULL, NULL,
+  NULL /* its own runs: patchlog_audit_mask.c asks plog_runs */ };

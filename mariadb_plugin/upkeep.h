@@ -15,14 +15,14 @@
     worker.c         the one background thread.  It owns the plugin's only
                      SQL connection (MariaDB's SQL service) and runs every
                      statement the plugin needs, one job at a time, from a
-                     bounded queue.  It iterates the feature table
-                     (features.c, features.h) and names no feature.
+                     bounded queue.  It walks the features' entries
+                     (features.h) and names no feature.
     worker_queue.c   below the features: the worker's job queue, stop
                      flag, sleep and wake, and the thread's lifetime.
     worker_sql.c     below the features: the statements of the worker's
                      connection (upkeep_sql_*).
-    features.c       the feature table: each feature's bootstrap,
-                     periodic work, idle step and jobs.
+    features.h       how a feature plugs in: one entry (bootstrap,
+                     periodic work, idle step, jobs) in its own file.
     patchlog_*.c     patch runs: the session's upkeep_patch brackets a
                      run; the audit hook times its statements into records
                      that the worker writes to upkeep.patch_runs and
@@ -256,7 +256,7 @@ int upkeep_worker_stopping(void);
 /* Sleep ms on the worker, waking early when the plugin stops. */
 void upkeep_worker_sleep_ms(long ms);
 
-/* ---- maintenance_*.c, called by the worker (features.c's table) ---- */
+/* ---- maintenance_*.c, called by the worker (its feature entry) ---- */
 
 /* After each (re)connection: schema, table, UDF, re-apply the mode. */
 int upkeep_maintenance_bootstrap(upkeep_sql *sql);
@@ -273,7 +273,7 @@ void upkeep_maintenance_idle(void);
 
 /* Worker (maintenance_jobs.c): the window changed; replicas get it. */
 void upkeep_ha_publish(upkeep_sql *sql);
-/* Worker (features.c): the table, the standby file; the poll. */
+/* Worker (its feature entry): the table, the standby file; the poll. */
 int upkeep_ha_bootstrap(upkeep_sql *sql);
 long upkeep_ha_work(upkeep_sql *sql);
 /*
@@ -502,7 +502,7 @@ void upkeep_window_entered(upkeep_sql *sql, uint64_t window_id,
                            unsigned long entered_by);
 void upkeep_window_exited(upkeep_sql *sql);
 void upkeep_window_run_job(upkeep_sql *sql, upkeep_job *job);
-/* Worker (features.c): the accounts table, accounts left over; the
+/* Worker (its feature entry): the accounts table, accounts left over; the
    window after a restart, the maintainer accounts now and then. */
 int upkeep_window_bootstrap(upkeep_sql *sql);
 long upkeep_window_work(upkeep_sql *sql);

@@ -35,6 +35,7 @@
 #include <mysqld_error.h>
 
 #include "window_int.h"
+#include "features.h"
 
 #define REFRESH_MS 2000
 
@@ -266,3 +267,9 @@ long upkeep_window_work(upkeep_sql *sql)
     refresh(sql);
   return 1000;
 }
+
+/* The feature (features.h). */
+UPKEEP_FEATURE(window_feature)=
+{ "window", 30, upkeep_window_bootstrap, upkeep_window_work,
+  0, NULL, NULL,
+  NULL /* while maintenance is on: it asks */ };

@@ -13,8 +13,9 @@
   it can run statements safely (a SET time_zone then crashed it): the
   thread first waits until the server reports that it has started, then
   connects, retrying every 100 ms while the connection is refused, then
-  runs the bootstrap of every feature in the table (features.c), in its
-  order: maintenance (schema, table, UDF, re-applying maintenance mode
+  runs the bootstrap of every feature (features.h: each feature's file
+  declares its entry, the worker finds them in a linker section), in
+  their order: maintenance (schema, table, UDF, re-applying maintenance mode
   after a restart), patch log (the patch run tables), deadlocks (the
   deadlock tables), index advisor (its tables and the index hygiene
   views), then takes jobs from a bounded queue (worker_queue.c) and hands
@@ -27,8 +28,9 @@
   statement ends with a deadlock error).  A lost connection is re-made,
   with the bootstrap again, before the next job.
 
-  This file names no feature: a feature plugs in with an entry in
-  features.c.  The features call only what is below this file
+  This file names no feature: a feature plugs in with an entry in its own
+  file (UPKEEP_FEATURE, features.h).  The features call only what is
+  below this file
   (worker_queue.c, worker_sql.c), except upkeep_worker_serve(), which a
   long task (an advise run) calls to let the others run meanwhile.
 
@@ -97,13 +99,47 @@ static void wait_server_started(void)
   }
 }
 
-/* Every feature's bootstrap, in the table's order, up to the first failure. */
+/*
+  The features, in their order: sorted once, when the thread starts, from
+  the linker section (whose order is the link order, which nobody should
+  have to think about).
+*/
+#define FEATURES_MAX 32
+static const upkeep_feature *features[FEATURES_MAX + 1];
+
+static void features_sort(void)
+{
+  const upkeep_feature *const *p;
+  int n= 0;
+
+  for (p= upkeep_features_begin(); p < upkeep_features_end(); p++)
+  {
+    int i= n++;
+
+    if (n > FEATURES_MAX)
+    {
+      upkeep_log(UPKEEP_LOG_ERROR, "more than %d features; ignoring %s",
+                 FEATURES_MAX, (*p)->name);
+      n--;
+      continue;
+    }
+    while (i > 0 && features[i - 1]->order > (*p)->order)
+    {
+      features[i]= features[i - 1];
+      i--;
+    }
+    features[i]= *p;
+  }
+  features[n]= NULL;
+}
+
+/* Every feature's bootstrap, in their order, up to the first failure. */
 static int features_bootstrap(upkeep_sql *sql)
 {
-  const upkeep_feature *f;
+  const upkeep_feature *const *f;
 
-  for (f= upkeep_features; f->name; f++)
-    if (f->bootstrap && f->bootstrap(sql) != 0)
+  for (f= features; *f; f++)
+    if ((*f)->bootstrap && (*f)->bootstrap(sql) != 0)
       return 1;
   return 0;
 }
@@ -157,12 +193,12 @@ static int sql_connect(upkeep_sql *sql)
 */
 static void job_serve(upkeep_sql *sql, upkeep_job *job)
 {
-  const upkeep_feature *f;
+  const upkeep_feature *const *f;
 
-  for (f= upkeep_features; f->name && !f->run_job; f++)
+  for (f= features; *f && !(*f)->run_job; f++)
     ;
-  if (!upkeep_job_abandoned(job) && f->name)
-    f->run_job(sql, job);
+  if (!upkeep_job_abandoned(job) && *f)
+    (*f)->run_job(sql, job);
   else
   {
     job->error_code= ER_UNKNOWN_ERROR;
@@ -181,14 +217,14 @@ static void job_serve(upkeep_sql *sql, upkeep_job *job)
 void upkeep_worker_serve(upkeep_sql *sql)
 {
   upkeep_job *job;
-  const upkeep_feature *f;
+  const upkeep_feature *const *f;
 
   while (!upkeep_worker_stopping() && (job= upkeep_queue_take(0)))
     job_serve(sql, job);
-  for (f= upkeep_features; f->name; f++)
-    if (f->work && f->serve_in_long_task &&
+  for (f= features; *f; f++)
+    if ((*f)->work && (*f)->serve_in_long_task &&
         !(sql->err_no && sql_connection_lost(sql->err_no)))
-      (void) f->work(sql);
+      (void) (*f)->work(sql);
 }
 
 static void *worker_main(void *arg)
@@ -200,13 +236,14 @@ static void *worker_main(void *arg)
   (void) arg;
 
   memset(&sql, 0, sizeof(sql));
+  features_sort();
   my_thread_init();
   wait_server_started();
 
   while (!upkeep_worker_stopping())
   {
     upkeep_job *job;
-    const upkeep_feature *f;
+    const upkeep_feature *const *f;
     int64_t now;
 
     /*
@@ -231,23 +268,23 @@ static void *worker_main(void *arg)
     now= upkeep_monotonic_ms();
     if (now >= next_idle)
     {
-      for (f= upkeep_features; f->name; f++)
-        if (f->idle)
-          f->idle();
+      for (f= features; *f; f++)
+        if ((*f)->idle)
+          (*f)->idle();
       next_idle= now + 1000;
     }
     /*
-      Each feature's work, in the table's order; a lost connection skips
+      Each feature's work, in their order; a lost connection skips
       the rest (the first runs even after a job lost it, as it always did).
     */
     wait_ms= WORK_WAIT_MAX_MS;
-    for (f= upkeep_features; f->name; f++)
+    for (f= features; *f; f++)
     {
       long ms;
 
-      if (!f->work)
+      if (!(*f)->work)
         continue;
-      ms= f->work(&sql);
+      ms= (*f)->work(&sql);
       if (ms < wait_ms)
         wait_ms= ms;
       if (sql.err_no && sql_connection_lost(sql.err_no))

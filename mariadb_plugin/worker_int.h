@@ -6,8 +6,9 @@
     it: what they call is in upkeep.h.
 
   Layering: worker_queue.c and worker_sql.c are below the features (which
-  call them); worker.c is above them (it calls the features through the
-  table in features.c).  Nothing below calls worker.c.
+  call them).  worker.c calls the features only through their entries
+  (features.h), found in a linker section, never by name; a feature may
+  call upkeep_worker_serve() in it.
 */
 
 #ifndef UPKEEP_WORKER_INT_H

@@ -19,6 +19,7 @@ run() {
 	fi
 }
 
+run "source structure" python3 "$TOP/tests/check_structure.py"
 run "libcommon unit tests (ASan/UBSan)" make -s -C "$TOP/libcommon" test
 run "libcommon fuzz targets" make -s -C "$TOP/libcommon" fuzz
 run "PostgreSQL extension" "$TOP/tests/run_pg_tests.sh"
