@@ -124,9 +124,17 @@ pg_enter(Conn *c, const WindowSpec *w, char *token, size_t toklen)
 	return 0;
 }
 
+/*
+ * Joining makes this session a maintainer, whose statements would count as
+ * the window's unattributed ones until its first window_patch_begin()
+ * makes it the runner (entering does that at once): the runner's own
+ * session is never attributed, so say so before joining.
+ */
 static int
 pg_join(Conn *c, const char *token)
 {
+	if (pg_exec_void(c, "SET upkeep.window_attribution = off", 0, NULL) != 0)
+		return -1;
 	return pg_exec_void(c, "SELECT upkeep.join_maintenance($1)", 1, &token);
 }
 

@@ -191,6 +191,17 @@ rc=$?
 [ "$(q -c "SELECT count(*) FROM app_data WHERE a = 3")" = 1 ] || fail "the joined child could not write"
 [ "$(active)" = f ] || fail "the joined run did not exit the window at success"
 ok "--join TOKEN: the child writes in the joined window, success exits it"
+# the runner's own statements are never counted as unattributed, also when
+# it joined (before, its first window_patch_begin() was)
+token=$(q -c "SELECT upkeep.enter_maintenance('entered by hand')")
+"$UPKEEP" run --join "$token" --preset frappe -- sh -c \
+	'echo "Executing x.patches.v1_0.a in site1 (db1)"; echo "Success: Done in 0.001s"' \
+	>"$W/out" 2>"$W/err" || fail "--join with a patch: $(cat "$W/err")"
+n=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance_log ORDER BY window_id DESC LIMIT 1")
+[ "$n" = 0 ] || fail "a joined runner's own statements counted as unattributed: $n"
+[ "$(q -c "SELECT count(*) FROM upkeep.patch_runs WHERE name = 'x.patches.v1_0.a' AND status = 'succeeded'")" = 1 ] ||
+	fail "the joined run's patch is not in patch_runs"
+ok "--join TOKEN: the runner's own statements are not counted as unattributed"
 
 # 6. SIGINT mid-patch
 FAKE_SLEEP=p1 "$UPKEEP" run --reason "interrupted" --preset frappe -- "$BENCH" >"$W/out" 2>"$W/err" &
