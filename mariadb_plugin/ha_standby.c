@@ -4,8 +4,9 @@
     primary's window, which replication brings in upkeep.window_state
     (ha_row.c), and taking it over when this server is promoted.
 
-  Every POLL_MS the worker reads the row, @@server_id, read_only and how
-  many replication SQL threads run (ha_probe(), one statement), then:
+  Every POLL_MS (IDLE_POLL_MS while there is nothing to watch closely:
+  below) the worker reads the row, @@server_id, read_only and how many
+  replication SQL threads run (ha_probe(), one statement), then:
 
   - Mirror.  A row written by another server (origin_server_id is not
     ours) that changed (another version) is mirrored: into memory, which
@@ -63,6 +64,18 @@
 #include "features.h"
 
 #define POLL_MS 500
+/*
+  With nothing to watch closely (no replication running at the last poll,
+  no window of this server's own, none mirrored) the poll is slower: the
+  probe reads information_schema.GLOBAL_STATUS, which computes every
+  status variable (some 8 million instructions under callgrind), and an
+  idle server spent most of its background time on it.  What can happen
+  meanwhile is noticed within IDLE_POLL_MS: replication started (the row
+  then arrives), or the row of a window that ended without it.  A window
+  entered here publishes its row at once (upkeep_ha_publish()) and makes
+  the next call poll at POLL_MS.
+*/
+#define IDLE_POLL_MS 5000
 
 static pthread_mutex_t ha_lock= PTHREAD_MUTEX_INITIALIZER;
 static struct
@@ -74,7 +87,8 @@ static struct
 } mirror;                           /* ha_lock */
 
 static int standby_loaded;          /* worker only */
-static int64_t next_poll_ms;        /* worker only */
+static int64_t last_poll_ms;        /* worker only; 0 = poll now */
+static int replicating;             /* worker only: at the last poll */
 static char last_warning[1024];     /* worker only: a failure logged once */
 
 int upkeep_ha_standby(UkMaintState *st, unsigned long *origin)
@@ -333,7 +347,7 @@ int upkeep_ha_bootstrap(upkeep_sql *sql)
     standby_load();
     standby_loaded= 1;
   }
-  next_poll_ms= 0;
+  last_poll_ms= 0;
   return 0;
 }
 
@@ -346,9 +360,17 @@ long upkeep_ha_work(upkeep_sql *sql)
   UkMaintState unused;
   unsigned long unused_origin;
 
-  if (now < next_poll_ms)
-    return (long) (next_poll_ms - now);
-  next_poll_ms= now + POLL_MS;
+  upkeep_maintenance_snapshot(&snap);
+  mirrored= upkeep_ha_standby(&unused, &unused_origin);
+  if (last_poll_ms != 0)
+  {
+    int64_t every= replicating || mirrored || strcmp(snap.phase, "off") != 0 ?
+                   POLL_MS : IDLE_POLL_MS;
+
+    if (now - last_poll_ms < every)
+      return (long) (last_poll_ms + every - now);
+  }
+  last_poll_ms= now;
   if (ha_probe(sql, &p))
   {
     char msg[800];
@@ -357,9 +379,10 @@ long upkeep_ha_work(upkeep_sql *sql)
     warn_once(msg);
     return POLL_MS;
   }
+  replicating= p.slaves_running > 0;
   if (p.row.present && p.row.origin != p.server_id)
     mirror_row(&p.row);
-  if (p.slaves_running > 0)
+  if (replicating)
     return POLL_MS;                 /* a replica: nothing to write */
 
   upkeep_maintenance_snapshot(&snap);
