@@ -62,9 +62,10 @@ int ha_probe(upkeep_sql *sql, ha_probe_result *out);
 /*
   Write the local window into the row with binary logging on, unless this
   server replicates (a replica's writes would be errant transactions):
-  then nothing is written.  took_over_from: 0, or the primary whose window
-  this server took over.  0 when written or not needed; 1 on an error
-  (logged).
+  then nothing is written.  took_over_from: the primary whose window this
+  server took over, or 0: the row's own when it holds this server's same
+  window (written again, or ended), else none.  0 when written or not
+  needed; 1 on an error (logged).
 */
 int ha_row_publish(upkeep_sql *sql, unsigned long took_over_from);
 

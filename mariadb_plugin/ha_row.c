@@ -230,6 +230,11 @@ int ha_row_publish(upkeep_sql *sql, unsigned long took_over_from)
   }
   else
     snprintf(token, sizeof(token), "NULL");
+  /* the same window written again (or its end): still taken over, so
+     that the old primary, back as a replica, hands its copy over */
+  if (!took_over_from && p.row.present && p.row.origin == p.server_id &&
+      p.row.win.window_id == snap.st.window_id)
+    took_over_from= p.row.took_over_from;
   if (took_over_from)
     snprintf(took, sizeof(took), "%lu", took_over_from);
   else

@@ -39,6 +39,12 @@
     window over at once (upkeep_ha_take_over_job()): a promotion script
     that runs it before read_only = OFF leaves no gap.
 
+  - Hand over.  The old primary, back as a replica of the server that
+    took its window over (the row, replicated from there, names this
+    server in took_over_from, for this server's own active window), ends
+    its own copy of the window (upkeep_maintenance_hand_over()) and shows
+    the new primary's as a standby.  read_only stays ON.
+
   - Keep read_only.  While this server's own window is active (and no
     replication runs), read_only turned OFF by anyone but upkeep is set
     back ON at the next poll (reassert()).
@@ -383,7 +389,17 @@ long upkeep_ha_work(upkeep_sql *sql)
   if (p.row.present && p.row.origin != p.server_id)
     mirror_row(&p.row);
   if (replicating)
-    return POLL_MS;                 /* a replica: nothing to write */
+  {
+    /* the old primary back as a replica of the server that took its
+       window over: the window is that server's now */
+    if (p.row.present && p.row.origin != p.server_id &&
+        p.row.took_over_from == p.server_id &&
+        strcmp(snap.phase, "active") == 0 &&
+        snap.st.window_id == p.row.win.window_id)
+      (void) upkeep_maintenance_hand_over(sql, snap.st.window_id,
+                                          p.row.origin);
+    return POLL_MS;                 /* a replica: nothing else to write */
+  }
 
   upkeep_maintenance_snapshot(&snap);
   mirrored= upkeep_ha_standby(&unused, &unused_origin);

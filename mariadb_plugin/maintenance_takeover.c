@@ -150,3 +150,72 @@ failed:
   }
   return 1;
 }
+
+/*
+  The other way round: this server's own window was taken over by the
+  server it now replicates from (the old primary came back as a replica of
+  the promoted one).  Its window is the new primary's now, so here it
+  ends: the state file inactive (a restart re-applies nothing), the phase
+  off, maintenance_log's row exited "taken over by server_id N", open
+  window runs aborted.  What a window restores at its end stays as it is:
+  read_only stays ON and the event scheduler as the window left it,
+  because this server is a replica now (an application write here would
+  break replication); the warning says so.  The runner's ephemeral
+  account is dropped here as at any window's end (unlogged, like every
+  write of the worker; what replicates later drops it with IF EXISTS).
+  The server then shows the new primary's window as a standby.
+  0, or 1 when nothing was done (another change under way, another
+  window, or the state file could not be written: the next poll retries).
+*/
+int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
+                                 unsigned long to)
+{
+  UkMaintState st;
+  unsigned long long refused;
+  char msg[700], who[64];
+
+  pthread_mutex_lock(&upkeep_lock);
+  if (upkeep_maint.phase != UPKEEP_ACTIVE || upkeep_maint.transition_busy ||
+      upkeep_maint.cur.window_id != window_id)
+  {
+    pthread_mutex_unlock(&upkeep_lock);
+    return 1;
+  }
+  upkeep_maint.transition_busy= 1;
+  st= upkeep_maint.cur;
+  pthread_mutex_unlock(&upkeep_lock);
+
+  refused= __atomic_load_n(&upkeep_stats.refused_writes, __ATOMIC_RELAXED);
+  st.active= false;
+  st.refused_writes= refused;
+  if (upkeep_maint_state_save(&st, msg, sizeof(msg)))
+  {
+    upkeep_log(UPKEEP_LOG_WARNING, "window %" PRIu64 " was taken over by "
+               "server_id %lu, but could not be ended here: %s; retrying",
+               window_id, to, msg);
+    pthread_mutex_lock(&upkeep_lock);
+    upkeep_maint.transition_busy= 0;
+    pthread_mutex_unlock(&upkeep_lock);
+    return 1;
+  }
+
+  pthread_mutex_lock(&upkeep_lock);
+  upkeep_maint.phase= UPKEEP_OFF;
+  upkeep_maint.cur= st;
+  upkeep_maint.state_unreadable= 0;
+  upkeep_maint.state_error[0]= '\0';
+  upkeep_maint.readonly_applied= 0;
+  upkeep_maint.transition_busy= 0;
+  upkeep_maint_set_active_flag(0);
+  pthread_mutex_unlock(&upkeep_lock);
+
+  snprintf(who, sizeof(who), "upkeep: taken over by server_id %lu", to);
+  upkeep_maint_log_exit(sql, window_id, who, upkeep_now_us(), refused,
+                        upkeep_window_unattributed());
+  upkeep_window_exited(sql);
+  upkeep_log(UPKEEP_LOG_WARNING, "window %" PRIu64 " of this server was "
+             "taken over by server_id %lu, which this server now replicates "
+             "from: ended here; read_only stays ON and the event scheduler "
+             "as the window left it, as a replica needs", window_id, to);
+  return 0;
+}

@@ -19,7 +19,10 @@
 #     SET GLOBAL upkeep_maintenance = ON (takes the window over at once):
 #     no application write gets in, and read_only = OFF afterwards is set
 #     back ON;
-#   - ON and OFF on a replica that still replicates change nothing.
+#   - ON and OFF on a replica that still replicates change nothing;
+#   - the old primary (restarted after kill -9, or still running), made a
+#     replica of the new one, ends its own copy of the window (taken
+#     over), stays read-only and replicates without an error.
 #
 # Environment: FAILOVER_ROUNDS (default 2; fresh servers each round).
 set -u
@@ -62,7 +65,8 @@ runner_replicated() {
 	[ "$(q r -e "SELECT runner_account FROM upkeep.window_state" 2>/dev/null)" = "'$RUNNER'@'localhost'" ]
 }
 read_only_on() { [ "$(q "$1" -e 'SELECT @@global.read_only' 2>/dev/null)" = 1 ]; }
-row_on_replica() { [ "$(q r -e "SELECT COUNT(*) FROM erp.t WHERE v = '$1'" 2>/dev/null)" = 1 ]; }
+row_on() { [ "$(q "$1" -e "SELECT COUNT(*) FROM erp.t WHERE v = '$2'" 2>/dev/null)" = 1 ]; }
+row_on_replica() { row_on r "$1"; }
 # only server id 1 (the primary) in a GTID position list such as 0-1-12
 only_primary_gtids() {
 	local pos
@@ -225,9 +229,40 @@ EOF
 	app_write r || fail "the application cannot write after OFF: $(cat "$W/app.err")"
 	[ "$(q r -e "SELECT COUNT(*) FROM mysql.user WHERE user = '$RUNNER'")" = 0 ] ||
 		fail "the runner's account outlived the window"
-	[ "$(q r -e "SELECT active, exited_at_us > 0 FROM upkeep.window_state")" = "$(printf '0\t1')" ] ||
-		fail "the window's row does not say it ended"
+	[ "$(q r -e "SELECT active, exited_at_us > 0, took_over_from FROM upkeep.window_state")" = "$(printf '0\t1\t1')" ] ||
+		fail "the window's row does not say it ended (taken over from server 1): $(q r -e 'SELECT * FROM upkeep.window_state')"
 	ok "OFF on the new primary ends the window"
+
+	# ---- the old primary comes back (odd rounds: restarted after kill -9;
+	# even rounds: it ran on) as a replica of the new one: its own copy of
+	# the window ends there, read_only stays ON, replication runs
+	if [ $((round % 2)) = 1 ]; then
+		md_start "$W/p" "$PP" "$TOP/mariadb_plugin" "${common[@]}" --server-id=1 ||
+			fail "restarting the old primary"
+		wait_for 30 plugin_ready p || fail "the old primary's plugin is not ready"
+	fi
+	status_is p '$.phase' active || fail "the old primary is not in its window: $(q p -e 'SELECT upkeep_status()')"
+	read_only_on p || fail "the old primary is not read-only in its window"
+	md_sql "$W/p" <<EOF || fail "making the old primary a replica of the new one"
+SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos;
+CHANGE MASTER TO master_host='127.0.0.1', master_port=$PR, master_user='repl',
+  master_password='repl', master_use_gtid=slave_pos;
+START SLAVE;
+EOF
+	wait_for 10 status_is p '$.phase' off ||
+		fail "the old primary kept its window as a replica: $(q p -e 'SELECT upkeep_status()')"
+	[ "$(q p -e "SELECT exited_by, exited_at IS NOT NULL FROM upkeep.maintenance_log WHERE window_id = $window")" = \
+		"$(printf 'upkeep: taken over by server_id 2\t1')" ] ||
+		fail "the old primary's maintenance_log: $(q p -e "SELECT * FROM upkeep.maintenance_log WHERE window_id = $window")"
+	read_only_on p || fail "read_only went OFF on the old primary, a replica now"
+	[ "$(q p -e "SELECT COUNT(*) FROM mysql.user WHERE user = '$RUNNER'")" = 0 ] ||
+		fail "the runner's account outlived the window on the old primary"
+	wait_for 10 row_on p 'after failover' || fail "the new primary's writes do not reach the old primary"
+	md_sql "$W/p" --vertical -e "SHOW SLAVE STATUS" >"$W/slave_status"
+	[ "$(awk '/ Slave_SQL_Running:/ {print $2}' "$W/slave_status")" = Yes ] &&
+		[ "$(awk '/ Last_SQL_Errno:/ {print $2}' "$W/slave_status")" = 0 ] ||
+		fail "replication to the old primary broke: $(grep -E 'Running:|Last_.*Error:' "$W/slave_status")"
+	ok "the old primary, back as a replica, hands its window over (taken over by server_id 2), stays read-only, replicates"
 
 	md_kill9 "$W/p"
 	md_stop "$W/r" || md_kill9 "$W/r"
