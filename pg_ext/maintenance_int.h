@@ -3,7 +3,7 @@
  *		Internals shared by the files of maintenance mode; other features
  *		and upkeep.c use upkeep.h only.
  *
- * Maintenance mode is five files, each calling only the ones listed after
+ * Maintenance mode is six files, each calling only the ones listed after
  * it (no cycles):
  *
  *	maintenance_sql.c		the SQL functions: enter, join, exit, status, log
@@ -14,6 +14,9 @@
  *	maintenance_redact.c	keeping join tokens out of the log and
  *							pg_stat_activity
  *	maintenance_state.c		shared memory, the state file, the window log
+ *	maintenance_shared.c	the pointer to the shared memory and this
+ *							session's window, which any file may read
+ *							(calls nothing)
  *
  * Locking rules are in upkeep.h (UpkeepShared).
  */

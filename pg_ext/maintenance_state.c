@@ -39,6 +39,9 @@
 #include "maintenance_int.h"
 #include "wal_int.h"
 
+/* setting upkeep.maintenance_log_max (defined in upkeep.c) */
+int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
+
 /* ---------- shared memory ---------- */
 
 static int

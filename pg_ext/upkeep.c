@@ -27,11 +27,6 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-UpkeepShared *upkeep_shared = NULL;
-
-int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
-char	   *upkeep_join_token = NULL;
-
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;

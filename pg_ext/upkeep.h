@@ -80,18 +80,19 @@ typedef struct UpkeepShared
 	UpkeepProcSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } UpkeepShared;
 
-extern UpkeepShared *upkeep_shared;
-
-/* settings (upkeep.c) */
-extern int	upkeep_maintenance_log_max;
-extern char *upkeep_join_token;
+extern UpkeepShared *upkeep_shared;	/* maintenance_shared.c */
 
 /*
  * The window this session is a maintainer of (0: none); may be stale: a
  * window that ended in another session leaves it set until this session
- * notices (maintenance_enforce.c).
+ * notices (maintenance_enforce.c, which alone changes it; defined in
+ * maintenance_shared.c so that any file may read it).
  */
 extern uint64 upkeep_my_window;
+
+/* settings, each defined by the file that uses it (upkeep.c declares them) */
+extern int	upkeep_maintenance_log_max;	/* maintenance_state.c */
+extern char *upkeep_join_token;	/* maintenance_enforce.c */
 
 /* maintenance_*.c (maintenance_int.h has their internals) */
 extern Size upkeep_maintenance_shmem_size(void);
@@ -152,7 +153,7 @@ extern void upkeep_log_append_redo_locked(UpkeepLog *log, const char *line,
 extern bool upkeep_in_emit_log;
 extern bool upkeep_wal_deferred;
 
-/* settings (patchlog_run.c) */
+/* settings (patchlog_run.c; the log's size: patchlog_log.c) */
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
 extern int	upkeep_patch_log_max_kb;
