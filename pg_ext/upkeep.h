@@ -134,6 +134,14 @@ struct UpkeepLog
 	int			fd;				/* this backend's descriptor, -1 if closed */
 	uint32		fd_generation;
 	uint8		wal_id;			/* lines travel in the WAL (wal_int.h), 0: not */
+
+	/*
+	 * Appends a line WAL-logged first; set with wal_id by wal_rmgr.c when
+	 * the log is registered, NULL for a log not in the WAL.  A pointer, so
+	 * that the file layer does not call up into the WAL layer.
+	 */
+	bool		(*wal_append) (UpkeepLog *log, const char *line, size_t len,
+							   bool sync, bool quiet);
 };
 
 extern uint64 upkeep_log_scan(const char *path, bool fix_tail,
@@ -145,6 +153,11 @@ extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
 										size_t len);
 extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 								 void (*snapshot) (void *arg), void *arg);
+extern bool upkeep_log_append_file_locked(UpkeepLog *log, const char *line,
+										  size_t len, bool sync, bool quiet);
+extern bool upkeep_log_append_at_lsn_locked(UpkeepLog *log, const char *line,
+											size_t len, bool sync, bool quiet,
+											uint64 lsn);
 extern void upkeep_log_load_wal_lsn(UpkeepLog *log);
 extern void upkeep_log_append_redo_locked(UpkeepLog *log, const char *line,
 										  size_t len, uint64 lsn);

@@ -56,12 +56,8 @@ extern void upkeep_wal_register_log(uint8 wal_id, UpkeepLog *log, LWLock *lock,
 extern bool upkeep_wal_enabled(void);
 extern XLogRecPtr upkeep_wal_log_state(const UkMaintState *st, uint32 phase);
 extern XLogRecPtr upkeep_wal_log_window(const UkWindow *w);
-extern XLogRecPtr upkeep_wal_log_line(uint8 wal_id, const char *line, size_t len);
 extern XLogRecPtr upkeep_wal_log_hello(const char *why);
-extern void upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len,
-								  bool sync);
 extern void upkeep_wal_flush_deferred(void);
-extern void upkeep_wal_flush_deferred_locked(UpkeepLog *log);
 extern void upkeep_wal_require_primary(const char *what);
 
 /* wal_standbys.c */

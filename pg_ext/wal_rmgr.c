@@ -27,6 +27,10 @@
  * appended only if "<log>.lsn" shows the file does not have it yet
  * (logfile.c).
  *
+ * Layering: this file calls logfile.c (the files below the WAL), never the
+ * other way: a log registered here gets wal_append, the function through
+ * which logfile.c's upkeep_log_append_locked() sends its lines here.
+ *
  * Redo runs in the startup process: no catalog, no transaction.  What it
  * does when a record cannot be applied:
  *	- a STATE record that does not parse (a standby with an older upkeep
@@ -71,6 +75,8 @@ static void upkeep_rmgr_redo(XLogReaderState *record);
 static void upkeep_rmgr_desc(StringInfo buf, XLogReaderState *record);
 static const char *upkeep_rmgr_identify(uint8 info);
 static void upkeep_rmgr_cleanup(void);
+static bool append_wal_logged_locked(UpkeepLog *log, const char *line,
+									 size_t len, bool sync, bool quiet);
 
 static RmgrData upkeep_rmgr = {
 	.rm_name = UPKEEP_RMGR_NAME,
@@ -97,6 +103,7 @@ upkeep_wal_register_log(uint8 wal_id, UpkeepLog *log, LWLock *lock,
 {
 	Assert(wal_id > 0 && wal_id < UPKEEP_WAL_NLOGS);
 	log->wal_id = wal_id;
+	log->wal_append = append_wal_logged_locked;
 	wal_logs[wal_id].log = log;
 	wal_logs[wal_id].lock = lock;
 	wal_logs[wal_id].on_redo = on_redo;
@@ -202,8 +209,8 @@ upkeep_wal_log_window(const UkWindow *w)
 }
 
 /* WAL-log one line of a log.  Caller holds the log's lock exclusively. */
-XLogRecPtr
-upkeep_wal_log_line(uint8 wal_id, const char *line, size_t len)
+static XLogRecPtr
+wal_log_line(uint8 wal_id, const char *line, size_t len)
 {
 	return insert_flushed(XLOG_UPKEEP_LOGLINE, (const char *) &wal_id,
 						  sizeof(wal_id), line, len);
@@ -239,8 +246,8 @@ static size_t defer_used = 0;
 static bool defer_flushing = false;
 
 /* Keep a line for later.  Caller holds the log's lock; never errors. */
-void
-upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
+static void
+defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
 {
 	DeferredHead h;
 
@@ -259,8 +266,8 @@ upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
  * Write the waiting lines of log, in order, WAL-logged.  Caller holds the
  * log's lock exclusively, outside error handling.
  */
-void
-upkeep_wal_flush_deferred_locked(UpkeepLog *log)
+static void
+flush_deferred_locked(UpkeepLog *log)
 {
 	size_t		pos = 0;
 	size_t		kept = 0;
@@ -276,7 +283,7 @@ upkeep_wal_flush_deferred_locked(UpkeepLog *log)
 		memcpy(&h, defer_buf + pos, sizeof(h));
 		entry = sizeof(h) + h.len;
 		if (h.wal_id == log->wal_id)
-			(void) upkeep_log_append_locked(log, defer_buf + pos + sizeof(h),
+			(void) append_wal_logged_locked(log, defer_buf + pos + sizeof(h),
 											h.len, h.sync, true);
 		else
 		{
@@ -300,7 +307,7 @@ upkeep_wal_flush_deferred(void)
 		if (wal_logs[id].log == NULL)
 			continue;
 		LWLockAcquire(wal_logs[id].lock, LW_EXCLUSIVE);
-		upkeep_wal_flush_deferred_locked(wal_logs[id].log);
+		flush_deferred_locked(wal_logs[id].log);
 		LWLockRelease(wal_logs[id].lock);
 	}
 	if (!upkeep_wal_enabled())
@@ -308,6 +315,32 @@ upkeep_wal_flush_deferred(void)
 		defer_used = 0;
 		upkeep_wal_deferred = false;
 	}
+}
+
+/*
+ * A registered log's wal_append (logfile.c's upkeep_log_append_locked()
+ * calls it): on a server that writes WAL, WAL-log the line and flush it,
+ * then append it; inside error handling, keep it for later (above).
+ * Returns false if the line could not be written, after a WARNING unless
+ * quiet.  Caller holds the log's lock exclusively.
+ */
+static bool
+append_wal_logged_locked(UpkeepLog *log, const char *line, size_t len,
+						 bool sync, bool quiet)
+{
+	XLogRecPtr	lsn;
+
+	if (!upkeep_wal_enabled())
+		return upkeep_log_append_file_locked(log, line, len, sync, quiet);
+	if (upkeep_in_emit_log || CritSectionCount > 0)
+	{
+		defer_line(log, line, len, sync);
+		return true;
+	}
+	if (unlikely(upkeep_wal_deferred))
+		flush_deferred_locked(log);	/* keep the log's order */
+	lsn = wal_log_line(log->wal_id, line, len);
+	return upkeep_log_append_at_lsn_locked(log, line, len, sync, quiet, lsn);
 }
 
 /* ---------- redo (startup process) ---------- */
