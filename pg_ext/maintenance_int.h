@@ -55,10 +55,8 @@ extern void upkeep_maint_winlog_save(const UkWindow *w);
 extern bool upkeep_maint_winlog_find(uint64 window_id, UkWindow *out);
 extern void upkeep_maint_state_save(const UkMaintState *st);
 extern void upkeep_maint_leave_locked(void);
-extern void upkeep_maint_redo_state(const UkMaintState *st, uint32 phase,
-									const char *error, uint64 lsn);
-extern void upkeep_maint_redo_window(const UkWindow *w, uint64 lsn);
-extern void upkeep_maint_redo_end(void);
+extern XLogRecPtr upkeep_maint_wal_log_state(const UkMaintState *st, uint32 phase);
+extern XLogRecPtr upkeep_maint_wal_log_window(const UkWindow *w);
 
 /* maintenance_redact.c */
 extern void upkeep_maint_redact_own_activity(void);

@@ -112,6 +112,14 @@ extern void upkeep_maintenance_object_access(int access, Oid classId,
 											 Oid objectId);
 
 /*
+ * Redo of the window's WAL records and the end of recovery (startup
+ * process; maintenance_state.c): _PG_init gives them to wal_rmgr.c.
+ */
+extern void upkeep_maint_redo_state(const char *data, size_t len, uint64 lsn);
+extern void upkeep_maint_redo_window(const char *data, size_t len, uint64 lsn);
+extern void upkeep_maint_redo_end(void);
+
+/*
  * An append-only log file pair (logfile.c).  shared lives in shared memory
  * and is protected by the lock of the module owning the log; the rest is
  * backend-local.
