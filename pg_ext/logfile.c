@@ -13,16 +13,20 @@
  * between the two opens, and read them without it: lines being appended
  * meanwhile are either complete or fail their checksum.
  *
- * Logs with a wal_id (the patch and deadlock logs) also travel in the WAL
- * (wal_rmgr.c): on a primary each line is WAL-logged and flushed before it
- * is appended, and "<log>.lsn" then holds the end of the last record
- * appended (fixed width, one write), so that redo, on a standby or after
- * a crash, appends exactly the lines that are missing.  Inside
- * emit_log_hook no WAL may be written: the line waits in wal_rmgr.c until
- * the abort callback (or the next line of the log) writes it.
+ * Logs registered with wal_rmgr.c (the patch and deadlock logs) also
+ * travel in the WAL.  This file is the layer below it: it writes no WAL
+ * itself, and the registration gives the log a wal_append function, through
+ * which upkeep_log_append_locked() sends each line.  On a primary that
+ * function WAL-logs and flushes the line, then appends it here with the
+ * record's end (upkeep_log_append_at_lsn_locked()), which "<log>.lsn" then
+ * holds (fixed width, one write), so that redo, on a standby or after a
+ * crash, appends exactly the lines that are missing.  Inside emit_log_hook
+ * no WAL may be written: the line waits in wal_rmgr.c until the abort
+ * callback (or the next line of the log) writes it.
  *
  * Nothing here raises an error while the lock is held, except writing the
- * WAL record, which fails only when the WAL cannot be written at all.
+ * WAL record (wal_rmgr.c), which fails only when the WAL cannot be written
+ * at all.
  */
 #include "postgres.h"
 
@@ -30,18 +34,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "access/xlog.h"
 #include "miscadmin.h"
 #include "common/file_perm.h"
 #include "storage/fd.h"
 
 #include "upkeep.h"
-#include "wal_int.h"
 
 #define LSN_LINE_LEN 17			/* 16 hex digits and a newline */
-
-static bool append_line_locked(UpkeepLog *log, const char *line, size_t len,
-							   bool sync, bool quiet);
 
 static void
 lsn_path(UpkeepLog *log, char *out, size_t cap)
@@ -104,8 +103,7 @@ upkeep_log_append_redo_locked(UpkeepLog *log, const char *line, size_t len,
 {
 	if (lsn <= log->shared->wal_lsn)
 		return;
-	if (append_line_locked(log, line, len, true, false))
-		save_wal_lsn_locked(log, lsn, true);
+	(void) upkeep_log_append_at_lsn_locked(log, line, len, true, false, lsn);
 }
 
 /*
@@ -163,38 +161,42 @@ upkeep_log_scan(const char *path, bool fix_tail,
 }
 
 /*
- * Append one line, WAL-logged first if the log travels in the WAL and this
- * server writes WAL (see the header comment for emit_log_hook).  Returns
- * false if the line could not be written, after a WARNING unless quiet
- * (error handling, process exit).  Caller must hold the log's lock
- * exclusively.
+ * Append one line, WAL-logged first if the log travels in the WAL
+ * (log->wal_append, see the header comment).  Returns false if the line
+ * could not be written, after a WARNING unless quiet (error handling,
+ * process exit).  Caller must hold the log's lock exclusively.
  */
 bool
 upkeep_log_append_locked(UpkeepLog *log, const char *line, size_t len,
 						 bool sync, bool quiet)
 {
-	XLogRecPtr	lsn;
+	if (log->wal_append != NULL)
+		return log->wal_append(log, line, len, sync, quiet);
+	return upkeep_log_append_file_locked(log, line, len, sync, quiet);
+}
 
-	if (log->wal_id == 0 || !upkeep_wal_enabled())
-		return append_line_locked(log, line, len, sync, quiet);
-	if (upkeep_in_emit_log || CritSectionCount > 0)
-	{
-		upkeep_wal_defer_line(log, line, len, sync);
-		return true;
-	}
-	if (unlikely(upkeep_wal_deferred))
-		upkeep_wal_flush_deferred_locked(log);	/* keep the log's order */
-	lsn = upkeep_wal_log_line(log->wal_id, line, len);
-	if (!append_line_locked(log, line, len, sync, quiet))
+/*
+ * Append one line WAL-logged at lsn (the end of its record), and record
+ * that the file has every line up to it.  Returns false, and records
+ * nothing, if the line could not be written.  Caller holds the lock.
+ */
+bool
+upkeep_log_append_at_lsn_locked(UpkeepLog *log, const char *line, size_t len,
+								bool sync, bool quiet, uint64 lsn)
+{
+	if (!upkeep_log_append_file_locked(log, line, len, sync, quiet))
 		return false;
 	save_wal_lsn_locked(log, lsn, sync);
 	return true;
 }
 
-/* Append one line to the file; never raises an error.  Caller holds the lock. */
-static bool
-append_line_locked(UpkeepLog *log, const char *line, size_t len, bool sync,
-				   bool quiet)
+/*
+ * Append one line to the file only, never to the WAL; never raises an
+ * error.  Caller holds the lock.
+ */
+bool
+upkeep_log_append_file_locked(UpkeepLog *log, const char *line, size_t len,
+							  bool sync, bool quiet)
 {
 	uint64		max_bytes = (uint64) (*log->max_kb) * 1024;
 	bool		rotated = false;

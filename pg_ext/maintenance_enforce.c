@@ -59,11 +59,14 @@
  */
 #define UPKEEP_SIGNAL_RELID		((Oid) 1)
 
+/* setting upkeep.join_token (defined in upkeep.c) */
+char	   *upkeep_join_token = NULL;
+
 /*
  * Session-local state.
  *
- * upkeep_my_window (upkeep.h): the window this session is a maintainer of
- * (0 = none).
+ * upkeep_my_window (upkeep.h, maintenance_shared.c): the window this
+ * session is a maintainer of (0 = none); only this file changes it.
  * upkeep_write_lxid, upkeep_write_depth: the local transaction and the
  * nesting depth of the statements that may write (upkeep_write_begin()).
  * upkeep_forced_lxid: the local transaction last forced read-only;
@@ -75,7 +78,6 @@
  * cached_*: the reason and expected end of the window, for error messages,
  * so that emit_log_hook never needs the lock.
  */
-uint64		upkeep_my_window = 0;
 static bool exit_callback_registered = false;
 LocalTransactionId upkeep_forced_lxid = InvalidLocalTransactionId;
 LocalTransactionId upkeep_write_lxid = InvalidLocalTransactionId;

@@ -3,7 +3,7 @@
  *		Internals shared by the files of maintenance mode; other features
  *		and upkeep.c use upkeep.h only.
  *
- * Maintenance mode is five files, each calling only the ones listed after
+ * Maintenance mode is six files, each calling only the ones listed after
  * it (no cycles):
  *
  *	maintenance_sql.c		the SQL functions: enter, join, exit, status, log
@@ -14,6 +14,9 @@
  *	maintenance_redact.c	keeping join tokens out of the log and
  *							pg_stat_activity
  *	maintenance_state.c		shared memory, the state file, the window log
+ *	maintenance_shared.c	the pointer to the shared memory and this
+ *							session's window, which any file may read
+ *							(calls nothing)
  *
  * Locking rules are in upkeep.h (UpkeepShared).
  */
@@ -52,10 +55,8 @@ extern void upkeep_maint_winlog_save(const UkWindow *w);
 extern bool upkeep_maint_winlog_find(uint64 window_id, UkWindow *out);
 extern void upkeep_maint_state_save(const UkMaintState *st);
 extern void upkeep_maint_leave_locked(void);
-extern void upkeep_maint_redo_state(const UkMaintState *st, uint32 phase,
-									const char *error, uint64 lsn);
-extern void upkeep_maint_redo_window(const UkWindow *w, uint64 lsn);
-extern void upkeep_maint_redo_end(void);
+extern XLogRecPtr upkeep_maint_wal_log_state(const UkMaintState *st, uint32 phase);
+extern XLogRecPtr upkeep_maint_wal_log_window(const UkWindow *w);
 
 /* maintenance_redact.c */
 extern void upkeep_maint_redact_own_activity(void);

@@ -225,7 +225,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 
 			off.active = false;
 			off.has_token = false;
-			(void) upkeep_wal_log_state(&off, UPKEEP_PHASE_OFF);
+			(void) upkeep_maint_wal_log_state(&off, UPKEEP_PHASE_OFF);
 			if (uk_state_write(UPKEEP_STATE_FILE, &off, &err) == UK_OK)
 			{
 				upkeep_shared->state = off;
@@ -239,7 +239,7 @@ enter_maintenance(PG_FUNCTION_ARGS)
 			strlcpy(w.drain_detail, "the drain was interrupted", sizeof(w.drain_detail));
 			w.exited_at_us = TimestampTzToUnixUsecs(GetCurrentTimestamp());
 			strlcpy(w.exited_by, role, sizeof(w.exited_by));
-			(void) upkeep_wal_log_window(&w);
+			(void) upkeep_maint_wal_log_window(&w);
 			if (uk_winlog_upsert(UPKEEP_WINLOG_FILE, &w,
 								 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
 				uk_error_free(err);

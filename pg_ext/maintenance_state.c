@@ -15,9 +15,10 @@
  * how the maintenance files fit together.
  *
  * Every change of the state file and the window log is WAL-logged first
- * (wal_rmgr.c), and redo applies it here on a standby and in crash
- * recovery (upkeep_maint_redo_*), so that a promoted standby enforces the
- * window the primary was in.
+ * (serialized here, written by wal_rmgr.c), and redo applies it here on a
+ * standby and in crash recovery (upkeep_maint_redo_*, which _PG_init gives
+ * wal_rmgr.c: it never calls this file itself), so that a promoted
+ * standby enforces the window the primary was in.
  *
  * Locking rules are in upkeep.h (UpkeepShared): the state file and the
  * window log are written only while holding its lock exclusively.
@@ -38,6 +39,9 @@
 #include "compat.h"
 #include "maintenance_int.h"
 #include "wal_int.h"
+
+/* setting upkeep.maintenance_log_max (defined in upkeep.c) */
+int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
 
 /* ---------- shared memory ---------- */
 
@@ -289,6 +293,67 @@ upkeep_maint_report_uk_error(int elevel, UkError *err, const char *context)
 	}
 }
 
+/*
+ * WAL-log the state (and the phase it puts the window in) before it is
+ * written to the file.  Raises ERROR if the state cannot be serialized
+ * (the file could not be written either).  Caller holds UpkeepShared->lock
+ * exclusively.
+ */
+XLogRecPtr
+upkeep_maint_wal_log_state(const UkMaintState *st, uint32 phase)
+{
+	char	   *text = NULL;
+	size_t		len = 0;
+	UkError    *err = NULL;
+	XLogRecPtr	lsn;
+
+	if (uk_state_format(st, &text, &len, &err) != UK_OK)
+		upkeep_maint_report_uk_error(ERROR, err, "could not WAL-log the upkeep maintenance state");
+	PG_TRY();
+	{
+		lsn = upkeep_wal_log_state(phase, text, len);
+	}
+	PG_FINALLY();
+	{
+		free(text);
+	}
+	PG_END_TRY();
+	upkeep_shared->window_lsn = lsn;
+	return lsn;
+}
+
+/*
+ * WAL-log one window log record, serialized, before the log file is
+ * changed.  A record that cannot be serialized is a WARNING (the file
+ * write fails the same way).  Caller holds UpkeepShared->lock exclusively.
+ */
+XLogRecPtr
+upkeep_maint_wal_log_window(const UkWindow *w)
+{
+	UkWindowList one = {unconstify(UkWindow *, w), 1, 0};
+	char	   *text = NULL;
+	size_t		len = 0;
+	UkError    *err = NULL;
+	XLogRecPtr	lsn;
+
+	if (uk_winlog_format(&one, &text, &len, &err) != UK_OK)
+	{
+		upkeep_maint_report_uk_error(WARNING, err, "could not WAL-log the upkeep maintenance log");
+		return InvalidXLogRecPtr;
+	}
+	PG_TRY();
+	{
+		lsn = upkeep_wal_log_window(text, len);
+	}
+	PG_FINALLY();
+	{
+		free(text);
+	}
+	PG_END_TRY();
+	upkeep_shared->window_lsn = lsn;
+	return lsn;
+}
+
 /* Write the window log record; a failure is a WARNING, never an error. */
 void
 upkeep_maint_winlog_save(const UkWindow *w)
@@ -296,7 +361,7 @@ upkeep_maint_winlog_save(const UkWindow *w)
 	UkError    *err = NULL;
 
 	if (upkeep_wal_enabled())
-		(void) upkeep_wal_log_window(w);
+		(void) upkeep_maint_wal_log_window(w);
 	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
 		uk_winlog_upsert(UPKEEP_WINLOG_FILE, w,
 						 (size_t) upkeep_maintenance_log_max, &err) != UK_OK)
@@ -339,8 +404,8 @@ upkeep_maint_state_save(const UkMaintState *st)
 	UkError    *err = NULL;
 
 	if (upkeep_wal_enabled())
-		(void) upkeep_wal_log_state(st, st->active ? UPKEEP_PHASE_DRAINING :
-									UPKEEP_PHASE_OFF);
+		(void) upkeep_maint_wal_log_state(st, st->active ? UPKEEP_PHASE_DRAINING :
+										  UPKEEP_PHASE_OFF);
 
 	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
 		uk_state_write(UPKEEP_STATE_FILE, st, &err) != UK_OK)
@@ -370,16 +435,16 @@ upkeep_maint_leave_locked(void)
 	(void) upkeep_window_runs_abort(st.window_id);
 }
 
-/* ---------- redo (startup process, wal_rmgr.c) ---------- */
+/* ---------- redo (startup process, through wal_rmgr.c) ---------- */
 
 /*
  * Apply a replayed state: st as written to the state file already, phase
  * the one the primary entered with it.  st NULL: the record could not be
  * read (error says why); fail safe as for an unreadable state file.
  */
-void
-upkeep_maint_redo_state(const UkMaintState *st, uint32 phase,
-						const char *error, uint64 lsn)
+static void
+apply_redo_state(const UkMaintState *st, uint32 phase, const char *error,
+				 uint64 lsn)
 {
 	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
 	if (st == NULL)
@@ -428,8 +493,8 @@ upkeep_maint_redo_state(const UkMaintState *st, uint32 phase,
  * Apply a replayed window log record; a finished drain of the current
  * window makes it active.  Failures are WARNINGs: the log is evidence.
  */
-void
-upkeep_maint_redo_window(const UkWindow *w, uint64 lsn)
+static void
+apply_redo_window(const UkWindow *w, uint64 lsn)
 {
 	LWLockAcquire(upkeep_shared->lock, LW_EXCLUSIVE);
 	upkeep_maint_winlog_save(w);	/* no WAL: redo does not write WAL */
@@ -440,6 +505,75 @@ upkeep_maint_redo_window(const UkWindow *w, uint64 lsn)
 		pg_atomic_write_u32(&upkeep_shared->phase, UPKEEP_PHASE_ACTIVE);
 	upkeep_shared->window_lsn = lsn;
 	LWLockRelease(upkeep_shared->lock);
+}
+
+/*
+ * Redo of a STATE record (data: the phase, then the state file's text):
+ * write the state file, then apply it.  A record that does not parse fails
+ * safe, in maintenance, with a WARNING; a state file that cannot be
+ * written is FATAL (see wal_rmgr.c).
+ */
+void
+upkeep_maint_redo_state(const char *data, size_t len, uint64 lsn)
+{
+	UkMaintState st;
+	uint32		phase;
+	UkError    *err = NULL;
+	char		message[512];
+
+	if (len < sizeof(phase))
+	{
+		apply_redo_state(NULL, 0, "the WAL record is too short", lsn);
+		return;
+	}
+	memcpy(&phase, data, sizeof(phase));
+	if (uk_state_parse(data + sizeof(phase), len - sizeof(phase), &st, &err) != UK_OK)
+	{
+		strlcpy(message, err ? err->message : "unknown error", sizeof(message));
+		uk_error_free(err);
+		apply_redo_state(NULL, 0, message, lsn);
+		return;
+	}
+	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
+		uk_state_write(UPKEEP_STATE_FILE, &st, &err) != UK_OK)
+	{
+		strlcpy(message, err ? err->message : "unknown error", sizeof(message));
+		uk_error_free(err);
+		ereport(FATAL,
+				(errcode_for_file_access(),
+				 errmsg("could not write upkeep maintenance state file \"%s\" during WAL replay: %s",
+						UPKEEP_STATE_FILE, message),
+				 errhint("Free space or fix the permissions of the data directory's upkeep directory, then start the server again: replay resumes with this record.")));
+	}
+	apply_redo_state(&st, phase, NULL, lsn);
+}
+
+/*
+ * Redo of a WINLOG record (data: one window log record, serialized): apply
+ * it; a finished drain of the current window makes it active.  Failures
+ * are WARNINGs: the log is evidence.
+ */
+void
+upkeep_maint_redo_window(const char *data, size_t len, uint64 lsn)
+{
+	UkWindowList list = {0};
+	UkWindow	w;
+	UkError    *err = NULL;
+
+	if (uk_winlog_parse(data, len, &list, &err) != UK_OK || list.n != 1)
+	{
+		if (err == NULL)
+			ereport(WARNING,
+					(errmsg("upkeep: a maintenance log record in the WAL at %X/%X could not be read; it is skipped",
+							LSN_FORMAT_ARGS(lsn))));
+		else
+			upkeep_maint_report_uk_error(WARNING, err, "could not read a maintenance log record from the WAL");
+		uk_winlog_list_free(&list);
+		return;
+	}
+	w = list.items[0];
+	uk_winlog_list_free(&list);
+	apply_redo_window(&w, lsn);
 }
 
 /*

@@ -3,16 +3,17 @@
  *		Internals shared by the files of patch runs and slow statements;
  *		other features and upkeep.c use upkeep.h only.
  *
- * Patch runs are three files, each calling only the ones listed after it
+ * Patch runs are four files, each calling only the ones listed after it
  * (no cycles):
  *
  *	patchlog_views.c	the SQL views: runs, slow statements, live sessions
+ *	patchlog_window.c	window patches: window_patch_begin()/_end(), their
+ *						end with the window, their state for the views
  *	patchlog_run.c		a session's run: patch_begin()/patch_end(), the
  *						per-statement hooks (also attributing statements to
  *						a window patch), lock-wait sampling
- *	patchlog_window.c	window patches: window_patch_begin()/_end(), their
- *						end with the window, their state for the views
- *	patchlog_log.c		shared memory and the log file
+ *	patchlog_log.c		shared memory and the log file (and the setting
+ *						upkeep.patch_log_max_size)
  *
  * Locking: upkeep_patch_shared->lock, see patchlog_log.c; the window patch
  * state (WindowPatchShared) in patchlog_window.c.

@@ -34,6 +34,9 @@
 
 PatchShared *upkeep_patch_shared = NULL;
 
+/* setting upkeep.patch_log_max_size (defined in upkeep.c) */
+int			upkeep_patch_log_max_kb = 65536;
+
 static void carry_over_begins_locked(UpkeepLog *log);
 static void redo_ids(const char *line, size_t len);
 

@@ -72,7 +72,6 @@
 /* settings */
 int			upkeep_slow_statement_ms = 1000;
 bool		upkeep_log_plans = false;
-int			upkeep_patch_log_max_kb = 65536;
 
 bool		upkeep_window_attribution = true;
 

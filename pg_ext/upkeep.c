@@ -5,7 +5,10 @@
  * upkeep must be loaded through shared_preload_libraries: maintenance mode
  * is enforced by these hooks in every backend of the cluster, including
  * sessions in databases that never ran CREATE EXTENSION upkeep.  The hooks
- * only dispatch; each feature lives in its own file.
+ * only dispatch; each feature lives in its own file.  This file calls into
+ * every feature and none calls back: each setting's variable is defined by
+ * the file that uses it (declared in upkeep.h), and the WAL resource
+ * manager gets maintenance mode's redo from here as function pointers.
  */
 #include "postgres.h"
 
@@ -26,11 +29,6 @@
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
-
-UpkeepShared *upkeep_shared = NULL;
-
-int			upkeep_maintenance_log_max = UK_WINLOG_MAX_DEFAULT;
-char	   *upkeep_join_token = NULL;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -59,6 +57,13 @@ static void upkeep_subxact_callback(SubXactEvent event, SubTransactionId mySubid
 									SubTransactionId parentSubid, void *arg);
 static void upkeep_object_access(ObjectAccessType access, Oid classId,
 								 Oid objectId, int subId, void *arg);
+
+/* Redo of the window's WAL records: maintenance_state.c's, for wal_rmgr.c. */
+static const UpkeepWalWindowRedo window_redo = {
+	.state = upkeep_maint_redo_state,
+	.window = upkeep_maint_redo_window,
+	.end_of_recovery = upkeep_maint_redo_end,
+};
 
 void
 _PG_init(void)
@@ -132,7 +137,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("upkeep");
 
 	/* the window and the logs travel in the WAL (wal_rmgr.c, wal_standbys.c) */
-	upkeep_wal_register_rmgr();
+	upkeep_wal_register_rmgr(&window_redo);
 	upkeep_wal_register_worker();
 
 	prev_shmem_request_hook = shmem_request_hook;

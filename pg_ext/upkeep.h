@@ -80,18 +80,19 @@ typedef struct UpkeepShared
 	UpkeepProcSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } UpkeepShared;
 
-extern UpkeepShared *upkeep_shared;
-
-/* settings (upkeep.c) */
-extern int	upkeep_maintenance_log_max;
-extern char *upkeep_join_token;
+extern UpkeepShared *upkeep_shared;	/* maintenance_shared.c */
 
 /*
  * The window this session is a maintainer of (0: none); may be stale: a
  * window that ended in another session leaves it set until this session
- * notices (maintenance_enforce.c).
+ * notices (maintenance_enforce.c, which alone changes it; defined in
+ * maintenance_shared.c so that any file may read it).
  */
 extern uint64 upkeep_my_window;
+
+/* settings, each defined by the file that uses it (upkeep.c declares them) */
+extern int	upkeep_maintenance_log_max;	/* maintenance_state.c */
+extern char *upkeep_join_token;	/* maintenance_enforce.c */
 
 /* maintenance_*.c (maintenance_int.h has their internals) */
 extern Size upkeep_maintenance_shmem_size(void);
@@ -109,6 +110,14 @@ extern void upkeep_maintenance_emit_log(ErrorData *edata);
 extern void upkeep_maintenance_xact_callback(int event);
 extern void upkeep_maintenance_object_access(int access, Oid classId,
 											 Oid objectId);
+
+/*
+ * Redo of the window's WAL records and the end of recovery (startup
+ * process; maintenance_state.c): _PG_init gives them to wal_rmgr.c.
+ */
+extern void upkeep_maint_redo_state(const char *data, size_t len, uint64 lsn);
+extern void upkeep_maint_redo_window(const char *data, size_t len, uint64 lsn);
+extern void upkeep_maint_redo_end(void);
 
 /*
  * An append-only log file pair (logfile.c).  shared lives in shared memory
@@ -133,6 +142,14 @@ struct UpkeepLog
 	int			fd;				/* this backend's descriptor, -1 if closed */
 	uint32		fd_generation;
 	uint8		wal_id;			/* lines travel in the WAL (wal_int.h), 0: not */
+
+	/*
+	 * Appends a line WAL-logged first; set with wal_id by wal_rmgr.c when
+	 * the log is registered, NULL for a log not in the WAL.  A pointer, so
+	 * that the file layer does not call up into the WAL layer.
+	 */
+	bool		(*wal_append) (UpkeepLog *log, const char *line, size_t len,
+							   bool sync, bool quiet);
 };
 
 extern uint64 upkeep_log_scan(const char *path, bool fix_tail,
@@ -144,6 +161,11 @@ extern void upkeep_log_write_raw_locked(UpkeepLog *log, const char *line,
 										size_t len);
 extern char *upkeep_log_read_all(UpkeepLog *log, LWLock *lock, size_t *len,
 								 void (*snapshot) (void *arg), void *arg);
+extern bool upkeep_log_append_file_locked(UpkeepLog *log, const char *line,
+										  size_t len, bool sync, bool quiet);
+extern bool upkeep_log_append_at_lsn_locked(UpkeepLog *log, const char *line,
+											size_t len, bool sync, bool quiet,
+											uint64 lsn);
 extern void upkeep_log_load_wal_lsn(UpkeepLog *log);
 extern void upkeep_log_append_redo_locked(UpkeepLog *log, const char *line,
 										  size_t len, uint64 lsn);
@@ -152,7 +174,7 @@ extern void upkeep_log_append_redo_locked(UpkeepLog *log, const char *line,
 extern bool upkeep_in_emit_log;
 extern bool upkeep_wal_deferred;
 
-/* settings (patchlog_run.c) */
+/* settings (patchlog_run.c; the log's size: patchlog_log.c) */
 extern int	upkeep_slow_statement_ms;
 extern bool upkeep_log_plans;
 extern int	upkeep_patch_log_max_kb;

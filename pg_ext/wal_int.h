@@ -49,19 +49,29 @@
 #define UPKEEP_WAL_LOG_DEADLOCK 2
 #define UPKEEP_WAL_NLOGS		3
 
+/*
+ * Redo of the window's records, given by _PG_init (maintenance_state.c's
+ * upkeep_maint_redo_*): maintenance mode calls this layer to WAL-log its
+ * changes, so redo reaches it through these pointers instead of calls back
+ * up.  data, len: the record as WAL-logged; lsn: its end.
+ */
+typedef struct UpkeepWalWindowRedo
+{
+	void		(*state) (const char *data, size_t len, XLogRecPtr lsn);
+	void		(*window) (const char *data, size_t len, XLogRecPtr lsn);
+	void		(*end_of_recovery) (void);
+} UpkeepWalWindowRedo;
+
 /* wal_rmgr.c */
-extern void upkeep_wal_register_rmgr(void);
+extern void upkeep_wal_register_rmgr(const UpkeepWalWindowRedo *redo);
 extern void upkeep_wal_register_log(uint8 wal_id, UpkeepLog *log, LWLock *lock,
 									void (*on_redo) (const char *line, size_t len));
 extern bool upkeep_wal_enabled(void);
-extern XLogRecPtr upkeep_wal_log_state(const UkMaintState *st, uint32 phase);
-extern XLogRecPtr upkeep_wal_log_window(const UkWindow *w);
-extern XLogRecPtr upkeep_wal_log_line(uint8 wal_id, const char *line, size_t len);
+extern XLogRecPtr upkeep_wal_log_state(uint32 phase, const char *text,
+									   size_t len);
+extern XLogRecPtr upkeep_wal_log_window(const char *text, size_t len);
 extern XLogRecPtr upkeep_wal_log_hello(const char *why);
-extern void upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len,
-								  bool sync);
 extern void upkeep_wal_flush_deferred(void);
-extern void upkeep_wal_flush_deferred_locked(UpkeepLog *log);
 extern void upkeep_wal_require_primary(const char *what);
 
 /* wal_standbys.c */

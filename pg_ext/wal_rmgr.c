@@ -27,8 +27,19 @@
  * appended only if "<log>.lsn" shows the file does not have it yet
  * (logfile.c).
  *
+ * Layering: the files that WAL-log their changes call this file, and it
+ * calls only logfile.c, the files below the WAL, never back up.  So the
+ * way up goes through pointers given at registration: a log registered
+ * here gets wal_append, through which logfile.c's
+ * upkeep_log_append_locked() sends its lines here; maintenance mode
+ * serializes its STATE and WINLOG records itself, and _PG_init gives this
+ * file their redo (maintenance_state.c's upkeep_maint_redo_*,
+ * UpkeepWalWindowRedo in wal_int.h), which also runs at the end of
+ * recovery.
+ *
  * Redo runs in the startup process: no catalog, no transaction.  What it
- * does when a record cannot be applied:
+ * (here, or maintenance_state.c for the window's records) does when a
+ * record cannot be applied:
  *	- a STATE record that does not parse (a standby with an older upkeep
  *	  than the primary's): WARNING, and the standby fails safe, in
  *	  maintenance, as for an unreadable state file; replay goes on.
@@ -50,14 +61,15 @@
 #include "miscadmin.h"
 
 #include "uk_dlog.h"
-#include "uk_file.h"
 #include "uk_patch.h"
 
-#include "maintenance_int.h"
 #include "wal_int.h"
 
 bool		upkeep_in_emit_log = false;
 bool		upkeep_wal_deferred = false;
+
+/* Redo of STATE and WINLOG records, and the end of recovery (_PG_init). */
+static UpkeepWalWindowRedo window_redo;
 
 /* The logs whose lines travel in the WAL, by wal_id; set in the postmaster. */
 static struct
@@ -71,6 +83,8 @@ static void upkeep_rmgr_redo(XLogReaderState *record);
 static void upkeep_rmgr_desc(StringInfo buf, XLogReaderState *record);
 static const char *upkeep_rmgr_identify(uint8 info);
 static void upkeep_rmgr_cleanup(void);
+static bool append_wal_logged_locked(UpkeepLog *log, const char *line,
+									 size_t len, bool sync, bool quiet);
 
 static RmgrData upkeep_rmgr = {
 	.rm_name = UPKEEP_RMGR_NAME,
@@ -83,10 +97,16 @@ static RmgrData upkeep_rmgr = {
 	.rm_decode = NULL,
 };
 
-/* From _PG_init (preloading only). */
+/*
+ * From _PG_init (preloading only), which passes maintenance_state.c's
+ * redo of the window's records; the startup process inherits them.
+ */
 void
-upkeep_wal_register_rmgr(void)
+upkeep_wal_register_rmgr(const UpkeepWalWindowRedo *redo)
 {
+	Assert(redo->state != NULL && redo->window != NULL &&
+		   redo->end_of_recovery != NULL);
+	window_redo = *redo;
 	RegisterCustomRmgr(UPKEEP_RMGR_ID, &upkeep_rmgr);
 }
 
@@ -97,6 +117,7 @@ upkeep_wal_register_log(uint8 wal_id, UpkeepLog *log, LWLock *lock,
 {
 	Assert(wal_id > 0 && wal_id < UPKEEP_WAL_NLOGS);
 	log->wal_id = wal_id;
+	log->wal_append = append_wal_logged_locked;
 	wal_logs[wal_id].log = log;
 	wal_logs[wal_id].lock = lock;
 	wal_logs[wal_id].on_redo = on_redo;
@@ -140,70 +161,31 @@ insert_flushed(uint8 info, const char *head, size_t head_len,
 }
 
 /*
- * WAL-log the state (and the phase it puts the window in) before it is
- * written to the file.  Raises ERROR if the state cannot be serialized
- * (the file could not be written either).  Caller holds UpkeepShared->lock
- * exclusively.
+ * WAL-log the state file's new text (uk_state_format()) and the phase it
+ * puts the window in, before the file is written (maintenance_state.c).
+ * Caller holds UpkeepShared->lock exclusively.
  */
 XLogRecPtr
-upkeep_wal_log_state(const UkMaintState *st, uint32 phase)
+upkeep_wal_log_state(uint32 phase, const char *text, size_t len)
 {
-	char	   *text = NULL;
-	size_t		len = 0;
-	UkError    *err = NULL;
-	XLogRecPtr	lsn;
-
-	if (uk_state_format(st, &text, &len, &err) != UK_OK)
-		upkeep_maint_report_uk_error(ERROR, err, "could not WAL-log the upkeep maintenance state");
-	PG_TRY();
-	{
-		lsn = insert_flushed(XLOG_UPKEEP_STATE, (const char *) &phase,
-							 sizeof(phase), text, len);
-	}
-	PG_FINALLY();
-	{
-		free(text);
-	}
-	PG_END_TRY();
-	upkeep_shared->window_lsn = lsn;
-	return lsn;
+	return insert_flushed(XLOG_UPKEEP_STATE, (const char *) &phase,
+						  sizeof(phase), text, len);
 }
 
 /*
- * WAL-log one window log record, serialized, before the log file is
- * changed.  A record that cannot be serialized is a WARNING (the file
- * write fails the same way).  Caller holds UpkeepShared->lock exclusively.
+ * WAL-log one window log record, serialized (uk_winlog_format()), before
+ * the log file is changed (maintenance_state.c).  Caller holds
+ * UpkeepShared->lock exclusively.
  */
 XLogRecPtr
-upkeep_wal_log_window(const UkWindow *w)
+upkeep_wal_log_window(const char *text, size_t len)
 {
-	UkWindowList one = {unconstify(UkWindow *, w), 1, 0};
-	char	   *text = NULL;
-	size_t		len = 0;
-	UkError    *err = NULL;
-	XLogRecPtr	lsn;
-
-	if (uk_winlog_format(&one, &text, &len, &err) != UK_OK)
-	{
-		upkeep_maint_report_uk_error(WARNING, err, "could not WAL-log the upkeep maintenance log");
-		return InvalidXLogRecPtr;
-	}
-	PG_TRY();
-	{
-		lsn = insert_flushed(XLOG_UPKEEP_WINLOG, text, len, NULL, 0);
-	}
-	PG_FINALLY();
-	{
-		free(text);
-	}
-	PG_END_TRY();
-	upkeep_shared->window_lsn = lsn;
-	return lsn;
+	return insert_flushed(XLOG_UPKEEP_WINLOG, text, len, NULL, 0);
 }
 
 /* WAL-log one line of a log.  Caller holds the log's lock exclusively. */
-XLogRecPtr
-upkeep_wal_log_line(uint8 wal_id, const char *line, size_t len)
+static XLogRecPtr
+wal_log_line(uint8 wal_id, const char *line, size_t len)
 {
 	return insert_flushed(XLOG_UPKEEP_LOGLINE, (const char *) &wal_id,
 						  sizeof(wal_id), line, len);
@@ -239,8 +221,8 @@ static size_t defer_used = 0;
 static bool defer_flushing = false;
 
 /* Keep a line for later.  Caller holds the log's lock; never errors. */
-void
-upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
+static void
+defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
 {
 	DeferredHead h;
 
@@ -259,8 +241,8 @@ upkeep_wal_defer_line(UpkeepLog *log, const char *line, size_t len, bool sync)
  * Write the waiting lines of log, in order, WAL-logged.  Caller holds the
  * log's lock exclusively, outside error handling.
  */
-void
-upkeep_wal_flush_deferred_locked(UpkeepLog *log)
+static void
+flush_deferred_locked(UpkeepLog *log)
 {
 	size_t		pos = 0;
 	size_t		kept = 0;
@@ -276,7 +258,7 @@ upkeep_wal_flush_deferred_locked(UpkeepLog *log)
 		memcpy(&h, defer_buf + pos, sizeof(h));
 		entry = sizeof(h) + h.len;
 		if (h.wal_id == log->wal_id)
-			(void) upkeep_log_append_locked(log, defer_buf + pos + sizeof(h),
+			(void) append_wal_logged_locked(log, defer_buf + pos + sizeof(h),
 											h.len, h.sync, true);
 		else
 		{
@@ -300,7 +282,7 @@ upkeep_wal_flush_deferred(void)
 		if (wal_logs[id].log == NULL)
 			continue;
 		LWLockAcquire(wal_logs[id].lock, LW_EXCLUSIVE);
-		upkeep_wal_flush_deferred_locked(wal_logs[id].log);
+		flush_deferred_locked(wal_logs[id].log);
 		LWLockRelease(wal_logs[id].lock);
 	}
 	if (!upkeep_wal_enabled())
@@ -310,65 +292,33 @@ upkeep_wal_flush_deferred(void)
 	}
 }
 
+/*
+ * A registered log's wal_append (logfile.c's upkeep_log_append_locked()
+ * calls it): on a server that writes WAL, WAL-log the line and flush it,
+ * then append it; inside error handling, keep it for later (above).
+ * Returns false if the line could not be written, after a WARNING unless
+ * quiet.  Caller holds the log's lock exclusively.
+ */
+static bool
+append_wal_logged_locked(UpkeepLog *log, const char *line, size_t len,
+						 bool sync, bool quiet)
+{
+	XLogRecPtr	lsn;
+
+	if (!upkeep_wal_enabled())
+		return upkeep_log_append_file_locked(log, line, len, sync, quiet);
+	if (upkeep_in_emit_log || CritSectionCount > 0)
+	{
+		defer_line(log, line, len, sync);
+		return true;
+	}
+	if (unlikely(upkeep_wal_deferred))
+		flush_deferred_locked(log);	/* keep the log's order */
+	lsn = wal_log_line(log->wal_id, line, len);
+	return upkeep_log_append_at_lsn_locked(log, line, len, sync, quiet, lsn);
+}
+
 /* ---------- redo (startup process) ---------- */
-
-static void
-redo_state(const char *data, size_t len, XLogRecPtr lsn)
-{
-	UkMaintState st;
-	uint32		phase;
-	UkError    *err = NULL;
-	char		message[512];
-
-	if (len < sizeof(phase))
-	{
-		upkeep_maint_redo_state(NULL, 0, "the WAL record is too short", lsn);
-		return;
-	}
-	memcpy(&phase, data, sizeof(phase));
-	if (uk_state_parse(data + sizeof(phase), len - sizeof(phase), &st, &err) != UK_OK)
-	{
-		strlcpy(message, err ? err->message : "unknown error", sizeof(message));
-		uk_error_free(err);
-		upkeep_maint_redo_state(NULL, 0, message, lsn);
-		return;
-	}
-	if (uk_dir_ensure(UPKEEP_DIR, &err) != UK_OK ||
-		uk_state_write(UPKEEP_STATE_FILE, &st, &err) != UK_OK)
-	{
-		strlcpy(message, err ? err->message : "unknown error", sizeof(message));
-		uk_error_free(err);
-		ereport(FATAL,
-				(errcode_for_file_access(),
-				 errmsg("could not write upkeep maintenance state file \"%s\" during WAL replay: %s",
-						UPKEEP_STATE_FILE, message),
-				 errhint("Free space or fix the permissions of the data directory's upkeep directory, then start the server again: replay resumes with this record.")));
-	}
-	upkeep_maint_redo_state(&st, phase, NULL, lsn);
-}
-
-static void
-redo_window(const char *data, size_t len, XLogRecPtr lsn)
-{
-	UkWindowList list = {0};
-	UkWindow	w;
-	UkError    *err = NULL;
-
-	if (uk_winlog_parse(data, len, &list, &err) != UK_OK || list.n != 1)
-	{
-		if (err == NULL)
-			ereport(WARNING,
-					(errmsg("upkeep: a maintenance log record in the WAL at %X/%X could not be read; it is skipped",
-							LSN_FORMAT_ARGS(lsn))));
-		else
-			upkeep_maint_report_uk_error(WARNING, err, "could not read a maintenance log record from the WAL");
-		uk_winlog_list_free(&list);
-		return;
-	}
-	w = list.items[0];
-	uk_winlog_list_free(&list);
-	upkeep_maint_redo_window(&w, lsn);
-}
 
 static void
 redo_line(const char *data, size_t len, XLogRecPtr lsn)
@@ -399,10 +349,10 @@ upkeep_rmgr_redo(XLogReaderState *record)
 	switch (info)
 	{
 		case XLOG_UPKEEP_STATE:
-			redo_state(data, len, record->EndRecPtr);
+			window_redo.state(data, len, record->EndRecPtr);
 			break;
 		case XLOG_UPKEEP_WINLOG:
-			redo_window(data, len, record->EndRecPtr);
+			window_redo.window(data, len, record->EndRecPtr);
 			break;
 		case XLOG_UPKEEP_LOGLINE:
 			redo_line(data, len, record->EndRecPtr);
@@ -422,7 +372,7 @@ upkeep_rmgr_redo(XLogReaderState *record)
 static void
 upkeep_rmgr_cleanup(void)
 {
-	upkeep_maint_redo_end();
+	window_redo.end_of_recovery();
 }
 
 /* ---------- description (pg_walinspect, redo error context) ---------- */
