@@ -25,7 +25,8 @@
  * statements.  While such a statement runs, the backend's slot says so
  * (window_stmt_run), for patch_activity.  A statement failing before the
  * executor (the parser, parse analysis, planning) reaches only
- * emit_log_hook, which attributes it the same way: a session given the
+ * emit_log_hook, which attributes it the same way (or, with no window
+ * patch open, counts it as unattributed, once): a session given the
  * join token in PGOPTIONS has joined as it connected (maintenance_enforce.c),
  * so this holds for its very first statement too.
  *
@@ -400,6 +401,12 @@ window_member_lost(void)
 }
 
 /*
+ * The start (statement_timestamp()) of the last top-level statement
+ * counted as unattributed, so that its failure is not counted again.
+ */
+static TimestampTz unattributed_stmt_at;
+
+/*
  * The window patch run a statement starting now in this session (with no
  * run of its own) is attributed to: its id, and its slot in *wslot; 0 when
  * none is open (the statement is then counted as unattributed if count).
@@ -430,7 +437,10 @@ window_run_now(WindowRunSlot **wslot, bool count)
 		if (unlikely(my_member_published != upkeep_my_window))
 			upkeep_patch_publish_member(upkeep_my_window);
 		if (count)
+		{
 			pg_atomic_fetch_add_u64(&wp->unattributed, 1);
+			unattributed_stmt_at = GetCurrentStatementStartTimestamp();
+		}
 	}
 	return 0;
 }
@@ -732,7 +742,16 @@ upkeep_patch_emit_log(ErrorData *edata)
 		wslot = top->wslot;
 	}
 	else
-		run = statement_run(&wslot, false);
+	{
+		/*
+		 * Not (or no longer) in the executor.  A statement that failed
+		 * before it (parser, analysis, planning) has not been counted yet:
+		 * with no window patch open, it is an unattributed one; one that
+		 * was counted as it started is not counted twice.
+		 */
+		run = statement_run(&wslot, GetCurrentStatementStartTimestamp() !=
+							unattributed_stmt_at);
+	}
 	if (run == 0 || !count_statement(run, wslot, 0, false))
 		return;
 	if (my_proc_slot != NULL)

@@ -130,6 +130,17 @@ child -c "SELECT 1" -c "SELECT 2" >/dev/null
 after=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
 [ $((after - before)) = 2 ] || fail "unattributed: $before -> $after"
 ok "statements with no window patch open are counted as unattributed ($before -> $after)"
+# a statement failing before the executor (parse analysis) counts once, and
+# so does one failing in it (counted as it started, not again at its error)
+before=$after
+child -c "SELECT * FROM no_such_table_here" >/dev/null 2>&1 && fail "the missing table did not fail"
+after=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ $((after - before)) = 1 ] || fail "unattributed after a failure in parse analysis: $before -> $after"
+child -c "SELECT 1 / (random() < 0)::int" >/dev/null 2>&1 && fail "the division by zero did not fail"
+after2=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ $((after2 - after)) = 1 ] || fail "unattributed after a failure in the executor: $after -> $after2"
+after=$after2
+ok "failing statements with no window patch open count once: before the executor and in it"
 
 # 7. leaving maintenance aborts an open window patch
 left=$(runner "SELECT upkeep.window_patch_begin('left.open')")
