@@ -50,6 +50,9 @@ extern upkeep_maint_state upkeep_maint;
 
 /* upkeep_stats.active, which the audit hook reads without a lock. */
 void upkeep_maint_set_active_flag(int on);
+/* The window ended: st (saved already) is current, phase off.  Caller
+   holds upkeep_lock. */
+void upkeep_maint_went_off_locked(const UkMaintState *st);
 /* Write st durably; on failure a message into msg (cap bytes), 1. */
 int upkeep_maint_state_save(const UkMaintState *st, char *msg, size_t cap);
 

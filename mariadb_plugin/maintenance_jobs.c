@@ -420,12 +420,7 @@ static void run_exit(upkeep_sql *sql, upkeep_job *job)
   }
 
   pthread_mutex_lock(&upkeep_lock);
-  upkeep_maint.phase= UPKEEP_OFF;
-  upkeep_maint.cur= st;
-  upkeep_maint.state_unreadable= 0;
-  upkeep_maint.state_error[0]= '\0';
-  upkeep_maint.readonly_applied= 0;
-  upkeep_maint_set_active_flag(0);
+  upkeep_maint_went_off_locked(&st);
   pthread_mutex_unlock(&upkeep_lock);
 
   now= upkeep_now_us();

@@ -92,6 +92,21 @@ void upkeep_maint_set_active_flag(int on)
   __atomic_store_n(&upkeep_stats.active, on, __ATOMIC_RELEASE);
 }
 
+/*
+  The window ended (exit, or handed over to another server): st, already
+  in the state file, becomes the current state, phase off.  Caller holds
+  upkeep_lock.
+*/
+void upkeep_maint_went_off_locked(const UkMaintState *st)
+{
+  upkeep_maint.phase= UPKEEP_OFF;
+  upkeep_maint.cur= *st;
+  upkeep_maint.state_unreadable= 0;
+  upkeep_maint.state_error[0]= '\0';
+  upkeep_maint.readonly_applied= 0;
+  upkeep_maint_set_active_flag(0);
+}
+
 int upkeep_maintenance_is_on(void)
 {
   int on;

@@ -200,13 +200,8 @@ int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
   }
 
   pthread_mutex_lock(&upkeep_lock);
-  upkeep_maint.phase= UPKEEP_OFF;
-  upkeep_maint.cur= st;
-  upkeep_maint.state_unreadable= 0;
-  upkeep_maint.state_error[0]= '\0';
-  upkeep_maint.readonly_applied= 0;
+  upkeep_maint_went_off_locked(&st);
   upkeep_maint.transition_busy= 0;
-  upkeep_maint_set_active_flag(0);
   pthread_mutex_unlock(&upkeep_lock);
 
   snprintf(who, sizeof(who), "upkeep: taken over by server_id %lu", to);
