@@ -163,9 +163,10 @@ note_cut(UkAdvisor *a, int ci, const int *cut, int ncut, bool carried,
 /*
  * Add a candidate unless it is there already or covered; inc: its
  * covering columns.  The keys must fit the table's key length limits
- * (uk_adv_key_fits()); covering columns that do not fit are left out, and
- * with them the covering: an index that misses one column of what the
- * query reads serves it no better than its keys alone.  *ci (may be NULL)
+ * (uk_adv_key_fits()).  When the covering columns do not fit with them,
+ * all of them are left out, not only as many as needed: an index that
+ * misses one column of what the query reads serves it no better than its
+ * keys alone, and is wider.  *ci (may be NULL)
  * receives the candidate's position, also when it was there already; -1
  * when it is covered by an existing index.
  */
@@ -191,13 +192,10 @@ add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n
 		return UK_OK;
 	if (ninc > 0 && !uk_adv_key_fits(t, cols, n, inc, ninc, &cut_bytes))
 	{
-		int			keep = ninc;
-
-		/* the carried columns that must go, from the last */
-		while (keep > 0 && !uk_adv_key_fits(t, cols, n, inc, keep, NULL))
-			keep--;
-		ncut = ninc - keep;
-		memcpy(cut, inc + keep, sizeof(int) * (size_t) ncut);
+		/* without any one of them the query reads the table again: the
+		 * keys alone are as good and narrower */
+		memcpy(cut, inc, sizeof(int) * (size_t) ninc);
+		ncut = ninc;
 		ninc = 0;
 	}
 	if (!uk_adv_key_fits(t, cols, n, NULL, 0, NULL))
