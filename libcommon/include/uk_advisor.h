@@ -86,8 +86,10 @@
 
 /*
  * Sum of average column widths of a proposed index, bytes.  Keeps clear of
- * the engines' key limits (PostgreSQL ~2700 bytes per btree entry, InnoDB
- * 3072) and of indexes wider than the rows they point to.
+ * PostgreSQL's limit on the values of a btree entry (~2700 bytes) and of
+ * indexes wider than the rows they point to.  A limit the server applies
+ * to the declared widths (InnoDB's 3072 bytes) is the caller's to give:
+ * UkAdvTable.max_key_bytes.
  */
 #define UK_ADV_MAX_KEY_BYTES 1000
 
