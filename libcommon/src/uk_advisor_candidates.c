@@ -12,10 +12,10 @@
  * is passed over, keys too wide together are not proposed but their
  * widest prefix that fits is, and covering columns that do not fit are
  * left out; the candidate notes what was left out (Cand.cut) for the
- * reason text.  Where the slot reads only a few
- * narrow columns more than a candidate's keys, and the candidate would
- * still fetch many rows, the same keys carrying those columns (covering,
- * UK_ADV_MAX_INCLUDE) are a candidate too.  Each lists the slots of its
+ * reason text.  Where the slot reads only a few narrow columns more than a
+ * candidate's keys, and the candidate would still fetch many rows, the
+ * same keys carrying those columns (covering, UK_ADV_MAX_INCLUDE) are a
+ * candidate too.  Each lists the slots of its
  * table whose predicates or sort touch its leading column: those are the
  * (query, candidate) pairs that are costed, by uk_advisor_model.c, and
  * that the caller may cost again.
@@ -166,9 +166,9 @@ note_cut(UkAdvisor *a, int ci, const int *cut, int ncut, bool carried,
  * (uk_adv_key_fits()).  When the covering columns do not fit with them,
  * all of them are left out, not only as many as needed: an index that
  * misses one column of what the query reads serves it no better than its
- * keys alone, and is wider.  *ci (may be NULL)
- * receives the candidate's position, also when it was there already; -1
- * when it is covered by an existing index.
+ * keys alone, and is wider.  *ci (may be NULL) receives the candidate's
+ * position, also when it was there already; -1 when it is not proposed
+ * (covered by an existing index, or keys too wide).
  */
 static UkStatus
 add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n,
@@ -181,7 +181,6 @@ add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n
 	uint32_t	pos;
 	Cand	   *c;
 	int			i;
-
 	int			cut[UK_ADV_MAX_INCLUDE];
 	int			ncut = 0;
 	int			cut_bytes = 0;

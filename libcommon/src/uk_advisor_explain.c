@@ -112,9 +112,11 @@ explain_covering(const UkAdvisor *a, const Cand *c, const Slot *s, char *r,
 
 /*
  * What the table's key length limits left out of a wider index (Cand.cut):
- * "; does not carry remarks: with it the key would take 3,640 bytes, over
- * the 3,072 bytes the server allows for a key of this table", or "; x and
- * y left out: ...".
+ * "; does not carry uom, which would let the query read only the index:
+ * with it the key would take 3,360 bytes, over the 3,072 bytes the server
+ * allows for a key of this table", or "; pincode left out: with it ...",
+ * or, for a column over the limit per key column, "; x left out: x takes
+ * 1,020 bytes in a key, over the 767 bytes ...".
  */
 static void
 explain_key_cut(const UkAdvisor *a, const Cand *c, char *r, size_t cap)
