@@ -4,7 +4,9 @@
     thread, through the worker's SQL connection):
       - the catalogue: information_schema TABLES, COLUMNS and STATISTICS
         of the schemas named, into cat_table entries that libcommon's
-        advisor reads as UkAdvTable;
+        advisor reads as UkAdvTable, with each column's bytes in a key
+        and each table's key length limits (uk_keylen.h) from the same
+        rows;
       - row writes per table: information_schema.TABLE_STATISTICS
         (userstat), read at capture start and at the run;
       - statistics of the columns used: mysql.column_stats when it has the
@@ -21,6 +23,7 @@
 
 #include "uk_advisor.h"
 #include "uk_colstats.h"
+#include "uk_keylen.h"
 #include "upkeep.h"
 #include "advisor_int.h"
 
@@ -125,7 +128,7 @@ static void table_row(void *arg, unsigned int ncols, char **cols)
   catalogue *c= a->cat;
   cat_table *t;
 
-  if (ncols < 4 || !cols[0] || !cols[1])
+  if (ncols < 7 || !cols[0] || !cols[1])
     return;
   if (!(t= grow(c->t, c->n, &c->cap, 64, sizeof(*t))))
   {
@@ -140,6 +143,8 @@ static void table_row(void *arg, unsigned int ncols, char **cols)
   t->rows= cols[2] ? strtod(cols[2], NULL) : -1;
   t->data_length= cols[3] ? strtod(cols[3], NULL) : 0;
   t->changed_at_start= -1;
+  uk_keylen_mariadb_table(cols[4], cols[5], cols[6] ? atol(cols[6]) : 0,
+                          &t->max_key, &t->max_part);
   if (!t->schema || !t->name)
   {
     free(t->schema);
@@ -155,7 +160,7 @@ static void column_row(void *arg, unsigned int ncols, char **cols)
   load_arg *a= arg;
   cat_table *t;
 
-  if (ncols < 4 || !cols[0] || !cols[1] || !cols[2])
+  if (ncols < 9 || !cols[0] || !cols[1] || !cols[2])
     return;
   if (!(t= cat_find(a->cat, cols[0], cols[1])))
     return;
@@ -184,6 +189,15 @@ static void column_row(void *arg, unsigned int ncols, char **cols)
     t->capcols= cap;
   }
   memset(&t->cols[t->ncols], 0, sizeof(UkAdvColumn));
+  {
+    /* what the column takes in a key, against the table's key limits */
+    UkMariaColumnType ty= {cols[3], cols[8],
+                           cols[4] ? strtod(cols[4], NULL) : -1,
+                           cols[5] ? atoi(cols[5]) : -1,
+                           cols[6] ? atoi(cols[6]) : -1,
+                           cols[7] ? atoi(cols[7]) : -1};
+    t->cols[t->ncols].key_bytes= uk_keylen_mariadb_column(&ty);
+  }
   t->cols[t->ncols].name= xstrdup(cols[2]);
   t->col_types[t->ncols]= xstrdup(cols[3] ? cols[3] : "");
   t->col_used[t->ncols]= 0;
@@ -252,14 +266,17 @@ int adv_load_catalogue(upkeep_sql *sql, const char *schemas, catalogue *cat)
 
   cat->last= -1;
   if (upkeep_sql_rows(sql, table_row, &a,
-        "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH"
+        "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH,"
+        " ENGINE, ROW_FORMAT, @@innodb_page_size"
         " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE'"
         " AND TABLE_SCHEMA IN (%s)", schemas) || a.failed)
     return 1;
   if (cat->n)
     qsort(cat->t, (size_t) cat->n, sizeof(cat_table), cat_cmp);
   if (upkeep_sql_rows(sql, column_row, &a,
-        "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE"
+        "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
+        " CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE,"
+        " DATETIME_PRECISION, COLUMN_TYPE"
         " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (%s)"
         " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", schemas) ||
       a.failed)

@@ -93,6 +93,7 @@ typedef struct
   unsigned char *col_has_stats;
   int nidx, capidx;
   UkAdvIndex *idx;
+  int max_key, max_part;            /* key length limits (uk_keylen.h) */
 } cat_table;
 
 typedef struct

@@ -319,6 +319,8 @@ static int advise_run(upkeep_sql *sql, run_summary *sum)
       tables[i].ncolumns= t->ncols;
       tables[i].indexes= t->idx;
       tables[i].nindexes= t->nidx;
+      tables[i].max_key_bytes= t->max_key;
+      tables[i].max_key_part_bytes= t->max_part;
     }
   }
 

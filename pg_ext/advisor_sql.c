@@ -100,6 +100,14 @@ upkeep_adv_create(AdvRun *r)
 		utables[i].nindexes = t->nindexes;
 		utables[i].visibility_known = true;
 		utables[i].visible_frac = t->visible_frac;
+
+		/*
+		 * No key length limit (and no column key_bytes): btree's, about a
+		 * third of a page per entry, is checked on each entry's values as
+		 * it is inserted, not on the declared types (docs/advisor.md).
+		 */
+		utables[i].max_key_bytes = 0;
+		utables[i].max_key_part_bytes = 0;
 	}
 	r->uqueries = palloc0(sizeof(UkAdvQuery) * Max(adv->nqueries, 1));
 	r->qpos = palloc0(sizeof(int) * Max(adv->nqueries, 1));

@@ -86,8 +86,10 @@
 
 /*
  * Sum of average column widths of a proposed index, bytes.  Keeps clear of
- * the engines' key limits (PostgreSQL ~2700 bytes per btree entry, InnoDB
- * 3072) and of indexes wider than the rows they point to.
+ * PostgreSQL's limit on the values of a btree entry (~2700 bytes) and of
+ * indexes wider than the rows they point to.  A limit the server applies
+ * to the declared widths (InnoDB's 3072 bytes) is the caller's to give:
+ * UkAdvTable.max_key_bytes.
  */
 #define UK_ADV_MAX_KEY_BYTES 1000
 
@@ -141,6 +143,14 @@ typedef struct UkAdvColumn
 								 * 0 unknown */
 	double		null_frac;		/* 0..1 */
 	double		avg_width;		/* bytes; 0 unknown */
+
+	/*
+	 * Bytes the column takes in an index key as the server counts them
+	 * against its key length limits (UkAdvTable.max_key_bytes): from the
+	 * declared type, e.g. 560 for a MariaDB utf8mb4 varchar(140).  0:
+	 * unknown or unlimited, counted as nothing.
+	 */
+	int			key_bytes;
 } UkAdvColumn;
 
 typedef enum UkAdvIndexKind
@@ -183,6 +193,18 @@ typedef struct UkAdvTable
 	 */
 	bool		visibility_known;
 	double		visible_frac;
+
+	/*
+	 * The server's limits on an index of this table, from its engine and
+	 * row format (0: none): the sum of the key columns' key_bytes, and
+	 * the key_bytes of any one key column (InnoDB: 3072 and 3072 for
+	 * ROW_FORMAT DYNAMIC and COMPRESSED, 3072 and 767 for COMPACT and
+	 * REDUNDANT, at the default 16 kB page).  No candidate exceeds them:
+	 * carried columns are left out first, and keys too wide are not
+	 * proposed (a shorter prefix of them may be).
+	 */
+	int			max_key_bytes;
+	int			max_key_part_bytes;
 } UkAdvTable;
 
 typedef struct UkAdvPred

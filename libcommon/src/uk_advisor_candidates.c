@@ -7,10 +7,15 @@
  * Candidates are generated per slot (equality columns by selectivity, then
  * a range column or the sort columns, with every leading prefix),
  * de-duplicated in a hash table, and dropped when an existing btree index
- * already has them as its leading columns.  Where the slot reads only a few
- * narrow columns more than a candidate's keys, and the candidate would
- * still fetch many rows, the same keys carrying those columns (covering,
- * UK_ADV_MAX_INCLUDE) are a candidate too.  Each lists the slots of its
+ * already has them as its leading columns.  None exceeds the table's key
+ * length limits (Table.max_key, max_part): a column too wide to be a key
+ * is passed over, keys too wide together are not proposed but their
+ * widest prefix that fits is, and covering columns that do not fit are
+ * left out; the candidate notes what was left out (Cand.cut) for the
+ * reason text.  Where the slot reads only a few narrow columns more than a
+ * candidate's keys, and the candidate would still fetch many rows, the
+ * same keys carrying those columns (covering, UK_ADV_MAX_INCLUDE) are a
+ * candidate too.  Each lists the slots of its
  * table whose predicates or sort touch its leading column: those are the
  * (query, candidate) pairs that are costed, by uk_advisor_model.c, and
  * that the caller may cost again.
@@ -134,12 +139,40 @@ covered_by_existing(const Table *t, const int *cols, const bool *desc, int n,
 }
 
 /*
+ * Note on candidate ci (-1: none) the columns cut[0..ncut) that a wider
+ * index would have had, with which the key takes bytes; the first note
+ * stays.
+ */
+static void
+note_cut(UkAdvisor *a, int ci, const int *cut, int ncut, bool carried,
+		 int bytes)
+{
+	Cand	   *c;
+	int			i;
+
+	if (ci < 0 || ncut <= 0 || a->cands[ci].ncut > 0)
+		return;
+	c = &a->cands[ci];
+	for (i = 0; i < ncut && i < UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE; i++)
+		c->cut[i] = cut[i];
+	c->ncut = i;
+	c->cut_carried = carried;
+	c->cut_bytes = bytes;
+}
+
+/*
  * Add a candidate unless it is there already or covered; inc: its
- * covering columns.
+ * covering columns.  The keys must fit the table's key length limits
+ * (uk_adv_key_fits()).  When the covering columns do not fit with them,
+ * all of them are left out, not only as many as needed: an index that
+ * misses one column of what the query reads serves it no better than its
+ * keys alone, and is wider.  *ci (may be NULL) receives the candidate's
+ * position, also when it was there already; -1 when it is not proposed
+ * (covered by an existing index, or keys too wide).
  */
 static UkStatus
 add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n,
-			 const int *inc, int ninc)
+			 const int *inc, int ninc, int *ci)
 {
 	const Table *t = &a->tables[a->slots[slot].table];
 	int			table = a->slots[slot].table;
@@ -148,8 +181,23 @@ add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n
 	uint32_t	pos;
 	Cand	   *c;
 	int			i;
+	int			cut[UK_ADV_MAX_INCLUDE];
+	int			ncut = 0;
+	int			cut_bytes = 0;
 
+	if (ci != NULL)
+		*ci = -1;
 	if (n <= 0)
+		return UK_OK;
+	if (ninc > 0 && !uk_adv_key_fits(t, cols, n, inc, ninc, &cut_bytes))
+	{
+		/* without any one of them the query reads the table again: the
+		 * keys alone are as good and narrower */
+		memcpy(cut, inc, sizeof(int) * (size_t) ninc);
+		ncut = ninc;
+		ninc = 0;
+	}
+	if (!uk_adv_key_fits(t, cols, n, NULL, 0, NULL))
 		return UK_OK;
 	/* normalize: the first column ascending (a btree scans both ways) */
 	for (i = 0; i < n; i++)
@@ -163,7 +211,12 @@ add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n
 	while (a->hash[pos] != 0)
 	{
 		if (cand_equal(&a->cands[a->hash[pos] - 1], table, cols, desc, n, inc, ninc))
+		{
+			note_cut(a, a->hash[pos] - 1, cut, ncut, true, cut_bytes);
+			if (ci != NULL)
+				*ci = a->hash[pos] - 1;
 			return UK_OK;
+		}
 		pos = (pos + 1) & (uint32_t) (a->hash_cap - 1);
 	}
 	if (a->ncands == a->cands_cap)
@@ -195,13 +248,17 @@ add_cand_cov(UkAdvisor *a, int slot, const int *cols, const bool *desc_in, int n
 	c->hash = h;
 	c->origin_slot = slot;
 	a->hash[pos] = ++a->ncands;
+	note_cut(a, a->ncands - 1, cut, ncut, true, cut_bytes);
+	if (ci != NULL)
+		*ci = a->ncands - 1;
 	return UK_OK;
 }
 
 static UkStatus
-add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc, int n)
+add_cand(UkAdvisor *a, int slot, const int *cols, const bool *desc, int n,
+		 int *ci)
 {
-	return add_cand_cov(a, slot, cols, desc, n, NULL, 0);
+	return add_cand_cov(a, slot, cols, desc, n, NULL, 0, ci);
 }
 
 static int
@@ -277,20 +334,41 @@ add_covering(UkAdvisor *a, int si, const int *cols, const bool *desc, int n)
 	if (keys + bytes > UK_ADV_MAX_KEY_BYTES)
 		return UK_OK;
 	qsort(inc, (size_t) ninc, sizeof(int), cmp_int);
-	return add_cand_cov(a, si, cols, desc, n, inc, ninc);
+	return add_cand_cov(a, si, cols, desc, n, inc, ninc, NULL);
 }
 
-/* Add (cols, n) and each of its leading prefixes. */
+/*
+ * Add (cols, n) and each of its leading prefixes, and the covering variant
+ * of the widest that fits the table's key length limits.  The widest that
+ * fits, when a wider one did not, notes the key columns left out.
+ */
 static UkStatus
 add_with_prefixes(UkAdvisor *a, int slot, const int *cols, const bool *desc,
 				  int n)
 {
+	const Table *t = &a->tables[a->slots[slot].table];
+	int			fit = 0;
 	int			k;
 
 	for (k = n; k >= 1; k--)
-		if (add_cand(a, slot, cols, desc, k) != UK_OK)
+	{
+		int			ci;
+
+		if (add_cand(a, slot, cols, desc, k, &ci) != UK_OK)
 			return UK_ERR_NOMEM;
-	return add_covering(a, slot, cols, desc, n);
+		if (fit == 0 && uk_adv_key_fits(t, cols, k, NULL, 0, NULL))
+		{
+			fit = k;
+			if (k < n)
+			{
+				int			bytes;
+
+				(void) uk_adv_key_fits(t, cols, n, NULL, 0, &bytes);
+				note_cut(a, ci, cols + k, n - k, false, bytes);
+			}
+		}
+	}
+	return add_covering(a, slot, cols, desc, fit);
 }
 
 static int
@@ -393,7 +471,8 @@ gen_slot(UkAdvisor *a, int si, bool no_join)
 	qsort(eq, (size_t) neq, sizeof(ColPred *), cmp_colpred);
 
 	for (i = 0; i < neq; i++)
-		if (uk_adv_can_lead(t, eq[i]))
+		if (uk_adv_can_lead(t, eq[i]) &&
+			uk_adv_key_fits(t, &eq[i]->column, 1, NULL, 0, NULL))
 		{
 			lead = i;
 			break;
@@ -404,8 +483,9 @@ gen_slot(UkAdvisor *a, int si, bool no_join)
 		left *= eq[lead]->sel;
 		for (i = 0; i < neq && left >= ENOUGH_ROWS; i++)
 		{
-			if (i == lead || !uk_adv_can_follow(eq[i]))
-				continue;
+			if (i == lead || !uk_adv_can_follow(eq[i]) ||
+				!uk_adv_key_fits(t, &eq[i]->column, 1, NULL, 0, NULL))
+				continue;		/* a column too wide to be a key: the next */
 			if (!push_col(t, base_cols, base_desc, &nbase, &bytes, eq[i]->column, false))
 				break;
 			left *= eq[i]->sel;

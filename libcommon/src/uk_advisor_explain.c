@@ -3,7 +3,8 @@
  *		The reason text of an advised index, for a DBA: why these columns,
  *		in this order, which columns were left out and why, which columns
  *		it carries so that queries read only the index (and whether a
- *		VACUUM is needed for that), which existing index it makes
+ *		VACUUM is needed for that), what the server's key length limit
+ *		left out, which existing index it makes
  *		redundant, how many queries it serves (see uk_advisor.h,
  *		uk_advisor_int.h).
  *
@@ -109,6 +110,59 @@ explain_covering(const UkAdvisor *a, const Cand *c, const Slot *s, char *r,
 	}
 }
 
+/*
+ * What the table's key length limits left out of a wider index (Cand.cut):
+ * "; does not carry uom, which would let the query read only the index:
+ * with it the key would take 3,360 bytes, over the 3,072 bytes the server
+ * allows for a key of this table", or "; pincode left out: with it ...",
+ * or, for a column over the limit per key column, "; x left out: x takes
+ * 1,020 bytes in a key, over the 767 bytes ...".
+ */
+static void
+explain_key_cut(const UkAdvisor *a, const Cand *c, char *r, size_t cap)
+{
+	const Table *t = &a->tables[c->pub.table];
+	char		list[300] = "";
+	char		part[260];
+	char		with[48];
+	char		limit[48];
+	int			i;
+
+	if (c->ncut == 0)
+		return;
+	for (i = 0; i < c->ncut; i++)
+	{
+		size_t		n = strlen(list);
+
+		snprintf(list + n, sizeof(list) - n, "%s%.64s",
+				 i == 0 ? "" : i == c->ncut - 1 ? " and " : ", ",
+				 t->cols[c->cut[i]].name);
+	}
+	for (i = 0; i < c->ncut; i++)
+		if (t->max_part > 0 && t->cols[c->cut[i]].key_bytes > t->max_part)
+			break;
+	if (i < c->ncut)
+	{
+		/* one column alone is over the per-column limit */
+		fmt_count(t->cols[c->cut[i]].key_bytes, with, sizeof(with));
+		fmt_count(t->max_part, limit, sizeof(limit));
+		snprintf(part, sizeof(part),
+				 ": %.64s takes %s bytes in a key, over the %s bytes the server allows per key column of this table",
+				 t->cols[c->cut[i]].name, with, limit);
+	}
+	else
+	{
+		fmt_count(c->cut_bytes, with, sizeof(with));
+		fmt_count(t->max_key, limit, sizeof(limit));
+		snprintf(part, sizeof(part),
+				 ": with %s the key would take %s bytes, over the %s bytes the server allows for a key of this table",
+				 c->ncut == 1 ? "it" : "them", with, limit);
+	}
+	reason_put(r, cap, c->cut_carried ?
+			   "; does not carry %s, which would let the query read only the index%s" :
+			   "; %s left out%s", list, part);
+}
+
 /* The reason text of advice c, explained on the slot of its example query. */
 void
 uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
@@ -116,7 +170,7 @@ uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 {
 	const Table *t = &a->tables[c->pub.table];
 	char		num[48];
-	char		part[160];
+	char		part[200];
 	bool		ordered = false;
 	int			i;
 	int			x;
@@ -193,6 +247,23 @@ uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 		for (k = 0; k < c->pub.ncolumns; k++)
 			if (c->pub.columns[k] == cp->column)
 				in_index = true;
+		for (k = 0; k < c->ncut && !c->cut_carried; k++)
+			in_index = in_index || c->cut[k] == cp->column;
+		if (!in_index && !is_carried(c, cp->column) &&
+			!uk_adv_key_fits(t, &cp->column, 1, NULL, 0, NULL))
+		{
+			bool		per_col = t->max_part > 0 &&
+				t->cols[cp->column].key_bytes > t->max_part;
+			char		with[48];
+
+			fmt_count(t->cols[cp->column].key_bytes, num, sizeof(num));
+			fmt_count(per_col ? t->max_part : t->max_key, with, sizeof(with));
+			snprintf(part, sizeof(part),
+					 "it takes %s bytes in a key, over the %s bytes the server allows %s this table",
+					 num, with, per_col ? "per key column of" : "for a key of");
+			reason_put(r, cap, "; %s left out: %s", name, part);
+			continue;
+		}
 		if (cp->sel_given && cp->sel >= UK_ADV_FOLLOW_MAX_SEL)
 			snprintf(part, sizeof(part), "the value is in %.0f%% of the rows",
 					 100 * cp->sel);
@@ -223,6 +294,7 @@ uk_adv_explain(const UkAdvisor *a, const Cand *c, const Slot *s, int nhelped,
 					   name, NULL);
 	}
 	explain_covering(a, c, s, r, cap);
+	explain_key_cut(a, c, r, cap);
 	/* an existing index this one makes redundant */
 	for (x = 0; x < t->nidx; x++)
 	{

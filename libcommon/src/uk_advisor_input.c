@@ -72,7 +72,7 @@ uk_adv_copy_tables(UkAdvisor *a, const UkAdvWorkload *w, UkError **err)
 
 			if (ic->name == NULL || !isfinite(ic->n_distinct) || ic->n_distinct < -1 ||
 				!(ic->null_frac >= 0 && ic->null_frac <= 1) ||
-				!finite_nonneg(ic->avg_width))
+				!finite_nonneg(ic->avg_width) || ic->key_bytes < 0)
 				return uk_error_set(err, UK_ERR_INVALID, 0,
 									"table %d column %d: bad name or statistics", ti, c);
 			t->cols[c] = *ic;
@@ -119,6 +119,11 @@ uk_adv_copy_tables(UkAdvisor *a, const UkAdvWorkload *w, UkError **err)
 		if (!(in->visible_frac >= 0 && in->visible_frac <= 1))
 			return uk_error_set(err, UK_ERR_INVALID, 0,
 								"table %d: visible_frac must be between 0 and 1", ti);
+		if (in->max_key_bytes < 0 || in->max_key_part_bytes < 0)
+			return uk_error_set(err, UK_ERR_INVALID, 0,
+								"table %d: key length limits must not be negative", ti);
+		t->max_key = in->max_key_bytes;
+		t->max_part = in->max_key_part_bytes;
 		t->visibility_known = in->visibility_known;
 		t->visible_frac = in->visible_frac;
 		t->pages = in->size_bytes > 0 ? in->size_bytes / uk_adv_page_bytes(a->engine) :

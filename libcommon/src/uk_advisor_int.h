@@ -122,6 +122,8 @@ typedef struct Table
 	int			npk;
 	bool		visibility_known;
 	double		visible_frac;
+	int			max_key;		/* UkAdvTable.max_key_bytes; 0 none */
+	int			max_part;		/* UkAdvTable.max_key_part_bytes; 0 none */
 } Table;
 
 /* the most useful predicate a slot has on one column */
@@ -192,6 +194,17 @@ typedef struct Cand
 	double		key_bytes;
 	uint32_t	hash;
 	int			origin_slot;	/* the slot that first produced it */
+
+	/*
+	 * Columns a wider index would have had but that the table's key
+	 * length limits left out (Table.max_key, max_part): key columns after
+	 * these, or (cut_carried) columns it would have carried; cut_bytes is
+	 * the key's size with them.  For the reason text only.
+	 */
+	int			ncut;
+	int			cut[UK_ADV_MAX_COLUMNS + UK_ADV_MAX_INCLUDE];
+	bool		cut_carried;
+	int			cut_bytes;
 } Cand;
 
 struct UkAdvisor
@@ -249,6 +262,14 @@ extern bool uk_adv_can_follow(const ColPred *cp);
  */
 extern bool uk_adv_covers(const Table *t, const Slot *s, const int *cols,
 						  int n, const int *inc, int ninc);
+
+/*
+ * Declared key bytes of columns cols[0..n) and inc[0..ninc), as the
+ * server counts them (UkAdvColumn.key_bytes), into *bytes; false when the
+ * key exceeds the table's max_key or one column its max_part.
+ */
+extern bool uk_adv_key_fits(const Table *t, const int *cols, int n,
+							const int *inc, int ninc, int *bytes);
 
 /* Bytes of one index entry; of a page; estimated size of an index. */
 extern double uk_adv_entry_bytes(UkEngine e, double key_bytes);

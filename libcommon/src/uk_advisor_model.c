@@ -75,6 +75,30 @@ uk_adv_col_width(const Table *t, int c)
 	return w > 0 ? w : UK_ADV_DEFAULT_WIDTH;
 }
 
+bool
+uk_adv_key_fits(const Table *t, const int *cols, int n, const int *inc,
+				int ninc, int *bytes)
+{
+	bool		fits = true;
+	double		sum = 0;		/* no int overflow, whatever the caller gave */
+	int			i;
+
+	for (i = 0; i < n + ninc; i++)
+	{
+		int			c = i < n ? cols[i] : inc[i - n];
+		int			b = c >= 0 ? t->cols[c].key_bytes : 0;
+
+		if (t->max_part > 0 && b > t->max_part)
+			fits = false;
+		sum += b;
+	}
+	if (t->max_key > 0 && sum > t->max_key)
+		fits = false;
+	if (bytes != NULL)
+		*bytes = sum < 2e9 ? (int) sum : 2000000000;
+	return fits;
+}
+
 /* Fraction of rows one predicate keeps (per probe). */
 double
 uk_adv_pred_sel(const Table *t, const UkAdvPred *p)

@@ -162,6 +162,7 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 		}
 		cols[i].null_frac = next_byte(&cur) / 255.0;
 		cols[i].avg_width = next_byte(&cur);
+		cols[i].key_bytes = next_byte(&cur) % 4 == 0 ? 0 : next_byte(&cur) * 4;
 	}
 	ixcols[0] = (int) (next_byte(&cur) % 7) - 1;
 	ixcols[1] = (int) (next_byte(&cur) % 6);
@@ -184,6 +185,8 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 	t.nindexes = (int) (next_byte(&cur) % 2);
 	t.visibility_known = next_byte(&cur) % 2;
 	t.visible_frac = next_byte(&cur) / 255.0;
+	t.max_key_bytes = next_byte(&cur) % 2 ? 0 : next_byte(&cur) * 8;
+	t.max_key_part_bytes = next_byte(&cur) % 2 ? 0 : next_byte(&cur) * 4;
 	while (nq < 8 && cur.p < cur.size)
 	{
 		int			np = (int) (next_byte(&cur) % 5);
@@ -246,6 +249,7 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 	for (i = 0; i < n; i++)
 	{
 		int			nkeys = adv[i].ncolumns - (e == UK_ENGINE_MARIADB ? adv[i].ncovering : 0);
+		int			key_bytes = 0;
 
 		if (nkeys < 1 || nkeys > UK_ADV_MAX_COLUMNS ||
 			adv[i].ncovering < 0 || adv[i].ncovering > UK_ADV_MAX_INCLUDE ||
@@ -255,6 +259,21 @@ check_advisor(UkEngine e, const uint8_t *d, size_t size)
 		for (j = 0; j < adv[i].ncolumns; j++)
 			if (adv[i].columns[j] < 0 || adv[i].columns[j] >= 6)
 				abort();
+		/* never over the table's key length limits */
+		for (j = 0; j < adv[i].ncolumns + adv[i].ninclude; j++)
+		{
+			int			c = j < adv[i].ncolumns ? adv[i].columns[j] :
+				adv[i].include[j - adv[i].ncolumns];
+
+			if (c >= 0 && c < 6)
+			{
+				if (t.max_key_part_bytes > 0 && cols[c].key_bytes > t.max_key_part_bytes)
+					abort();
+				key_bytes += cols[c].key_bytes;
+			}
+		}
+		if (t.max_key_bytes > 0 && key_bytes > t.max_key_bytes)
+			abort();
 		for (j = 0; j < adv[i].ninclude; j++)
 			if (adv[i].include[j] < 0 || adv[i].include[j] >= 6 ||
 				strstr(adv[i].create_statement, " INCLUDE (") == NULL)

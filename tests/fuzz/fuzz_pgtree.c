@@ -27,7 +27,7 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define C(name) {name, 0, 0, 0}
+#define C(name) {name, 0, 0, 0, 0}
 
 static const UkAdvColumn move_cols[] = {
 	C("id"), C("name"), C("product_id"), C("location_id"), C("location_dest_id"),
@@ -39,11 +39,11 @@ static const UkAdvColumn t_cols[] = {C("a"), C("b"), C("c"), C("Mixed")};
 static const UkAdvColumn u_cols[] = {C("a"), C("x")};
 
 static const UkAdvTable tables[] = {
-	{"odoo", "stock_move", 300000, 0, 1000, move_cols, 11, NULL, 0, false, 0},
-	{"odoo", "stock_picking", 100000, 0, 100, picking_cols, 4, NULL, 0, false, 0},
-	{"public", "t", -1, 0, 0, t_cols, 4, NULL, 0, false, 0},
-	{"s", "t", 10, 0, 0, u_cols, 2, NULL, 0, false, 0},
-	{NULL, "u", 10, 0, 0, u_cols, 2, NULL, 0, false, 0},
+	{"odoo", "stock_move", 300000, 0, 1000, move_cols, 11, NULL, 0, false, 0, 0, 0},
+	{"odoo", "stock_picking", 100000, 0, 100, picking_cols, 4, NULL, 0, false, 0, 0, 0},
+	{"public", "t", -1, 0, 0, t_cols, 4, NULL, 0, false, 0, 0, 0},
+	{"s", "t", 10, 0, 0, u_cols, 2, NULL, 0, false, 0, 0, 0},
+	{NULL, "u", 10, 0, 0, u_cols, 2, NULL, 0, false, 0, 0, 0},
 };
 
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))

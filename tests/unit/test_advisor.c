@@ -18,13 +18,13 @@ enum
 };
 
 static const UkAdvColumn move_cols[C_NCOLS] = {
-	{"id", -1, 0, 4},
-	{"product_id", 20000, 0, 4},
-	{"location_id", 200, 0, 4},
-	{"state", 3, 0, 6},
-	{"date", -0.9, 0, 8},
-	{"company_id", 2, 0, 4},
-	{"picking_id", -0.05, 0.1, 4},
+	{"id", -1, 0, 4, 0},
+	{"product_id", 20000, 0, 4, 0},
+	{"location_id", 200, 0, 4, 0},
+	{"state", 3, 0, 6, 0},
+	{"date", -0.9, 0, 8, 0},
+	{"company_id", 2, 0, 4, 0},
+	{"picking_id", -0.05, 0.1, 4, 0},
 };
 
 static const int ix_id[] = {C_ID};
@@ -41,7 +41,7 @@ static UkAdvTable
 move_table(int nindexes, double row_writes)
 {
 	UkAdvTable	t = {"odoo", "stock_move", 300000, 300000.0 * 120, row_writes,
-	move_cols, C_NCOLS, move_idx, nindexes, false, 0};
+	move_cols, C_NCOLS, move_idx, nindexes, false, 0, 0, 0};
 
 	return t;
 }
@@ -335,7 +335,7 @@ test_writes_and_thresholds(void)
 static void
 test_joins_and_in(void)
 {
-	static const UkAdvColumn pick_cols[] = {{"id", -1, 0, 4}, {"name", -1, 0, 12}};
+	static const UkAdvColumn pick_cols[] = {{"id", -1, 0, 4, 0}, {"name", -1, 0, 12, 0}};
 	static const UkAdvPred preds[] = {
 		{1, 1, UK_ADV_EQ, 0, 0},	/* stock_picking.name = $1 */
 		{0, C_PICKING, UK_ADV_JOIN, 1, 0},	/* stock_move.picking_id = p.id */
@@ -357,7 +357,7 @@ test_joins_and_in(void)
 	t[0] = move_table(2, 0);
 	t[1] = (UkAdvTable)
 	{
-		"odoo", "stock_picking", 15000, 15000.0 * 200, 0, pick_cols, 2, NULL, 0, false, 0
+		"odoo", "stock_picking", 15000, 15000.0 * 200, 0, pick_cols, 2, NULL, 0, false, 0, 0, 0
 	};
 	uk_adv_options_init(&o);
 	CHECK(uk_advisor_create(&w, &a, &err) == UK_OK &&
@@ -430,10 +430,10 @@ test_joins_and_in(void)
 static void
 test_edges(void)
 {
-	static const UkAdvColumn unknown_cols[] = {{"a", 0, 0, 0}, {"b", 0, 0, 0}};
+	static const UkAdvColumn unknown_cols[] = {{"a", 0, 0, 0, 0}, {"b", 0, 0, 0, 0}};
 	static const UkAdvPred p_a[] = {{0, 0, UK_ADV_EQ, 0, 0}, {0, 1, UK_ADV_PREFIX, 0, 0}};
 	static const UkAdvPred bad[] = {{0, 99, UK_ADV_EQ, 0, 0}};
-	UkAdvTable	t = {NULL, "t", -1, 0, 0, unknown_cols, 2, NULL, 0, false, 0};
+	UkAdvTable	t = {NULL, "t", -1, 0, 0, unknown_cols, 2, NULL, 0, false, 0, 0, 0};
 	UkAdvQuery	q = query(NULL, 1, NULL, 0);
 	UkAdvWorkload w = {UK_ENGINE_POSTGRES, &t, 1, &q, 1};
 	UkAdvOptions o;
@@ -583,13 +583,13 @@ test_big_workload(void)
 			snprintf(names[i][j], sizeof(names[i][j]), "c%d", j);
 			cols[i][j] = (UkAdvColumn)
 			{
-				names[i][j], nds[j], j == 11 ? 0.3 : 0, (double) (4 + (j % 3) * 4)
+				names[i][j], nds[j], j == 11 ? 0.3 : 0, (double) (4 + (j % 3) * 4), 0
 			};
 		}
 		tables[i] = (UkAdvTable)
 		{
 			"db", tnames[i], 10000.0 * (double) (i + 1) * (double) (i + 1),
-				0, (double) (RND() % 100000), cols[i], NC, &pkey, 1, false, 0
+				0, (double) (RND() % 100000), cols[i], NC, &pkey, 1, false, 0, 0, 0
 		};
 	}
 	for (i = 0; i < NQ; i++)

@@ -21,14 +21,14 @@ enum
 };
 
 static const UkAdvColumn gl_cols[G_NCOLS] = {
-	{"id", -1, 0, 8},
-	{"account", 400, 0, 16},
-	{"posting_date", 1826, 0, 4},
-	{"voucher_no", -0.5, 0, 14},
-	{"debit", 900, 0, 7},
-	{"credit", 900, 0, 7},
-	{"is_cancelled", 2, 0, 2},
-	{"remarks", -0.5, 0, 60},
+	{"id", -1, 0, 8, 0},
+	{"account", 400, 0, 16, 0},
+	{"posting_date", 1826, 0, 4, 0},
+	{"voucher_no", -0.5, 0, 14, 0},
+	{"debit", 900, 0, 7, 0},
+	{"credit", 900, 0, 7, 0},
+	{"is_cancelled", 2, 0, 2, 0},
+	{"remarks", -0.5, 0, 60, 0},
 };
 
 static const int ix_id[] = {G_ID};
@@ -41,7 +41,7 @@ static UkAdvTable
 gl_table(bool visibility_known, double visible_frac)
 {
 	UkAdvTable	t = {"erp", "gl_entry", 150000, 150000.0 * 150, 0, gl_cols,
-	G_NCOLS, gl_pk, 1, visibility_known, visible_frac};
+	G_NCOLS, gl_pk, 1, visibility_known, visible_frac, 0, 0};
 
 	return t;
 }

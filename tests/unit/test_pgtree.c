@@ -37,7 +37,7 @@ typedef struct PtMariaCase
 } PtMariaCase;
 
 /* A column with no statistics */
-#define C(name) {name, 0, 0, 0}
+#define C(name) {name, 0, 0, 0, 0}
 
 /* The generic catalogue: two t, two u, a v in schema s, a w with no schema */
 static const UkAdvColumn t_cols[] = {
@@ -55,12 +55,12 @@ static const UkAdvColumn w_cols[] = {
 #define NCOLS(a) ((int) (sizeof(a) / sizeof(a[0])))
 
 static const UkAdvTable gen_tables[] = {
-	{"public", "t", 1000, 0, 0, t_cols, NCOLS(t_cols), NULL, 0, false, 0},
-	{"s", "t", 1000, 0, 0, st_cols, NCOLS(st_cols), NULL, 0, false, 0},
-	{"public", "u", 1000, 0, 0, u_cols, NCOLS(u_cols), NULL, 0, false, 0},
-	{"other", "u", 1000, 0, 0, ou_cols, NCOLS(ou_cols), NULL, 0, false, 0},
-	{"s", "v", 1000, 0, 0, v_cols, NCOLS(v_cols), NULL, 0, false, 0},
-	{NULL, "w", 1000, 0, 0, w_cols, NCOLS(w_cols), NULL, 0, false, 0},
+	{"public", "t", 1000, 0, 0, t_cols, NCOLS(t_cols), NULL, 0, false, 0, 0, 0},
+	{"s", "t", 1000, 0, 0, st_cols, NCOLS(st_cols), NULL, 0, false, 0, 0, 0},
+	{"public", "u", 1000, 0, 0, u_cols, NCOLS(u_cols), NULL, 0, false, 0, 0, 0},
+	{"other", "u", 1000, 0, 0, ou_cols, NCOLS(ou_cols), NULL, 0, false, 0, 0, 0},
+	{"s", "v", 1000, 0, 0, v_cols, NCOLS(v_cols), NULL, 0, false, 0, 0, 0},
+	{NULL, "w", 1000, 0, 0, w_cols, NCOLS(w_cols), NULL, 0, false, 0, 0, 0},
 };
 static const char *const gen_labels[] = {"t", "st", "u", "ou", "v", "w"};
 
@@ -75,10 +75,10 @@ static const UkAdvColumn location_cols[] = {C("id"), C("name"), C("company_id")}
 static const UkAdvColumn product_cols[] = {C("id"), C("default_code"), C("active")};
 
 static const UkAdvTable stock_tables[] = {
-	{"odoo", "stock_move", 300000, 0, 0, move_cols, NCOLS(move_cols), NULL, 0, false, 0},
-	{"odoo", "stock_picking", 100000, 0, 0, picking_cols, NCOLS(picking_cols), NULL, 0, false, 0},
-	{"odoo", "stock_location", 40, 0, 0, location_cols, NCOLS(location_cols), NULL, 0, false, 0},
-	{"odoo", "product_product", 5000, 0, 0, product_cols, NCOLS(product_cols), NULL, 0, false, 0},
+	{"odoo", "stock_move", 300000, 0, 0, move_cols, NCOLS(move_cols), NULL, 0, false, 0, 0, 0},
+	{"odoo", "stock_picking", 100000, 0, 0, picking_cols, NCOLS(picking_cols), NULL, 0, false, 0, 0, 0},
+	{"odoo", "stock_location", 40, 0, 0, location_cols, NCOLS(location_cols), NULL, 0, false, 0, 0, 0},
+	{"odoo", "product_product", 5000, 0, 0, product_cols, NCOLS(product_cols), NULL, 0, false, 0, 0, 0},
 };
 static const char *const stock_labels[] = {"move", "picking", "location", "product"};
 
@@ -1941,8 +1941,8 @@ static void
 test_catalogue(void)
 {
 	static const UkAdvColumn bad_cols[] = {C("a"), C(NULL)};
-	const UkAdvTable no_name[] = {{"s", NULL, 1, 0, 0, t_cols, 1, NULL, 0, false, 0}};
-	const UkAdvTable no_col[] = {{"s", "x", 1, 0, 0, bad_cols, 2, NULL, 0, false, 0}};
+	const UkAdvTable no_name[] = {{"s", NULL, 1, 0, 0, t_cols, 1, NULL, 0, false, 0, 0, 0}};
+	const UkAdvTable no_col[] = {{"s", "x", 1, 0, 0, bad_cols, 2, NULL, 0, false, 0, 0, 0}};
 	const char *json = "{\"stmts\":[]}";
 	UkTreeShape shape;
 	UkError    *err = NULL;

@@ -15,7 +15,7 @@
 #include "uk_pgtree.h"
 #include "uk_test.h"
 
-#define C(name) {name, 0, 0, 0}
+#define C(name) {name, 0, 0, 0, 0}
 
 static const UkAdvColumn gl_cols[] = {
 	C("id"), C("account"), C("posting_date"), C("debit"), C("credit"),
@@ -24,8 +24,8 @@ static const UkAdvColumn gl_cols[] = {
 static const UkAdvColumn party_cols[] = {C("id"), C("name")};
 
 static const UkAdvTable tables[] = {
-	{"erp", "gl_entry", 1000, 0, 0, gl_cols, 7, NULL, 0, false, 0},
-	{"erp", "party", 1000, 0, 0, party_cols, 2, NULL, 0, false, 0},
+	{"erp", "gl_entry", 1000, 0, 0, gl_cols, 7, NULL, 0, false, 0, 0, 0},
+	{"erp", "party", 1000, 0, 0, party_cols, 2, NULL, 0, false, 0, 0, 0},
 };
 
 static const struct
