@@ -95,6 +95,8 @@ extern bool upkeep_patch_write_record_locked(const UkPatchRec *rec, bool quiet);
 extern bool upkeep_patch_write_record(const UkPatchRec *rec, bool quiet);
 extern int64 upkeep_patch_now_unix_us(void);
 extern void upkeep_patch_require_shmem(void);
+extern uint64 upkeep_patch_log_begin(const char *name, const char *app,
+									 PatchSlot **slot_out);
 
 /* patchlog_run.c: argument helpers of the SQL-callable functions */
 extern char *text_arg_or_null(FunctionCallInfo fcinfo, int n);

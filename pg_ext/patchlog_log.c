@@ -13,7 +13,8 @@
  * the files are scanned so that run and statement ids keep growing.
  *
  * Shared memory: one slot per PGPROC, written by its backend under
- * PatchShared->lock (exclusive) when a run begins or ends, and holding
+ * PatchShared->lock (exclusive) when a run begins (upkeep_patch_log_begin:
+ * the BEGIN record and the slot together) or ends, and holding
  * counters the owner updates as atomics; the views read the slots under
  * the lock (shared).  The lock also serializes appends to the log file
  * and its rotation, so that no reader opens the files while one is being
@@ -23,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "storage/shmem.h"
@@ -282,5 +284,60 @@ upkeep_patch_of_pid(int pid, char *name, size_t cap)
 		}
 	}
 	LWLockRelease(upkeep_patch_shared->lock);
+	return run_id;
+}
+
+/*
+ * A run of this backend begins: its BEGIN record in the log and its slot
+ * (*slot_out).  Returns its run id; ERROR when the log cannot be written
+ * (the slot is then left as it was).
+ */
+uint64
+upkeep_patch_log_begin(const char *name, const char *app, PatchSlot **slot_out)
+{
+	UkPatchRec	rec;
+	PatchSlot  *slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
+	char	   *dbname = get_database_name(MyDatabaseId);
+	char	   *username = GetUserNameFromId(GetSessionUserId(), false);
+	uint64		run_id;
+	bool		ok;
+	int			saved_errno;
+
+	uk_patchrec_init(&rec, UK_REC_BEGIN);
+	rec.at_us = upkeep_patch_now_unix_us();
+	rec.pid = MyProcPid;
+	rec.database = dbname != NULL ? dbname : "";
+	rec.username = username;
+	rec.name = name;
+	rec.app = app != NULL ? app : "";
+
+	LWLockAcquire(upkeep_patch_shared->lock, LW_EXCLUSIVE);
+	run_id = upkeep_patch_shared->next_run_id++;
+	rec.run_id = run_id;
+	ok = upkeep_patch_write_record_locked(&rec, true);
+	saved_errno = errno;
+	if (ok)
+	{
+		slot->pid = MyProcPid;
+		slot->started_at = UnixUsecsToTimestampTz(rec.at_us);
+		strlcpy(slot->name, name, sizeof(slot->name));
+		strlcpy(slot->app, rec.app, sizeof(slot->app));
+		strlcpy(slot->database, rec.database, sizeof(slot->database));
+		strlcpy(slot->username, rec.username, sizeof(slot->username));
+		pg_atomic_write_u64(&slot->statements, 0);
+		pg_atomic_write_u64(&slot->slow_statements, 0);
+		pg_atomic_write_u64(&slot->lock_wait_us, 0);
+		slot->run_id = run_id;
+	}
+	LWLockRelease(upkeep_patch_shared->lock);
+	if (!ok)
+	{
+		errno = saved_errno;
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not write upkeep patch log \"%s\": %m",
+						PATCH_LOG_FILE)));
+	}
+	*slot_out = slot;
 	return run_id;
 }

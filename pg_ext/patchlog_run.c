@@ -46,7 +46,6 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "commands/dbcommands.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -285,13 +284,8 @@ patch_begin(PG_FUNCTION_ARGS)
 	char	   *name = text_arg_or_null(fcinfo, 0);
 	char	   *app = text_arg_or_null(fcinfo, 1);
 	UkError    *err = NULL;
-	UkPatchRec	rec;
 	PatchSlot  *slot;
-	char	   *dbname;
-	char	   *username;
 	uint64		run_id;
-	bool		ok;
-	int			saved_errno;
 
 	upkeep_patch_require_shmem();
 	upkeep_wal_require_primary("upkeep.patch_begin()");	/* issue 14 */
@@ -305,46 +299,8 @@ patch_begin(PG_FUNCTION_ARGS)
 		uk_patch_app_validate(app, &err) != UK_OK)
 		report_invalid(err);
 
-	dbname = get_database_name(MyDatabaseId);
-	username = GetUserNameFromId(GetSessionUserId(), false);
 	ensure_exit_callback();
-
-	slot = &upkeep_patch_shared->slots[MyProc->pgprocno];
-	uk_patchrec_init(&rec, UK_REC_BEGIN);
-	rec.at_us = upkeep_patch_now_unix_us();
-	rec.pid = MyProcPid;
-	rec.database = dbname != NULL ? dbname : "";
-	rec.username = username;
-	rec.name = name;
-	rec.app = app != NULL ? app : "";
-
-	LWLockAcquire(upkeep_patch_shared->lock, LW_EXCLUSIVE);
-	run_id = upkeep_patch_shared->next_run_id++;
-	rec.run_id = run_id;
-	ok = upkeep_patch_write_record_locked(&rec, true);
-	saved_errno = errno;
-	if (ok)
-	{
-		slot->pid = MyProcPid;
-		slot->started_at = UnixUsecsToTimestampTz(rec.at_us);
-		strlcpy(slot->name, name, sizeof(slot->name));
-		strlcpy(slot->app, rec.app, sizeof(slot->app));
-		strlcpy(slot->database, rec.database, sizeof(slot->database));
-		strlcpy(slot->username, rec.username, sizeof(slot->username));
-		pg_atomic_write_u64(&slot->statements, 0);
-		pg_atomic_write_u64(&slot->slow_statements, 0);
-		pg_atomic_write_u64(&slot->lock_wait_us, 0);
-		slot->run_id = run_id;
-	}
-	LWLockRelease(upkeep_patch_shared->lock);
-	if (!ok)
-	{
-		errno = saved_errno;
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not write upkeep patch log \"%s\": %m",
-						PATCH_LOG_FILE)));
-	}
+	run_id = upkeep_patch_log_begin(name, app, &slot);
 
 	if (my_proc_slot != NULL)
 		pg_atomic_write_u64(&my_proc_slot->window_stmt_run, 0);
@@ -401,10 +357,13 @@ window_member_lost(void)
 }
 
 /*
- * The start (statement_timestamp()) of the last top-level statement
- * counted as unattributed, so that its failure is not counted again.
+ * Whether the last statement_run() counted its statement as unattributed.
+ * Such a statement is pushed on the stack with run id 0 (like a timed
+ * one), so that its failure, which emit_log_hook sees, is not counted
+ * again, while a statement that fails before the executor (nothing on the
+ * stack) is counted there.
  */
-static TimestampTz unattributed_stmt_at;
+static bool counted_now;
 
 /*
  * The window patch run a statement starting now in this session (with no
@@ -439,7 +398,7 @@ window_run_now(WindowRunSlot **wslot, bool count)
 		if (count)
 		{
 			pg_atomic_fetch_add_u64(&wp->unattributed, 1);
-			unattributed_stmt_at = GetCurrentStatementStartTimestamp();
+			counted_now = true;
 		}
 	}
 	return 0;
@@ -453,6 +412,7 @@ static inline uint64
 statement_run(WindowRunSlot **wslot, bool count)
 {
 	*wslot = NULL;
+	counted_now = false;
 	if (upkeep_my_run_id != 0)
 		return upkeep_my_run_id;
 	return window_run_now(wslot, count);
@@ -603,10 +563,12 @@ upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 							ExecutorStart_hook_type next)
 {
 	TimedQuery	t;
+	bool		unattributed;
 
-	t.wslot = NULL;
+	memset(&t, 0, sizeof(t));
 	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
 	t.run_id = (eflags & EXEC_FLAG_EXPLAIN_ONLY) ? 0 : statement_run(&t.wslot, true);
+	unattributed = counted_now;
 	if (t.run_id != 0)
 		statement_start(&t);
 	if (next)
@@ -614,8 +576,12 @@ upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 	else
 		standard_ExecutorStart(qd, eflags);
 
-	/* pushed only once started: a failed start never reaches ExecutorEnd */
-	if (t.run_id == 0 || upkeep_patch_stack_depth >= PATCH_STACK_MAX)
+	/*
+	 * Pushed only once started: a failed start never reaches ExecutorEnd.
+	 * An unattributed statement too (run id 0), see counted_now.
+	 */
+	if ((t.run_id == 0 && !unattributed) ||
+		upkeep_patch_stack_depth >= PATCH_STACK_MAX)
 		return;
 	t.qd = qd;
 	t.nest_level = GetCurrentTransactionNestLevel();
@@ -638,12 +604,13 @@ upkeep_patch_executor_end(QueryDesc *qd)
 			sizeof(TimedQuery) * (upkeep_patch_stack_depth - i - 1));
 	upkeep_patch_stack_depth--;
 
-	statement_done(&t,
-				   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
-				   qd->sourceText, qd->plannedstmt->stmt_location,
-				   qd->plannedstmt->stmt_len,
-				   qd->estate != NULL ? (int64) qd->estate->es_processed : -1,
-				   qd);
+	if (t.run_id != 0)
+		statement_done(&t,
+					   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
+					   qd->sourceText, qd->plannedstmt->stmt_location,
+					   qd->plannedstmt->stmt_len,
+					   qd->estate != NULL ? (int64) qd->estate->es_processed : -1,
+					   qd);
 	if (t.toplevel)
 		toplevel_done();
 }
@@ -674,11 +641,20 @@ upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
 	uint64		own_run = upkeep_my_run_id;
 	CommandTag	tag = CreateCommandTag(pstmt->utilityStmt);
 	TimedQuery	t;
+	int			pushed_at = -1;
 
+	memset(&t, 0, sizeof(t));
 	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
 	t.run_id = utility_is_timed(pstmt, context) ? statement_run(&t.wslot, true) : 0;
 	if (t.run_id != 0)
 		statement_start(&t);
+	else if (counted_now && upkeep_patch_stack_depth < PATCH_STACK_MAX)
+	{
+		/* unattributed (counted_now): on the stack while it runs */
+		t.nest_level = GetCurrentTransactionNestLevel();
+		pushed_at = upkeep_patch_stack_depth;
+		stack[upkeep_patch_stack_depth++] = t;
+	}
 	utility_depth++;
 	PG_TRY();
 	{
@@ -695,6 +671,11 @@ upkeep_patch_process_utility(PlannedStmt *pstmt, const char *queryString,
 			utility_depth--;
 	}
 	PG_END_TRY();
+
+	/* it ended normally: off the stack (an error leaves it for emit_log) */
+	if (pushed_at >= 0 && upkeep_patch_stack_depth > pushed_at &&
+		stack[pushed_at].qd == NULL && stack[pushed_at].run_id == 0)
+		upkeep_patch_stack_depth = pushed_at;
 
 	/* the run may have ended (or one of its own begun) inside the statement */
 	if (t.run_id != 0 && upkeep_my_run_id == own_run)
@@ -733,7 +714,9 @@ upkeep_patch_emit_log(ErrorData *edata)
 	/* the innermost statement being timed, else the client's statement */
 	top = upkeep_patch_stack_depth > 0 ?
 		&stack[upkeep_patch_stack_depth - 1] : NULL;
-	if (top != NULL && top->qd->sourceText != NULL)
+	if (top != NULL && top->run_id == 0)
+		return;					/* unattributed, counted as it started */
+	if (top != NULL && top->qd != NULL && top->qd->sourceText != NULL)
 	{
 		source = top->qd->sourceText;
 		location = top->qd->plannedstmt->stmt_location;
@@ -744,13 +727,13 @@ upkeep_patch_emit_log(ErrorData *edata)
 	else
 	{
 		/*
-		 * Not (or no longer) in the executor.  A statement that failed
-		 * before it (parser, analysis, planning) has not been counted yet:
-		 * with no window patch open, it is an unattributed one; one that
-		 * was counted as it started is not counted twice.
+		 * Nothing on the stack (or a timed statement without its text): a
+		 * statement that failed before the executor (parser, analysis,
+		 * planning) was not counted yet; with no window patch open it is
+		 * an unattributed one.  An error with no statement (a session
+		 * ended while idle) is none.
 		 */
-		run = statement_run(&wslot, GetCurrentStatementStartTimestamp() !=
-							unattributed_stmt_at);
+		run = statement_run(&wslot, top == NULL && debug_query_string != NULL);
 	}
 	if (run == 0 || !count_statement(run, wslot, 0, false))
 		return;

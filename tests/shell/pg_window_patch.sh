@@ -140,7 +140,23 @@ child -c "SELECT 1 / (random() < 0)::int" >/dev/null 2>&1 && fail "the division 
 after2=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
 [ $((after2 - after)) = 1 ] || fail "unattributed after a failure in the executor: $after -> $after2"
 after=$after2
-ok "failing statements with no window patch open count once: before the executor and in it"
+# two statements in one simple query, the second failing in parse analysis:
+# two; a statement failing in the executor through the extended protocol
+# (ExecutorStart at Bind, the error at Execute): one
+child -c "SELECT 1; SELECT * FROM no_such_table_here" >/dev/null 2>&1 && fail "the missing table did not fail"
+after2=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ $((after2 - after)) = 2 ] || fail "unattributed after two statements in one query: $after -> $after2"
+after=$after2
+echo "SELECT 1 / (random() < 0)::int;" >"$W/extended.sql"
+chmod 644 "$W/extended.sql"
+as_pg env PGOPTIONS="-c upkeep.join_token=$token" "$PGBIN/pgbench" -n -M extended -t 1 \
+	-f "$W/extended.sql" -h "$W" -p "$P" postgres >"$W/pgbench.out" 2>&1 &&
+	fail "the extended-protocol division by zero did not fail: $(cat "$W/pgbench.out")"
+grep -q "division by zero" "$W/pgbench.out" || fail "pgbench: $(cat "$W/pgbench.out")"
+after2=$(q -c "SELECT unattributed_statements FROM upkeep.maintenance")
+[ $((after2 - after)) = 1 ] || fail "unattributed after a failure through the extended protocol: $after -> $after2"
+after=$after2
+ok "failing statements with no window patch open count once: before the executor and in it, two in one query, the extended protocol"
 
 # 7. leaving maintenance aborts an open window patch
 left=$(runner "SELECT upkeep.window_patch_begin('left.open')")
