@@ -41,7 +41,8 @@
 
   - Hand over.  The old primary, back as a replica of the server that
     took its window over (the row, replicated from there, names this
-    server in took_over_from, for this server's own active window), ends
+    server in took_over_from, for this server's own active window: the
+    same window id and start), ends
     its own copy of the window (upkeep_maintenance_hand_over()) and shows
     the new primary's as a standby.  read_only stays ON.
 
@@ -363,19 +364,16 @@ long upkeep_ha_work(upkeep_sql *sql)
   upkeep_snapshot snap;
   int64_t now= upkeep_monotonic_ms();
   int mirrored;
+  int64_t every;
   UkMaintState unused;
   unsigned long unused_origin;
 
   upkeep_maintenance_snapshot(&snap);
   mirrored= upkeep_ha_standby(&unused, &unused_origin);
-  if (last_poll_ms != 0)
-  {
-    int64_t every= replicating || mirrored || strcmp(snap.phase, "off") != 0 ?
-                   POLL_MS : IDLE_POLL_MS;
-
-    if (now - last_poll_ms < every)
-      return (long) (last_poll_ms + every - now);
-  }
+  every= replicating || mirrored || strcmp(snap.phase, "off") != 0 ?
+         POLL_MS : IDLE_POLL_MS;
+  if (last_poll_ms != 0 && now - last_poll_ms < every)
+    return (long) (last_poll_ms + every - now);
   last_poll_ms= now;
   if (ha_probe(sql, &p))
   {
@@ -395,8 +393,10 @@ long upkeep_ha_work(upkeep_sql *sql)
     if (p.row.present && p.row.origin != p.server_id &&
         p.row.took_over_from == p.server_id &&
         strcmp(snap.phase, "active") == 0 &&
-        snap.st.window_id == p.row.win.window_id)
+        snap.st.window_id == p.row.win.window_id &&
+        snap.st.started_at_us == p.row.win.started_at_us)
       (void) upkeep_maintenance_hand_over(sql, snap.st.window_id,
+                                          snap.st.started_at_us,
                                           p.row.origin);
     return POLL_MS;                 /* a replica: nothing else to write */
   }
@@ -419,7 +419,7 @@ long upkeep_ha_work(upkeep_sql *sql)
         !p.row.win.active || p.row.win.window_id != snap.st.window_id)
       (void) ha_row_publish(sql, 0);        /* the row missed the window */
   }
-  return POLL_MS;
+  return (long) every;
 }
 
 /* The feature (features.h): after window, since the row names its runner. */

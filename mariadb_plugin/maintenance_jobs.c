@@ -446,13 +446,6 @@ void upkeep_maintenance_run_job(upkeep_sql *sql, upkeep_job *job)
   }
 }
 
-/*
-  Between jobs (the worker is idle) and at plugin deinit: keep the
-  refused-writes counter of the current window in the state file, so that
-  a crash loses at most a second of it.  Only the counter changes, in a
-  file of the same window.  On the worker thread, or after it stopped.
-*/
-
 /* The feature (features.h): first, it creates the schema of every table. */
 UPKEEP_FEATURE(maintenance_feature)=
 { "maintenance", 10, upkeep_maintenance_bootstrap, NULL,

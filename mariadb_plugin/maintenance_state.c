@@ -105,6 +105,7 @@ void upkeep_maint_went_off_locked(const UkMaintState *st)
   upkeep_maint.state_error[0]= '\0';
   upkeep_maint.readonly_applied= 0;
   upkeep_maint_set_active_flag(0);
+  upkeep_maintenance_shown= 0;        /* also when no SET ended it */
 }
 
 int upkeep_maintenance_is_on(void)
@@ -244,6 +245,12 @@ void upkeep_maintenance_deinit(void)
   upkeep_gate_open();                      /* nothing stays held */
 }
 
+/*
+  Between jobs (the worker is idle) and at plugin deinit: keep the
+  refused-writes counter of the current window in the state file, so that
+  a crash loses at most a second of it.  Only the counter changes, in a
+  file of the same window.  On the worker thread, or after it stopped.
+*/
 void upkeep_maintenance_idle(void)
 {
   UkMaintState st;

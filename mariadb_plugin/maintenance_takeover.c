@@ -168,7 +168,7 @@ failed:
   window, or the state file could not be written: the next poll retries).
 */
 int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
-                                 unsigned long to)
+                                 int64_t started_at_us, unsigned long to)
 {
   UkMaintState st;
   unsigned long long refused;
@@ -176,7 +176,8 @@ int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
 
   pthread_mutex_lock(&upkeep_lock);
   if (upkeep_maint.phase != UPKEEP_ACTIVE || upkeep_maint.transition_busy ||
-      upkeep_maint.cur.window_id != window_id)
+      upkeep_maint.cur.window_id != window_id ||
+      upkeep_maint.cur.started_at_us != started_at_us)
   {
     pthread_mutex_unlock(&upkeep_lock);
     return 1;
@@ -190,9 +191,13 @@ int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
   st.refused_writes= refused;
   if (upkeep_maint_state_save(&st, msg, sizeof(msg)))
   {
-    upkeep_log(UPKEEP_LOG_WARNING, "window %" PRIu64 " was taken over by "
-               "server_id %lu, but could not be ended here: %s; retrying",
-               window_id, to, msg);
+    static uint64_t warned;         /* worker only: once per window */
+
+    if (warned != window_id)
+      upkeep_log(UPKEEP_LOG_WARNING, "window %" PRIu64 " was taken over by "
+                 "server_id %lu, but could not be ended here: %s; retrying",
+                 window_id, to, msg);
+    warned= window_id;
     pthread_mutex_lock(&upkeep_lock);
     upkeep_maint.transition_busy= 0;
     pthread_mutex_unlock(&upkeep_lock);

@@ -292,12 +292,13 @@ int upkeep_maintenance_take_over(upkeep_sql *sql, const UkMaintState *win,
                                  unsigned long origin, int in_job,
                                  char *msg, size_t cap);
 /*
-  Worker: this server's own window window_id was taken over by server_id
-  to, which it now replicates from: end it here, leaving read_only ON
+  Worker: this server's own window (window_id, begun at started_at_us:
+  ids are per server, so both name it) was taken over by server_id to,
+  which it now replicates from: end it here, leaving read_only ON
   (maintenance_takeover.c).  0, or 1 when nothing was done.
 */
 int upkeep_maintenance_hand_over(upkeep_sql *sql, uint64_t window_id,
-                                 unsigned long to);
+                                 int64_t started_at_us, unsigned long to);
 /*
   Worker, the enter job (SET GLOBAL upkeep_maintenance = ON) while this
   server shows a replicated window: take it over now (a note in the job),

@@ -16,9 +16,10 @@
   runs the bootstrap of every feature (features.h: each feature's file
   declares its entry, the worker finds them in a linker section), in
   their order: maintenance (schema, table, UDF, re-applying maintenance mode
-  after a restart), patch log (the patch run tables), deadlocks (the
-  deadlock tables), index advisor (its tables and the index hygiene
-  views), then takes jobs from a bounded queue (worker_queue.c) and hands
+  after a restart), patch log (the patch run tables), window (the
+  runner's accounts, the window after a restart), ha (the replicated
+  window's row, the standby file), deadlocks (the deadlock tables), index
+  advisor (its tables and the index hygiene views), then takes jobs from a bounded queue (worker_queue.c) and hands
   each to the feature that takes jobs (maintenance).  Between jobs, and at
   least every second, it calls every feature's periodic work, each of
   which returns how long the worker may sleep before the next call (the
@@ -129,6 +130,10 @@ static void features_sort(void)
       i--;
     }
     features[i]= *p;
+    if (i > 0 && features[i - 1]->order == (*p)->order)
+      upkeep_log(UPKEEP_LOG_ERROR, "features %s and %s have the same order "
+                 "%d: their order is the link order", features[i - 1]->name,
+                 (*p)->name, (*p)->order);
   }
   features[n]= NULL;
 }
@@ -236,8 +241,8 @@ static void *worker_main(void *arg)
   (void) arg;
 
   memset(&sql, 0, sizeof(sql));
-  features_sort();
   my_thread_init();
+  features_sort();                  /* it may log: after my_thread_init() */
   wait_server_started();
 
   while (!upkeep_worker_stopping())

@@ -255,6 +255,8 @@ EOF
 		"$(printf 'upkeep: taken over by server_id 2\t1')" ] ||
 		fail "the old primary's maintenance_log: $(q p -e "SELECT * FROM upkeep.maintenance_log WHERE window_id = $window")"
 	read_only_on p || fail "read_only went OFF on the old primary, a replica now"
+	[ "$(q p -e 'SELECT @@global.upkeep_maintenance')" = 0 ] ||
+		fail "@@upkeep_maintenance still says ON on the old primary after the hand-over"
 	[ "$(q p -e "SELECT COUNT(*) FROM mysql.user WHERE user = '$RUNNER'")" = 0 ] ||
 		fail "the runner's account outlived the window on the old primary"
 	wait_for 10 row_on p 'after failover' || fail "the new primary's writes do not reach the old primary"
