@@ -563,12 +563,18 @@ upkeep_patch_executor_start(QueryDesc *qd, int eflags,
 							ExecutorStart_hook_type next)
 {
 	TimedQuery	t;
-	bool		unattributed;
+	bool		unattributed = false;
 
-	memset(&t, 0, sizeof(t));
+	t.wslot = NULL;
+	t.start = 0;
+	t.lock_wait_start = 0;
 	t.toplevel = upkeep_patch_stack_depth == 0 && utility_depth == 0;
-	t.run_id = (eflags & EXEC_FLAG_EXPLAIN_ONLY) ? 0 : statement_run(&t.wslot, true);
-	unattributed = counted_now;
+	t.run_id = 0;
+	if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+	{
+		t.run_id = statement_run(&t.wslot, true);
+		unattributed = counted_now;
+	}
 	if (t.run_id != 0)
 		statement_start(&t);
 	if (next)
@@ -592,9 +598,15 @@ void
 upkeep_patch_executor_end(QueryDesc *qd)
 {
 	TimedQuery	t;
-	int			i;
+	int			i = upkeep_patch_stack_depth - 1;
 
-	for (i = upkeep_patch_stack_depth - 1; i >= 0; i--)
+	/* the common case of an unattributed statement: the innermost one */
+	if (stack[i].qd == qd && stack[i].run_id == 0)
+	{
+		upkeep_patch_stack_depth = i;
+		return;
+	}
+	for (; i >= 0; i--)
 		if (stack[i].qd == qd)
 			break;
 	if (i < 0)
@@ -604,13 +616,14 @@ upkeep_patch_executor_end(QueryDesc *qd)
 			sizeof(TimedQuery) * (upkeep_patch_stack_depth - i - 1));
 	upkeep_patch_stack_depth--;
 
-	if (t.run_id != 0)
-		statement_done(&t,
-					   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
-					   qd->sourceText, qd->plannedstmt->stmt_location,
-					   qd->plannedstmt->stmt_len,
-					   qd->estate != NULL ? (int64) qd->estate->es_processed : -1,
-					   qd);
+	if (t.run_id == 0)
+		return;					/* unattributed: counted as it started */
+	statement_done(&t,
+				   GetCommandTagName(CreateCommandTag((Node *) qd->plannedstmt)),
+				   qd->sourceText, qd->plannedstmt->stmt_location,
+				   qd->plannedstmt->stmt_len,
+				   qd->estate != NULL ? (int64) qd->estate->es_processed : -1,
+				   qd);
 	if (t.toplevel)
 		toplevel_done();
 }
