@@ -42,9 +42,9 @@
   - Hand over.  The old primary, back as a replica of the server that
     took its window over (the row, replicated from there, names this
     server in took_over_from, for this server's own active window: the
-    same window id and start), ends
-    its own copy of the window (upkeep_maintenance_hand_over()) and shows
-    the new primary's as a standby.  read_only stays ON.
+    same window id and start), ends its own copy of the window
+    (upkeep_maintenance_hand_over()) and shows the new primary's as a
+    standby.  read_only stays ON.
 
   - Keep read_only.  While this server's own window is active (and no
     replication runs), read_only turned OFF by anyone but upkeep is set

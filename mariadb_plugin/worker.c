@@ -15,11 +15,12 @@
   connects, retrying every 100 ms while the connection is refused, then
   runs the bootstrap of every feature (features.h: each feature's file
   declares its entry, the worker finds them in a linker section), in
-  their order: maintenance (schema, table, UDF, re-applying maintenance mode
-  after a restart), patch log (the patch run tables), window (the
+  their order: maintenance (schema, table, UDF, re-applying maintenance
+  mode after a restart), patch log (the patch run tables), window (the
   runner's accounts, the window after a restart), ha (the replicated
   window's row, the standby file), deadlocks (the deadlock tables), index
-  advisor (its tables and the index hygiene views), then takes jobs from a bounded queue (worker_queue.c) and hands
+  advisor (its tables and the index hygiene views), then takes jobs from
+  a bounded queue (worker_queue.c) and hands
   each to the feature that takes jobs (maintenance).  Between jobs, and at
   least every second, it calls every feature's periodic work, each of
   which returns how long the worker may sleep before the next call (the
@@ -31,9 +32,9 @@
 
   This file names no feature: a feature plugs in with an entry in its own
   file (UPKEEP_FEATURE, features.h).  The features call only what is
-  below this file
-  (worker_queue.c, worker_sql.c), except upkeep_worker_serve(), which a
-  long task (an advise run) calls to let the others run meanwhile.
+  below this file (worker_queue.c, worker_sql.c), except
+  upkeep_worker_serve(), which a long task (an advise run) calls to let
+  the others run meanwhile.
 
   Stopping: see worker_queue.c.  The library is pinned in memory at the
   first start so that the server unloading it cannot pull the code from
