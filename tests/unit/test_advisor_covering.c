@@ -12,6 +12,7 @@
 #include "uk_advisor.h"
 #include "uk_ident.h"
 #include "uk_test.h"
+#include "advisor_test.h"
 
 /* gl_entry: 150,000 postings */
 enum
@@ -77,21 +78,7 @@ static int
 advise(UkEngine e, UkAdvTable t, UkAdvQuery q, UkAdvisor **a,
 	   const UkAdvice **adv)
 {
-	UkAdvWorkload w = {e, &t, 1, &q, 1};
-	UkAdvOptions o;
-	UkError    *err = NULL;
-	int			n = -1;
-
-	uk_adv_options_init(&o);
-	*a = NULL;
-	if (uk_advisor_create(&w, a, &err) != UK_OK ||
-		uk_advisor_select(*a, &o, adv, &n, NULL, NULL, &err) != UK_OK)
-	{
-		printf("advise: %s\n", err->message);
-		uk_error_free(err);
-		return -1;
-	}
-	return n;
+	return advise_one(e, t, q, a, adv);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "uk_advisor.h"
 #include "uk_ident.h"
 #include "uk_test.h"
+#include "advisor_test.h"
 
 /* gl_entry: 150,000 postings */
 enum
@@ -75,21 +76,7 @@ query(const UkAdvPred *p, int np, const UkAdvColRef *r, int nr)
 static int
 advise(UkAdvTable t, UkAdvQuery q, UkAdvisor **a, const UkAdvice **adv)
 {
-	UkAdvWorkload w = {UK_ENGINE_MARIADB, &t, 1, &q, 1};
-	UkAdvOptions o;
-	UkError    *err = NULL;
-	int			n = -1;
-
-	uk_adv_options_init(&o);
-	*a = NULL;
-	if (uk_advisor_create(&w, a, &err) != UK_OK ||
-		uk_advisor_select(*a, &o, adv, &n, NULL, NULL, &err) != UK_OK)
-	{
-		printf("advise: %s\n", err->message);
-		uk_error_free(err);
-		return -1;
-	}
-	return n;
+	return advise_one(UK_ENGINE_MARIADB, t, q, a, adv);
 }
 
 /* Key bytes of columns (n) and include (ninc), as the server counts them. */
